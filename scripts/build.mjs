@@ -1,0 +1,90 @@
+// One build for everything: the extension bundle, the webview bundle(s), and the tests.
+//   node scripts/build.mjs               development build (unminified, source maps)
+//   node scripts/build.mjs --production  what ships: minified, with source maps
+//   node scripts/build.mjs --watch       rebuild on change
+import * as esbuild from 'esbuild';
+import { readdirSync, rmSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const production = process.argv.includes('--production');
+const watch = process.argv.includes('--watch');
+
+/** @type {import('esbuild').BuildOptions} */
+const common = {
+  bundle: true,
+  minify: production,
+  sourcemap: true,
+  sourcesContent: !production,
+  legalComments: 'none',
+  logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+/** The extension host bundle: Node, CommonJS, `vscode` provided by the host. */
+const extension = {
+  ...common,
+  entryPoints: ['src/extension.ts'],
+  outfile: 'dist/extension.js',
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  // ws loads these optional native helpers only if present; they are not shipped.
+  external: ['vscode', 'bufferutil', 'utf-8-validate'],
+};
+
+/** Webview bundles: browser, one self-contained script each (the CSP allows only our nonce'd script). */
+const webview = {
+  ...common,
+  entryPoints: { panel: 'webview/panel/main.ts' },
+  outdir: 'dist/webview',
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2022',
+};
+
+/** Tests and their helpers: each file transpiled on its own into out/, imports left as they are. */
+function listTs(dir) {
+  const files = [];
+  for (const name of readdirSync(join(root, dir))) {
+    const path = join(dir, name);
+    if (statSync(join(root, path)).isDirectory()) {
+      files.push(...listTs(path));
+    } else if (name.endsWith('.ts') && !name.endsWith('.d.ts')) {
+      files.push(path);
+    }
+  }
+  return files;
+}
+const tests = {
+  absWorkingDir: root,
+  entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('scripts')],
+  outdir: 'out',
+  outbase: '.',
+  bundle: false,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: true,
+  logLevel: 'warning',
+};
+
+const builds = production ? [extension, webview] : [extension, webview, tests];
+
+if (watch) {
+  for (const options of builds) {
+    const context = await esbuild.context(options);
+    await context.watch();
+  }
+  console.log('[build] watching for changes (Ctrl+C to stop)');
+} else {
+  const started = Date.now();
+  rmSync(join(root, 'dist'), { recursive: true, force: true });
+  if (!production) {
+    rmSync(join(root, 'out'), { recursive: true, force: true });
+  }
+  await Promise.all(builds.map((options) => esbuild.build(options)));
+  const outputs = builds.map((b) => relative(root, join(root, b.outfile ?? b.outdir))).join(', ');
+  console.log(`[build] ${production ? 'production' : 'development'} build of ${outputs} in ${Date.now() - started} ms`);
+}

@@ -1,0 +1,17 @@
+/** Entry point: wiring only. */
+import * as vscode from 'vscode';
+import { registerConnectCommand } from './vscode/connectCommand';
+import { SessionRegistry } from './vscode/sessionRegistry';
+
+let registry: SessionRegistry | undefined;
+
+export function activate(context: vscode.ExtensionContext): void {
+  registry = new SessionRegistry(context.extensionUri);
+  context.subscriptions.push(registry, registerConnectCommand(registry));
+}
+
+export function deactivate(): void {
+  // Closes every socket with 1001 "going away"; also covered by context.subscriptions, but explicit is clearer.
+  registry?.dispose();
+  registry = undefined;
+}

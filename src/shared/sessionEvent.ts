@@ -1,0 +1,81 @@
+/**
+ * The session's event model as both sides of the webview boundary see it. The host keeps full
+ * payloads; the webview receives rows: a bounded preview of each event, never the whole session.
+ */
+
+/** What happened; mirrors the kinds of RFC 6455 frames plus the connection's own milestones. */
+export type SessionEventKind =
+  | 'handshake-request'
+  | 'handshake-response'
+  | 'open'
+  | 'text'
+  | 'binary'
+  | 'ping'
+  | 'pong'
+  | 'close'
+  | 'error'
+  | 'reconnect'
+  | 'info';
+
+/** `sent`: client to server. `received`: server to client. `local`: something the inspector observed. */
+export type EventDirection = 'sent' | 'received' | 'local';
+
+/** Lifecycle of one connection, as shown in the panel header. */
+export type SessionState = 'connecting' | 'open' | 'closing' | 'closed' | 'reconnecting';
+
+/** One row of the timeline, as sent to the webview. */
+export interface EventRow {
+  /** Position in the session's event log, 0-based, gapless: row n is the n-th event that happened. */
+  readonly seq: number;
+  readonly kind: SessionEventKind;
+  readonly direction: EventDirection;
+  /** Monotonic time since the session started, in microseconds. */
+  readonly monoUs: number;
+  /** Wall-clock time, milliseconds since the Unix epoch. */
+  readonly wallMs: number;
+  /** Decoded payload size in bytes (0 for events without a payload). */
+  readonly size: number;
+  /** A one-line, length-bounded text preview of the payload or of what happened. */
+  readonly preview: string;
+  /** True when `preview` was cut short of the full payload. */
+  readonly truncated: boolean;
+}
+
+/** What the panel header shows about a session. */
+export interface SessionSummary {
+  readonly id: string;
+  readonly title: string;
+  readonly url: string;
+  readonly state: SessionState;
+  /** Number of events in the session's log; always equals the rows the webview can ask for. */
+  readonly eventCount: number;
+}
+
+/** Longest preview kept in a row, in UTF-16 code units; keeps rows and messages small. */
+export const PREVIEW_MAX_CHARS = 200;
+
+/**
+ * Turns arbitrary text into a single-line preview: control characters become visible symbols
+ * (a newline in a payload must not break the one-row-per-event layout) and the length is bounded.
+ */
+export function makePreview(text: string, maxChars: number = PREVIEW_MAX_CHARS): { preview: string; truncated: boolean } {
+  const truncated = text.length > maxChars;
+  const head = truncated ? text.slice(0, maxChars) : text;
+  // C0 controls map to the Unicode "control pictures" block (U+2400 + code); DEL to U+2421.
+  const preview = head.replace(/[\u0000-\u001f\u007f]/g, (c) => {
+    const code = c.charCodeAt(0);
+    return String.fromCharCode(code === 0x7f ? 0x2421 : 0x2400 + code);
+  });
+  return { preview, truncated };
+}
+
+/** Hex preview of binary data: "0a 1b ff …", bounded like text previews. */
+export function makeHexPreview(bytes: Uint8Array, maxBytes: number = Math.floor(PREVIEW_MAX_CHARS / 3)): { preview: string; truncated: boolean } {
+  const truncated = bytes.length > maxBytes;
+  const parts: string[] = [];
+  const n = Math.min(bytes.length, maxBytes);
+  for (let i = 0; i < n; i++) {
+    parts.push(bytes[i].toString(16).padStart(2, '0'));
+  }
+  return { preview: parts.join(' '), truncated };
+}
