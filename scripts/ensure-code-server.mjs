@@ -524,10 +524,12 @@ export async function startCodeServer({
     // the folder in *that* instance and exit instead of starting a server.
     if (k.startsWith('VSCODE_') || k === 'ELECTRON_RUN_AS_NODE') delete env[k];
   }
-  // Keep code-server's own files out of $HOME: its config.yaml (default ~/.config/code-server)
-  // and its logs + heartbeat (default ~/.local/share/code-server/).
+  // Keep code-server's files out of $HOME: its config.yaml (default ~/.config/code-server),
+  // its logs + heartbeat (~/.local/share/code-server/) and VS Code's device id
+  // (~/.cache/Microsoft/DeveloperTools). Pass `env` to override.
   env.CODE_SERVER_CONFIG = path.join(userDataDir, 'code-server-config.yaml');
   env.XDG_DATA_HOME = path.join(userDataDir, 'xdg-data');
+  env.XDG_CACHE_HOME = path.join(userDataDir, 'xdg-cache');
   Object.assign(env, extraEnv);
 
   const tail = new Tail();

@@ -1,0 +1,80 @@
+/** "Connect WebSocket" end to end inside a real VS Code extension host, against the demo server. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { WebSocketServer } from 'ws';
+import type { AddressInfo } from 'node:net';
+import { startDemoServer, type DemoServer } from '../../scripts/demoServer';
+import type { SessionHandle } from '../../src/vscode/sessionRegistry';
+
+const EXTENSION_ID = 'websocket-inspector.websocket-inspector';
+
+async function poll<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+describe('Connect WebSocket in a real VS Code', () => {
+  let demo: DemoServer;
+
+  before(async () => {
+    console.log(`[integration] running inside VS Code ${vscode.version} (${vscode.env.appName}, uiKind ${vscode.env.uiKind === vscode.UIKind.Web ? 'web' : 'desktop'}, appHost ${vscode.env.appHost})`);
+    demo = await startDemoServer();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await demo.close();
+  });
+
+  it('contributes the command in the WebSocket category', async () => {
+    const extension = vscode.extensions.getExtension(EXTENSION_ID);
+    assert.ok(extension, `${EXTENSION_ID} is not loaded`);
+    const contributed = (extension.packageJSON as { contributes: { commands: Array<{ command: string; category: string; title: string }> } }).contributes.commands;
+    assert.deepEqual(contributed.find((c) => c.command === 'wsInspector.connect'), { command: 'wsInspector.connect', title: 'Connect WebSocket', category: 'WebSocket' });
+    assert.ok((await vscode.commands.getCommands(true)).includes('wsInspector.connect'));
+  });
+
+  it('connects to /echo and the echoed text shows in the webview\'s document', async () => {
+    const handle = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', demo.url('echo'));
+    assert.ok(handle, 'the command returned no session');
+    await poll('the session to open', () => (handle.session.state === 'open' ? true : undefined));
+    const text = `hello from the extension host ${Date.now()}`;
+    handle.session.sendText(text);
+    // Read from the page: the webview answers with the text of the rows its document renders.
+    const rows = await poll('the echo row in the webview', async () => {
+      const rendered = await handle.panel.renderedRows();
+      return rendered.some((r) => r.includes('↓ text') && r.includes(text)) ? rendered : undefined;
+    });
+    assert.ok(rows.some((r) => /• open Connected to ws:\/\/127\.0\.0\.1:\d+\/echo/.test(r)), `no open row in ${JSON.stringify(rows)}`);
+    assert.ok(rows.some((r) => r.includes('↑ text') && r.includes(text)), `no sent row in ${JSON.stringify(rows)}`);
+  });
+
+  it('refuses a URL that is not ws:// or wss:// without opening a panel', async () => {
+    const handle = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', 'http://127.0.0.1:1/');
+    assert.equal(handle, undefined);
+  });
+
+  it('closing the panel closes its socket with 1001 going away', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => server.once('listening', r));
+    const closed = new Promise<number>((resolve) => server.on('connection', (ws) => ws.on('close', (code) => resolve(code))));
+    try {
+      const handle = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+      assert.ok(handle);
+      await poll('the session to open', () => (handle.session.state === 'open' ? true : undefined));
+      handle.panel.dispose();
+      assert.equal(await closed, 1001);
+    } finally {
+      server.close();
+    }
+  });
+});
