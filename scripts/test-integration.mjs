@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { format } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -54,13 +55,21 @@ async function runWithElectron(executable) {
   }
 }
 
+/** No gallery lookups or update checks: this machine cannot reach them and they only add noise to the log. */
+const QUIET_SETTINGS = {
+  'extensions.autoCheckUpdates': false,
+  'extensions.autoUpdate': false,
+  'extensions.ignoreRecommendations': true,
+  'update.mode': 'none',
+};
+
 async function runWithCodeServer() {
   const { ensureCodeServer, startCodeServer } = await import('./ensure-code-server.mjs');
   // The one Chromium launcher of the project, built into out/ with the tests.
   const { launchChromium } = await import('../out/test/fixtures/chromium.js');
   const cs = await ensureCodeServer({ log });
   log(`host: code-server ${cs.codeServerVersion} = VS Code ${cs.vscodeVersion}, workbench in headless Chromium`);
-  const server = await startCodeServer({ workspace, log });
+  const server = await startCodeServer({ workspace, log, settings: QUIET_SETTINGS });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();
@@ -68,7 +77,8 @@ async function runWithCodeServer() {
       void page.exposeFunction('codeAutomationExit', (code) => resolve(Number(code)));
     });
     await page.exposeFunction('codeAutomationLog', (type, args) => {
-      const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
+      // The extension host's console calls arrive with their printf-style arguments (mocha's reporter uses them).
+      const text = format(...(Array.isArray(args) ? args : [args]));
       console.log(type === 'error' ? `  ! ${text}` : `  ${text}`);
     });
     page.on('pageerror', (err) => log(`workbench page error: ${err.message}`));

@@ -35,17 +35,19 @@ describe('Connect WebSocket in a real VS Code', () => {
     await demo.close();
   });
 
-  it('contributes the command in the WebSocket category', async () => {
+  it('contributes the command in the WebSocket category and stays inactive until it runs', () => {
     const extension = vscode.extensions.getExtension(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is not loaded`);
     const contributed = (extension.packageJSON as { contributes: { commands: Array<{ command: string; category: string; title: string }> } }).contributes.commands;
     assert.deepEqual(contributed.find((c) => c.command === 'wsInspector.connect'), { command: 'wsInspector.connect', title: 'Connect WebSocket', category: 'WebSocket' });
-    assert.ok((await vscode.commands.getCommands(true)).includes('wsInspector.connect'));
+    assert.equal(extension.isActive, false, 'the extension activated before any command ran: activation must be lazy');
   });
 
   it('connects to /echo and the echoed text shows in the webview\'s document', async () => {
     const handle = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', demo.url('echo'));
     assert.ok(handle, 'the command returned no session');
+    assert.equal(vscode.extensions.getExtension(EXTENSION_ID)?.isActive, true);
+    assert.ok((await vscode.commands.getCommands(true)).includes('wsInspector.connect'));
     await poll('the session to open', () => (handle.session.state === 'open' ? true : undefined));
     const text = `hello from the extension host ${Date.now()}`;
     handle.session.sendText(text);

@@ -1,0 +1,99 @@
+/**
+ * The packaged .vsix, installed into code-server with --install-extension and used the way a
+ * person would: command palette -> "Connect WebSocket" -> URL -> type in the panel's composer ->
+ * the echo shows in the webview. Run by scripts/test.mjs with WS_INSPECTOR_VSIX set.
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Frame, Page } from 'playwright-core';
+import { startDemoServer, type DemoServer } from '../../scripts/demoServer';
+import { launchChromium } from '../fixtures/chromium';
+import { installVsix, loadCodeServerApi, repoRoot, type RunningCodeServer } from '../fixtures/codeServer';
+
+const log = (line: string): void => console.log(`      [e2e] ${line}`);
+
+async function findFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (await frame.$(selector).catch(() => null)) return frame;
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`no frame with ${selector} appeared within ${timeoutMs} ms`);
+}
+
+async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('Control+Shift+P');
+  await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
+  await page.keyboard.type(title);
+  // The palette lists the command by its category and title; wait for it before choosing it.
+  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`);
+  await page.keyboard.press('Enter');
+}
+
+describe('the packaged extension in code-server', function () {
+  this.timeout(180_000);
+  const vsix = process.env.WS_INSPECTOR_VSIX ?? '';
+  const dirs: string[] = [];
+  let server: RunningCodeServer;
+  let demo: DemoServer;
+  let browser: Browser;
+  let page: Page;
+
+  before(async function () {
+    assert.ok(vsix && existsSync(vsix), `WS_INSPECTOR_VSIX must name a built .vsix (got "${vsix}"); run through npm test`);
+    const api = await loadCodeServerApi();
+    const install = await api.ensureCodeServer({ log });
+    const extensionsDir = mkdtempSync(join(tmpdir(), 'wsi-e2e-ext-'));
+    const userDataDir = mkdtempSync(join(tmpdir(), 'wsi-e2e-user-'));
+    dirs.push(extensionsDir, userDataDir);
+    log(installVsix(install, vsix, extensionsDir, userDataDir).trim().split('\n').pop() ?? '');
+    const installed = readdirSync(extensionsDir).filter((name) => name.startsWith('websocket-inspector.websocket-inspector-'));
+    assert.equal(installed.length, 1, `the extension is not in ${extensionsDir}: ${readdirSync(extensionsDir).join(', ')}`);
+    demo = await startDemoServer();
+    server = await api.startCodeServer({ workspace: join(repoRoot, 'test', 'fixtures', 'workspace'), extensionsDir, userDataDir, log });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await page.goto(server.url);
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    log(`workbench loaded from ${server.url}`);
+  });
+
+  after(async () => {
+    await browser?.close();
+    await server?.stop();
+    await demo?.close();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('activates from the command palette and round-trips a message through /echo', async () => {
+    await page.click('.monaco-workbench .part.editor');
+    await runCommand(page, 'WebSocket: Connect WebSocket');
+    const input = await page.waitForSelector('.quick-input-widget input[aria-describedby], .quick-input-widget input');
+    await page.waitForFunction(() => /WebSocket endpoint URL/.test(document.querySelector('.quick-input-widget')?.textContent ?? ''));
+    await input.fill(demo.url('echo'));
+    await page.keyboard.press('Enter');
+
+    const frame = await findFrame(page, '.composer-input');
+    await frame.waitForSelector('.session-state:text("open")', { timeout: 30_000 });
+    const text = `typed in code-server ${Date.now()}`;
+    await frame.fill('.composer-input', text);
+    await frame.press('.composer-input', 'Control+Enter');
+    await frame.waitForFunction(
+      (t) => Array.from(document.querySelectorAll('.row')).some((r) => (r as HTMLElement).innerText.includes('↓') && (r as HTMLElement).innerText.includes(t)),
+      text,
+      { timeout: 30_000 },
+    );
+    const rows = await frame.$$eval('.row', (els) => els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+    log(`rows in the webview: ${JSON.stringify(rows)}`);
+    assert.ok(rows.some((r) => r.includes('↑ text') && r.includes(text)), 'the sent row is shown');
+    assert.ok(rows.some((r) => r.includes('↓ text') && r.includes(text)), 'the echoed row is shown');
+    if (process.env.WS_INSPECTOR_SCREENSHOT) {
+      await page.screenshot({ path: process.env.WS_INSPECTOR_SCREENSHOT });
+      log(`screenshot written to ${process.env.WS_INSPECTOR_SCREENSHOT}`);
+    }
+  });
+});
