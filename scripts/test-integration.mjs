@@ -55,21 +55,13 @@ async function runWithElectron(executable) {
   }
 }
 
-/** No gallery lookups or update checks: this machine cannot reach them and they only add noise to the log. */
-const QUIET_SETTINGS = {
-  'extensions.autoCheckUpdates': false,
-  'extensions.autoUpdate': false,
-  'extensions.ignoreRecommendations': true,
-  'update.mode': 'none',
-};
-
 async function runWithCodeServer() {
   const { ensureCodeServer, startCodeServer } = await import('./ensure-code-server.mjs');
   // The one Chromium launcher of the project, built into out/ with the tests.
   const { launchChromium } = await import('../out/test/fixtures/chromium.js');
   const cs = await ensureCodeServer({ log });
   log(`host: code-server ${cs.codeServerVersion} = VS Code ${cs.vscodeVersion}, workbench in headless Chromium`);
-  const server = await startCodeServer({ workspace, log, settings: QUIET_SETTINGS });
+  const server = await startCodeServer({ workspace, log });
   const browser = await launchChromium();
   try {
     const page = await browser.newPage();

@@ -33,17 +33,22 @@ const stages = {
   unit: () => run(node, [mocha, 'out/test/unit/**/*.test.js']),
   webview: () => run(node, [mocha, '--timeout', '60000', 'out/test/webview/**/*.test.js']),
   integration: () => run(node, [join(root, 'scripts', 'test-integration.mjs')]),
-  e2e: async () => {
-    const { packageVsix } = await import('./package.mjs');
-    const vsix = packageVsix(join(root, '.vscode-test', 'websocket-inspector-test.vsix'));
-    // package.mjs leaves a production build in dist/; put the development build back for later runs.
-    try {
-      run(node, [mocha, '--timeout', '180000', 'out/test/e2e/**/*.test.js'], { WS_INSPECTOR_VSIX: vsix });
-    } finally {
-      run(node, [join(root, 'scripts', 'build.mjs')]);
-    }
-  },
+  e2e: () => e2e(),
+  // Not part of a plain `npm test`: refreshes the README's screenshot from the e2e run.
+  screenshot: () => e2e({ WS_INSPECTOR_SCREENSHOT: join(root, 'media', 'screenshot.png') }),
 };
+const defaultStages = ['packages', 'build', 'typecheck', 'unit', 'webview', 'integration', 'e2e'];
+
+async function e2e(env = {}) {
+  const { packageVsix } = await import('./package.mjs');
+  const vsix = packageVsix(join(root, '.vscode-test', 'websocket-inspector-test.vsix'));
+  // package.mjs leaves a production build in dist/; put the development build back afterwards.
+  try {
+    run(node, [mocha, '--timeout', '180000', 'out/test/e2e/**/*.test.js'], { WS_INSPECTOR_VSIX: vsix, ...env });
+  } finally {
+    run(node, [join(root, 'scripts', 'build.mjs')]);
+  }
+}
 /** Stages that later stages cannot do without: when one fails, stop. */
 const prerequisites = new Set(['packages', 'build']);
 
@@ -54,7 +59,7 @@ for (const name of requested) {
     process.exit(2);
   }
 }
-const selected = requested.length === 0 ? Object.keys(stages) : ['packages', 'build', ...requested.filter((s) => !prerequisites.has(s))];
+const selected = requested.length === 0 ? defaultStages : ['packages', 'build', ...requested.filter((s) => !prerequisites.has(s))];
 
 const results = [];
 for (const name of selected) {

@@ -4,7 +4,7 @@
  * the echo shows in the webview. Run by scripts/test.mjs with WS_INSPECTOR_VSIX set.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
@@ -25,13 +25,26 @@ async function findFrame(page: Page, selector: string, timeoutMs = 30_000): Prom
   throw new Error(`no frame with ${selector} appeared within ${timeoutMs} ms`);
 }
 
-async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('Control+Shift+P');
-  await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
-  await page.keyboard.type(title);
-  // The palette lists the command by its category and title; wait for it before choosing it.
-  await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`);
-  await page.keyboard.press('Enter');
+async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+  // Right after the workbench appears, installed extensions may not be registered yet, so the
+  // palette can open without the command; close it and ask again until it is listed.
+  const deadline = Date.now() + timeoutMs;
+  let labels: Array<string | null> = [];
+  while (Date.now() < deadline) {
+    await page.keyboard.press('Control+Shift+P');
+    await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
+    await page.keyboard.type(title);
+    const row = await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 5000 }).catch(() => null);
+    if (row) {
+      await page.keyboard.press('Enter');
+      return;
+    }
+    labels = await page.$$eval('.quick-input-list .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label')));
+    await page.keyboard.press('Escape');
+  }
+  mkdirSync(join(repoRoot, 'test-results'), { recursive: true });
+  await page.screenshot({ path: join(repoRoot, 'test-results', 'palette-failure.png') }).catch(() => undefined);
+  throw new Error(`the command palette did not list "${title}" within ${timeoutMs} ms; it showed ${JSON.stringify(labels)} (screenshot: test-results/palette-failure.png)`);
 }
 
 describe('the packaged extension in code-server', function () {
