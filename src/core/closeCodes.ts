@@ -122,7 +122,7 @@ export function checkCloseToSend(code: number, reason: string): string | undefin
   }
   const bytes = Buffer.byteLength(reason, 'utf8');
   if (bytes > MAX_CLOSE_REASON_BYTES) {
-    return `The reason is ${bytes} bytes of UTF-8; a close reason can be at most ${MAX_CLOSE_REASON_BYTES} bytes (a control frame carries at most 125, RFC 6455 section 5.5). Shorten it by ${bytes - MAX_CLOSE_REASON_BYTES} bytes.`;
+    return `The reason is ${bytes} bytes of UTF-8; a close reason can be at most ${MAX_CLOSE_REASON_BYTES} bytes (a control frame carries at most 125, RFC 6455 section 5.5). Shorten it by ${bytes - MAX_CLOSE_REASON_BYTES} ${bytes - MAX_CLOSE_REASON_BYTES === 1 ? 'byte' : 'bytes'}.`;
   }
   return undefined;
 }
