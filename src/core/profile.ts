@@ -140,7 +140,6 @@ const HANDSHAKE_HEADERS: Readonly<Record<string, string>> = {
 
 /** Syntax errors of jsonc-parser, keyed by printParseErrorCode, said the way a person would. */
 const SYNTAX_MESSAGES: Readonly<Record<string, string>> = {
-  InvalidSymbol: 'unexpected character',
   InvalidNumberFormat: 'invalid number',
   PropertyNameExpected: 'expected a property name in double quotes',
   ValueExpected: 'expected a value',
@@ -188,13 +187,14 @@ class ProfileReader {
     const syntaxErrors: ParseError[] = [];
     // Trailing commas are allowed, as in VS Code's own JSONC files (settings.json); the schema says so too.
     const root = parseTree(this.text, syntaxErrors, { allowTrailingComma: true, disallowComments: false });
-    const seenOffsets = new Set<number>();
+    let previous: ParseError | undefined;
     for (const e of syntaxErrors) {
-      // One broken token often yields several errors at the same spot; the first says it best.
-      if (seenOffsets.has(e.offset)) continue;
-      seenOffsets.add(e.offset);
-      const what = SYNTAX_MESSAGES[printParseErrorCode(e.error)] ?? printParseErrorCode(e.error);
-      this.report('error', `Syntax error: ${what}`, [], e.offset, e.length);
+      // One broken token often yields more errors at the same spot or right after it ("unexpected
+      // x", then "expected a value"); the first one says it best.
+      const echo = previous !== undefined && (e.offset === previous.offset || e.offset === previous.offset + previous.length);
+      previous = e;
+      if (echo) continue;
+      this.report('error', `Syntax error: ${syntaxMessage(e, this.text)}`, [], e.offset, e.length);
     }
     let profile: WsProfile | undefined;
     if (root === undefined) {
@@ -206,7 +206,12 @@ class ProfileReader {
     } else if (root.type !== 'object') {
       this.report('error', `A .wsprofile must be one JSON object { ... }, got ${describeNode(root)}`, [], root.offset, root.length);
     } else {
+      const syntaxCount = this.problems.length;
       profile = this.readProfile(root);
+      // What jsonc-parser made of a broken token (a key named "}", say) is noise next to the syntax error.
+      const insideSyntaxError = (p: ProfileProblem): boolean => syntaxErrors.some((e) => p.offset >= e.offset && p.offset < e.offset + Math.max(e.length, 1));
+      const semantic = this.problems.splice(syntaxCount).filter((p) => !insideSyntaxError(p));
+      this.problems.push(...semantic);
     }
     this.problems.sort((a, b) => a.offset - b.offset || a.length - b.length);
     const failed = this.problems.some((p) => p.severity === 'error');
@@ -217,7 +222,9 @@ class ProfileReader {
     const props = this.properties(root, [], TOP_LEVEL_KEYS);
     const name = this.readName(props.get('name'));
     const urlNode = props.get('url');
-    if (urlNode === undefined) {
+    // A "url" key whose value is broken is a syntax error, already reported: it is not missing.
+    const urlKeyWritten = (root.children ?? []).some((p) => p.children?.[0]?.value === 'url');
+    if (!urlKeyWritten) {
       this.report('error', 'url is missing: add "url": "ws://host:port/path" (or wss://)', [], root.offset, 1);
     }
     const url = urlNode ? this.readUrl(urlNode) : '';
@@ -333,7 +340,8 @@ class ProfileReader {
     if (node === undefined) return {};
     const path = ['proxy'];
     const proxy = this.plainString(node, path);
-    if (proxy === undefined || this.controlCharacter(proxy, node, path, 'url')) return {};
+    // A proxy with a variable has already been reported; parsing it as a URL would only repeat that.
+    if (proxy === undefined || proxy.includes('${') || this.controlCharacter(proxy, node, path, 'url')) return {};
     let url: URL | undefined;
     try {
       url = new URL(proxy);
@@ -781,7 +789,8 @@ export async function encodeSavedMessage(message: SavedMessage, resolver: Variab
   const data = await resolveTemplate(message.data, field, resolver);
   if (message.type === 'json') {
     const hadVariables = findVariables(message.data).refs.length > 0;
-    refuseInvalidJson(data, field, hadVariables ? 'data is not valid JSON once its variables were replaced (a value may hold a quote or a backslash)' : 'data is not valid JSON');
+    // Once variables have values the text may hold a secret: then say where, never what.
+    refuseInvalidJson(data, field, hadVariables ? 'data is not valid JSON once its variables were replaced (a value may hold a quote or a backslash)' : 'data is not valid JSON', !hadVariables);
   }
   if (!binary || message.encoding === 'utf8') return { binary, payload: Buffer.from(data, 'utf8') };
   const failure = (message.encoding === 'hex' ? checkHex : checkBase64)(data, []);
@@ -809,8 +818,8 @@ function refuseControlCharacters(value: string, field: string, allowTab: boolean
   }
 }
 
-function refuseInvalidJson(text: string, field: string, what: string): void {
-  const failure = jsonFailure(text);
+function refuseInvalidJson(text: string, field: string, what: string, quote = true): void {
+  const failure = jsonFailure(text, quote);
   if (failure) {
     const { line, column } = lineAndColumn(text, failure.offset);
     throw new ProfileResolveError(field, `${field}: ${what}: ${failure.message} at line ${line}, column ${column}`);
@@ -820,22 +829,30 @@ function refuseInvalidJson(text: string, field: string, what: string): void {
 // ---- pure helpers -------------------------------------------------------------------------
 
 /** Where strict JSON (no comments, no trailing commas: it goes on the wire) first fails, if it does. */
-function jsonFailure(text: string): { message: string; offset: number } | undefined {
+function jsonFailure(text: string, quote = true): { message: string; offset: number } | undefined {
   const errors: ParseError[] = [];
   const root = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0) {
     const first = errors[0];
-    const code = printParseErrorCode(first.error);
     const afterValue = root !== undefined && first.offset >= root.offset + root.length;
-    return { message: afterValue ? 'unexpected text after the JSON value' : SYNTAX_MESSAGES[code] ?? code, offset: first.offset };
+    return { message: afterValue ? 'unexpected text after the JSON value' : syntaxMessage(first, text, quote), offset: first.offset };
   }
   try {
     JSON.parse(text);
     return undefined;
   } catch (err) {
     // jsonc-parser is more lenient in a few corners; JSON.parse is the authority.
-    return { message: err instanceof Error ? err.message : String(err), offset: 0 };
+    return { message: quote && err instanceof Error ? err.message : 'not valid JSON', offset: 0 };
   }
+}
+
+function syntaxMessage(error: ParseError, text: string, quote = true): string {
+  const code = printParseErrorCode(error.error);
+  if (code === 'InvalidSymbol') {
+    if (!quote) return 'unexpected character';
+    return `unexpected ${JSON.stringify(shorten(text.slice(error.offset, error.offset + Math.max(error.length, 1))))}`;
+  }
+  return SYNTAX_MESSAGES[code] ?? code;
 }
 
 /** `text` with each variable replaced by `placeholder`, and for each result index its index in `text`. */
@@ -981,12 +998,17 @@ function renderPath(path: Path): string {
   return out;
 }
 
-/** The known name nearest to `name` (case-insensitive edit distance), when near enough to be a typo. */
+/**
+ * The known name nearest to `name` (case-insensitive edit distance) when near enough to be a typo,
+ * else the one known name that contains it ("timeout" -> "handshakeTimeoutMs").
+ */
 function closest(name: string, known: readonly string[]): string | undefined {
-  let best: string | undefined;
+  const lower = name.toLowerCase();
+  const containing = lower.length >= 4 ? known.filter((k) => k.toLowerCase().includes(lower)) : [];
+  let best: string | undefined = containing.length === 1 ? containing[0] : undefined;
   let bestDistance = Math.max(2, Math.floor(name.length / 3)) + 1;
   for (const candidate of known) {
-    const d = editDistance(name.toLowerCase(), candidate.toLowerCase());
+    const d = editDistance(lower, candidate.toLowerCase());
     if (d < bestDistance) {
       best = candidate;
       bestDistance = d;
