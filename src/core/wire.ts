@@ -115,7 +115,10 @@ export class WireDecoder {
     this.perMessageDeflate = enabled;
   }
 
-  /** Feeds the next bytes of this direction's stream; any split is fine. Never throws (callbacks aside). */
+  /**
+   * Feeds the next bytes of this direction's stream; any split is fine. Never throws itself; an
+   * exception from onMessage or onError propagates, and the rest of that chunk goes undecoded.
+   */
   push(chunk: Buffer): void {
     if (this.hasFailed) {
       return;
