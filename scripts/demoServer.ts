@@ -34,7 +34,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket' });
     res.end(`WebSocket demo server. Endpoints: ${DEMO_ENDPOINTS.map((e) => `/${e}`).join(' ')}\n`);
   });
-  const wss = new WebSocketServer({ noServer: true });
+  // Offer permessage-deflate like many production servers, so compressed frames show up in the demo.
+  const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true });
   const timers = new Set<NodeJS.Timeout>();
   const every = (ms: number, socket: WebSocket, tick: () => void): void => {
     const timer = setInterval(tick, ms);

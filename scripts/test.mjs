@@ -15,7 +15,7 @@ const node = process.execPath;
 
 /** Debian packages the tests need; installed when we are root with apt, otherwise the exact command is printed. */
 function systemPackages() {
-  const packages = ['python3-websockets', 'libkrb5-dev', 'ripgrep'];
+  const packages = ['python3-websockets', 'openssl', 'libkrb5-dev', 'ripgrep'];
   if (!process.env.CHROME_PATH || !existsSync(process.env.CHROME_PATH)) packages.unshift('chromium');
   return import('./ensure-code-server.mjs').then(({ ensureDebianPackages }) => ensureDebianPackages(packages, { log: (l) => console.log(`[test] ${l}`) }));
 }

@@ -1,13 +1,15 @@
 /** Entry point: wiring only. */
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerConnectCommand } from './vscode/connectCommand';
 import { SessionRegistry } from './vscode/sessionRegistry';
+import { createVariableResolver } from './vscode/variableResolver';
 
 let registry: SessionRegistry | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  registry = new SessionRegistry(context.extensionUri);
-  context.subscriptions.push(registry, registerConnectCommand(registry));
+  registry = new SessionRegistry(context.extensionUri, join(context.globalStorageUri.fsPath, 'spill'));
+  context.subscriptions.push(registry, registerConnectCommand(registry, createVariableResolver(context.secrets)));
 }
 
 export function deactivate(): void {

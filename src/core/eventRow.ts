@@ -3,8 +3,8 @@ import { makeHexPreview, makePreview, type EventRow } from '../shared/sessionEve
 import type { SessionEvent } from './eventStore';
 
 export function toEventRow(event: SessionEvent): EventRow {
-  const size = event.payload?.length ?? 0;
-  const { preview, truncated } = previewOf(event);
+  const size = event.size;
+  const { preview, truncated } = event.payloadDropped ? { preview: `(payload dropped at the memory cap; ${size} bytes)`, truncated: false } : previewOf(event);
   return {
     seq: event.seq,
     kind: event.kind,
@@ -26,13 +26,12 @@ function previewOf(event: SessionEvent): { preview: string; truncated: boolean }
     case 'ping':
     case 'pong':
       return event.payload && event.payload.length > 0 ? makeHexPreview(event.payload) : makePreview(event.message ?? '');
-    case 'close': {
-      const close = event.close;
-      const text = close ? `${close.code}${close.reason ? ` ${close.reason}` : ''}${event.message ? ` - ${event.message}` : ''}` : (event.message ?? '');
-      return makePreview(text);
-    }
+    case 'close':
+      // Close frames and the final close event both carry a sentence with the code, its name and the reason.
+      return makePreview(event.message ?? (event.close ? `${event.close.code} ${event.close.reason}` : ''));
     case 'handshake-request':
     case 'handshake-response':
+      return makePreview(event.handshake?.startLine ?? event.message ?? '');
     case 'open':
     case 'error':
     case 'reconnect':

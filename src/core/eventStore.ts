@@ -1,60 +1,617 @@
 /**
- * The session's ordered event log. Events get their sequence number here, so the order of the log
- * is the order of `append` calls and there are no gaps. Readers address it by index.
+ * The session's ordered event log, built for sessions that run for hours and receive millions of
+ * messages. Events are numbered here (the order of the log is the order of `append` calls, with
+ * no gaps) and stored column-wise in segments: typed arrays for the per-event facts every event
+ * has, one payload arena per segment (each payload copied in once, never per consumer), and a
+ * sparse map for the rare extras (close details, handshakes, multi-frame wire detail).
+ *
+ * Memory is capped: past the cap, whole old segments are spilled to a file (when a spill folder
+ * is given) or their payloads are dropped, and an `info` event says which, with counts. Readers
+ * address the log by index; a spilled segment is read back on demand.
  */
+import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
 import type { EventDirection, SessionEventKind } from '../shared/sessionEvent';
+import type { WireFrame, WireMessage } from './wire';
 
-/** One event as the host keeps it, payload included. */
-export interface SessionEvent {
-  readonly seq: number;
+/** How a close ended; attached to `close` events. */
+export interface CloseDetails {
+  readonly code: number;
+  readonly reason: string;
+  /** Who sent the first close frame; `none` when the connection dropped without one. */
+  readonly initiatedBy: 'client' | 'server' | 'none';
+  /** Both close frames were exchanged before the TCP connection ended (RFC 6455 section 7.1.4). */
+  readonly clean: boolean;
+  /** The code's meaning in plain words. */
+  readonly meaning: string;
+  /** For 1006 and failures: what ended the connection (ECONNRESET, timeout, TLS error...). */
+  readonly cause?: string;
+}
+
+/** One HTTP head of the opening handshake as it went over the wire. */
+export interface HandshakeRecord {
+  readonly startLine: string;
+  readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** Response only: the Sec-WebSocket-Accept check (RFC 6455 section 4.2.2). */
+  readonly acceptCheck?: { readonly ok: boolean; readonly expected?: string; readonly message: string };
+  /** Response only: what was negotiated. */
+  readonly negotiated?: { readonly subprotocol: string; readonly extensions: string };
+}
+
+/** Facts few events have; kept out of the per-event columns. */
+export interface EventExtras {
+  /** A sentence for a person: what an error, info or lifecycle event means. */
+  readonly message?: string;
+  readonly close?: CloseDetails;
+  readonly handshake?: HandshakeRecord;
+  /** Pong events answering our ping: round-trip time in milliseconds. */
+  readonly rttMs?: number;
+  /** The frame was sent by the library on its own (the pong answering a ping). */
+  readonly automatic?: boolean;
+  /** For decode errors: the RFC 6455 close code a conforming endpoint would use. */
+  readonly closeCode?: number;
+}
+
+/** The wire-level facts of a message: its frames as decoded from the socket's bytes. */
+export interface EventWire {
+  readonly wireBytes: number;
+  readonly frameCount: number;
+  readonly compressed: boolean;
+  readonly frames: readonly WireFrame[];
+}
+
+/** What a producer appends. */
+export interface NewSessionEvent extends EventExtras {
   readonly kind: SessionEventKind;
   readonly direction: EventDirection;
   /** Monotonic microseconds since the session started. */
   readonly monoUs: number;
   /** Wall-clock milliseconds since the Unix epoch. */
   readonly wallMs: number;
-  /** The payload as received or sent (text payloads as their UTF-8 bytes). */
-  readonly payload?: Buffer;
-  /** For close events: the close code and reason. */
-  readonly close?: { readonly code: number; readonly reason: string };
-  /** A sentence for a person: what an error, info or lifecycle event means. */
-  readonly message?: string;
+  /** The payload as received or sent (text as its UTF-8 bytes). Copied into the store. */
+  readonly payload?: Uint8Array;
+  readonly wire?: WireMessage;
 }
 
-export type NewSessionEvent = Omit<SessionEvent, 'seq'>;
+/** One event as readers get it. */
+export interface SessionEvent extends EventExtras {
+  readonly seq: number;
+  readonly kind: SessionEventKind;
+  readonly direction: EventDirection;
+  readonly monoUs: number;
+  readonly wallMs: number;
+  /** Decoded payload size in bytes, known even when the payload itself was dropped. */
+  readonly size: number;
+  /** Undefined for events without payload and for dropped payloads (see `payloadDropped`). */
+  readonly payload?: Buffer;
+  readonly payloadDropped?: boolean;
+  readonly wire?: EventWire;
+}
 
-export type AppendListener = (event: SessionEvent) => void;
+export interface EventStoreOptions {
+  /** Memory the store may hold, in bytes (payloads and per-event facts); default 256 MiB. */
+  readonly memoryCapBytes?: number;
+  /** Folder for the spill file; without one, payloads past the cap are dropped. */
+  readonly spillDir?: string;
+  /** Name of the spill file inside spillDir. */
+  readonly spillName?: string;
+  /** Events per segment; a power of two keeps index math cheap. */
+  readonly segmentSize?: number;
+}
+
+/** A contiguous range of newly appended events, `start <= seq < end`. */
+export interface AppendedRange {
+  readonly start: number;
+  readonly end: number;
+}
+
+export type AppendListener = (range: AppendedRange) => void;
+
+export interface EventStoreStats {
+  readonly events: number;
+  readonly bytesInMemory: number;
+  readonly spilledSegments: number;
+  readonly spilledBytes: number;
+  readonly droppedPayloads: number;
+  readonly droppedPayloadBytes: number;
+}
+
+const KINDS: readonly SessionEventKind[] = ['handshake-request', 'handshake-response', 'open', 'text', 'binary', 'ping', 'pong', 'close', 'error', 'reconnect', 'info'];
+const KIND_CODE = new Map(KINDS.map((k, i) => [k, i]));
+const DIRECTIONS: readonly EventDirection[] = ['sent', 'received', 'local'];
+const DIRECTION_CODE = new Map(DIRECTIONS.map((d, i) => [d, i]));
+const OPCODE_OF_KIND: Partial<Record<SessionEventKind, number>> = { text: 1, binary: 2, close: 8, ping: 9, pong: 10 };
+const OPCODE_NAME: Record<number, string> = { 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
+
+/** Flags packed per event. */
+const FLAG_HAS_PAYLOAD = 1;
+const FLAG_COMPRESSED = 2;
+const FLAG_DROPPED = 4;
+const FLAG_SINGLE_FRAME = 8;
+
+const SLAB_BYTES = 1 << 20;
+/** Payloads this large are kept as their own slab instead of being copied into the shared one. */
+const OWN_SLAB_BYTES = 64 * 1024;
+/** Bytes of typed-array columns per event (see Segment). */
+const COLUMN_BYTES_PER_EVENT = 1 + 1 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 4 + 8;
+
+/** A block of consecutive events, stored column by column. */
+class Segment {
+  readonly kind: Uint8Array;
+  readonly direction: Uint8Array;
+  readonly flags: Uint8Array;
+  readonly monoUs: Float64Array;
+  readonly wallMs: Float64Array;
+  readonly size: Uint32Array;
+  readonly slab: Uint32Array;
+  readonly offset: Uint32Array;
+  readonly wireBytes: Uint32Array;
+  readonly maskKey: Uint32Array;
+  readonly streamOffset: Float64Array;
+  readonly slabs: Buffer[] = [];
+  readonly extras = new Map<number, EventExtras & { wire?: WireMessage }>();
+  count = 0;
+  /** The slab small payloads are copied into, and how much of it is used. */
+  private sharedSlab: Buffer | undefined;
+  private sharedSlabIndex = 0;
+  private sharedUsed = 0;
+  /** Payload bytes held (slab capacity counts: a half-full slab still costs its whole size). */
+  payloadBytes = 0;
+  payloadsDropped = false;
+
+  constructor(
+    readonly firstSeq: number,
+    readonly capacity: number,
+  ) {
+    this.kind = new Uint8Array(capacity);
+    this.direction = new Uint8Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    this.monoUs = new Float64Array(capacity);
+    this.wallMs = new Float64Array(capacity);
+    this.size = new Uint32Array(capacity);
+    this.slab = new Uint32Array(capacity);
+    this.offset = new Uint32Array(capacity);
+    this.wireBytes = new Uint32Array(capacity);
+    this.maskKey = new Uint32Array(capacity);
+    this.streamOffset = new Float64Array(capacity);
+  }
+
+  get full(): boolean {
+    return this.count === this.capacity;
+  }
+
+  get bytes(): number {
+    return this.capacity * COLUMN_BYTES_PER_EVENT + this.payloadBytes;
+  }
+
+  append(event: NewSessionEvent): void {
+    const i = this.count++;
+    this.kind[i] = KIND_CODE.get(event.kind) ?? KIND_CODE.get('info')!;
+    this.direction[i] = DIRECTION_CODE.get(event.direction) ?? 2;
+    this.monoUs[i] = event.monoUs;
+    this.wallMs[i] = event.wallMs;
+    let flags = 0;
+    const payload = event.payload;
+    if (payload) {
+      flags |= FLAG_HAS_PAYLOAD;
+      this.size[i] = payload.length;
+      this.storePayload(i, payload);
+    }
+    const wire = event.wire;
+    let extras: (EventExtras & { wire?: WireMessage }) | undefined;
+    if (wire) {
+      this.wireBytes[i] = wire.wireBytes;
+      if (wire.compressed) flags |= FLAG_COMPRESSED;
+      const frame = wire.frames[0];
+      // The common case, one plain frame, is rebuilt from three columns; anything else keeps its frames.
+      if (wire.frameCount === 1 && frame && !frame.rsv2 && !frame.rsv3 && frame.fin && frame.opcode === OPCODE_OF_KIND[event.kind]) {
+        flags |= FLAG_SINGLE_FRAME;
+        this.maskKey[i] = frame.maskKey ?? 0;
+        this.streamOffset[i] = frame.streamOffset;
+      } else {
+        extras = { wire };
+      }
+    }
+    this.flags[i] = flags;
+    if (event.message !== undefined || event.close || event.handshake || event.rttMs !== undefined || event.automatic || event.closeCode !== undefined) {
+      extras = {
+        ...extras,
+        message: event.message,
+        close: event.close,
+        handshake: event.handshake,
+        rttMs: event.rttMs,
+        automatic: event.automatic,
+        closeCode: event.closeCode,
+      };
+    }
+    if (extras) this.extras.set(i, extras);
+  }
+
+  private storePayload(i: number, payload: Uint8Array): void {
+    if (payload.length >= OWN_SLAB_BYTES) {
+      // Large payloads keep their own buffer. A buffer that owns its whole memory (ws allocates one
+      // per large message) is kept as it is; a view into a bigger buffer is copied once, so the
+      // store never pins memory it does not account for.
+      const own = payload.byteOffset === 0 && payload.buffer.byteLength === payload.length && Buffer.isBuffer(payload) ? payload : Buffer.from(payload);
+      this.slab[i] = this.slabs.length;
+      this.offset[i] = 0;
+      this.slabs.push(own);
+      this.payloadBytes += own.length;
+      return;
+    }
+    let shared = this.sharedSlab;
+    if (!shared || this.sharedUsed + payload.length > shared.length) {
+      shared = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      this.sharedSlab = shared;
+      this.sharedSlabIndex = this.slabs.length;
+      this.slabs.push(shared);
+      this.sharedUsed = 0;
+      this.payloadBytes += SLAB_BYTES;
+    }
+    shared.set(payload, this.sharedUsed);
+    this.slab[i] = this.sharedSlabIndex;
+    this.offset[i] = this.sharedUsed;
+    this.sharedUsed += payload.length;
+  }
+
+  read(i: number): SessionEvent {
+    const kind = KINDS[this.kind[i]];
+    const direction = DIRECTIONS[this.direction[i]];
+    const flags = this.flags[i];
+    const extras = this.extras.get(i);
+    const size = this.size[i];
+    let payload: Buffer | undefined;
+    if (flags & FLAG_HAS_PAYLOAD && !(flags & FLAG_DROPPED)) {
+      const slab = this.slabs[this.slab[i]];
+      payload = slab.subarray(this.offset[i], this.offset[i] + size);
+    }
+    let wire: EventWire | undefined;
+    if (extras?.wire) {
+      wire = { wireBytes: extras.wire.wireBytes, frameCount: extras.wire.frameCount, compressed: extras.wire.compressed, frames: extras.wire.frames };
+    } else if (flags & FLAG_SINGLE_FRAME) {
+      wire = { wireBytes: this.wireBytes[i], frameCount: 1, compressed: (flags & FLAG_COMPRESSED) !== 0, frames: [this.singleFrame(i, kind, direction)] };
+    }
+    const event: SessionEvent = {
+      seq: this.firstSeq + i,
+      kind,
+      direction,
+      monoUs: this.monoUs[i],
+      wallMs: this.wallMs[i],
+      size,
+      ...(payload ? { payload } : {}),
+      ...(flags & FLAG_DROPPED ? { payloadDropped: true } : {}),
+      ...(wire ? { wire } : {}),
+    };
+    if (!extras) return event;
+    const { wire: _wire, ...rest } = extras;
+    for (const key of Object.keys(rest) as Array<keyof typeof rest>) {
+      if (rest[key] === undefined) delete rest[key];
+    }
+    return { ...event, ...rest };
+  }
+
+  /** Rebuilds the one frame of a single-frame message: its header length follows from RFC 6455 section 5.2. */
+  private singleFrame(i: number, kind: SessionEventKind, direction: EventDirection): WireFrame {
+    const masked = direction === 'sent';
+    const total = this.wireBytes[i];
+    const maskBytes = masked ? 4 : 0;
+    let headerLength = 2 + maskBytes;
+    let payloadLength = total - headerLength;
+    if (payloadLength > 125) {
+      headerLength = 4 + maskBytes;
+      payloadLength = total - headerLength;
+      if (payloadLength > 0xffff) {
+        headerLength = 10 + maskBytes;
+        payloadLength = total - headerLength;
+      }
+    }
+    const opcode = OPCODE_OF_KIND[kind] ?? 0;
+    return {
+      fin: true,
+      rsv1: (this.flags[i] & FLAG_COMPRESSED) !== 0,
+      rsv2: false,
+      rsv3: false,
+      opcode,
+      opcodeName: OPCODE_NAME[opcode] ?? 'continuation',
+      masked,
+      ...(masked ? { maskKey: this.maskKey[i] } : {}),
+      payloadLength,
+      headerLength,
+      streamOffset: this.streamOffset[i],
+    };
+  }
+
+  dropPayloads(): { count: number; bytes: number } {
+    let count = 0;
+    let bytes = 0;
+    for (let i = 0; i < this.count; i++) {
+      if (this.flags[i] & FLAG_HAS_PAYLOAD && !(this.flags[i] & FLAG_DROPPED)) {
+        this.flags[i] |= FLAG_DROPPED;
+        count++;
+        bytes += this.size[i];
+      }
+    }
+    this.slabs.length = 0;
+    this.sharedSlab = undefined;
+    this.payloadBytes = 0;
+    this.payloadsDropped = true;
+    return { count, bytes };
+  }
+
+  /** Serializes the segment for the spill file: a JSON header, then the columns, then the slabs. */
+  serialize(): Buffer {
+    const columns = [this.kind, this.direction, this.flags, this.monoUs, this.wallMs, this.size, this.slab, this.offset, this.wireBytes, this.maskKey, this.streamOffset];
+    const header = Buffer.from(
+      JSON.stringify({
+        firstSeq: this.firstSeq,
+        capacity: this.capacity,
+        count: this.count,
+        slabs: this.slabs.map((s) => s.length),
+        extras: [...this.extras],
+      }),
+    );
+    const prefix = Buffer.alloc(4);
+    prefix.writeUInt32LE(header.length);
+    return Buffer.concat([prefix, header, ...columns.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)), ...this.slabs]);
+  }
+
+  static deserialize(bytes: Buffer): Segment {
+    const headerLength = bytes.readUInt32LE(0);
+    const header = JSON.parse(bytes.toString('utf8', 4, 4 + headerLength)) as {
+      firstSeq: number;
+      capacity: number;
+      count: number;
+      slabs: number[];
+      extras: Array<[number, EventExtras & { wire?: WireMessage }]>;
+    };
+    const segment = new Segment(header.firstSeq, header.capacity);
+    segment.count = header.count;
+    let at = 4 + headerLength;
+    for (const column of [segment.kind, segment.direction, segment.flags, segment.monoUs, segment.wallMs, segment.size, segment.slab, segment.offset, segment.wireBytes, segment.maskKey, segment.streamOffset]) {
+      new Uint8Array(column.buffer, column.byteOffset, column.byteLength).set(bytes.subarray(at, at + column.byteLength));
+      at += column.byteLength;
+    }
+    for (const length of header.slabs) {
+      segment.slabs.push(bytes.subarray(at, at + length));
+      at += length;
+    }
+    for (const [i, extras] of header.extras) segment.extras.set(i, extras);
+    return segment;
+  }
+}
+
+/** Where a segment that left memory went. */
+interface SpilledSegment {
+  readonly firstSeq: number;
+  readonly count: number;
+  readonly fileOffset: number;
+  readonly byteLength: number;
+}
 
 export class EventStore {
-  private readonly events: SessionEvent[] = [];
+  private readonly segments: Array<Segment | SpilledSegment> = [];
+  private readonly segmentSize: number;
+  private readonly memoryCapBytes: number;
+  private total = 0;
+  private bytesInMemory = 0;
   private readonly listeners = new Set<AppendListener>();
+  private notifiedUpTo = 0;
+  private notifyScheduled = false;
+  private spillFd: number | undefined;
+  private spillPath: string | undefined;
+  private spillEnd = 0;
+  private spillFailed = false;
+  private spilledSegments = 0;
+  private droppedPayloads = 0;
+  private droppedPayloadBytes = 0;
+  private readonly recentlyRead = new Map<number, Segment>();
+  /** Segments before this index are already spilled or stripped of payloads: nothing more to relieve there. */
+  private relieveFrom = 0;
+  private disposed = false;
 
-  /** Appends an event, numbers it, and tells subscribers. */
-  append(event: NewSessionEvent): SessionEvent {
-    const stored: SessionEvent = { ...event, seq: this.events.length };
-    this.events.push(stored);
-    for (const listener of this.listeners) {
-      listener(stored);
+  constructor(private readonly options: EventStoreOptions = {}) {
+    this.segmentSize = options.segmentSize ?? 16_384;
+    this.memoryCapBytes = options.memoryCapBytes ?? 256 * 1024 * 1024;
+  }
+
+  /** Appends an event, numbers it, and schedules a (batched) notification of subscribers. */
+  append(event: NewSessionEvent): number {
+    let segment = this.segments[this.segments.length - 1];
+    if (!segment || !(segment instanceof Segment) || segment.full) {
+      segment = new Segment(this.total, this.segmentSize);
+      this.segments.push(segment);
+      this.bytesInMemory += segment.capacity * COLUMN_BYTES_PER_EVENT;
     }
-    return stored;
+    const before = segment.payloadBytes;
+    segment.append(event);
+    this.bytesInMemory += segment.payloadBytes - before;
+    const seq = this.total++;
+    if (this.bytesInMemory > this.memoryCapBytes) {
+      this.relieveMemory();
+    }
+    this.scheduleNotify();
+    return seq;
   }
 
   get length(): number {
-    return this.events.length;
+    return this.total;
   }
 
   get(seq: number): SessionEvent | undefined {
-    return this.events[seq];
+    if (!Number.isInteger(seq) || seq < 0 || seq >= this.total) return undefined;
+    const segment = this.segmentAt(seq);
+    return segment?.read(seq - segment.firstSeq);
   }
 
   /** Events with `start <= seq < end`, clamped to the log. */
   readRange(start: number, end: number): SessionEvent[] {
-    return this.events.slice(Math.max(0, start), Math.min(end, this.events.length));
+    const from = Math.max(0, Math.floor(start));
+    const to = Math.min(Math.floor(end), this.total);
+    const events: SessionEvent[] = [];
+    for (let seq = from; seq < to; ) {
+      const segment = this.segmentAt(seq);
+      if (!segment) break;
+      const last = Math.min(to, segment.firstSeq + segment.count);
+      for (; seq < last; seq++) events.push(segment.read(seq - segment.firstSeq));
+    }
+    return events;
   }
 
-  /** Calls `listener` for every appended event until the returned function is called. */
+  /** Calls `listener` with each batch of appended events until the returned function is called. */
   subscribe(listener: AppendListener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
+
+  /** Delivers pending notifications now (instead of on the next turn of the event loop). */
+  flushNotifications(): void {
+    this.notifyScheduled = false;
+    if (this.notifiedUpTo === this.total) return;
+    const range = { start: this.notifiedUpTo, end: this.total };
+    this.notifiedUpTo = this.total;
+    for (const listener of this.listeners) listener(range);
+  }
+
+  get stats(): EventStoreStats {
+    return {
+      events: this.total,
+      bytesInMemory: this.bytesInMemory,
+      spilledSegments: this.spilledSegments,
+      spilledBytes: this.spillEnd,
+      droppedPayloads: this.droppedPayloads,
+      droppedPayloadBytes: this.droppedPayloadBytes,
+    };
+  }
+
+  /** Releases the spill file. The store keeps answering for what is still in memory. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    // Subscribers still get the last events (the close that led here) before they are let go.
+    this.flushNotifications();
+    this.listeners.clear();
+    if (this.spillFd !== undefined) {
+      closeSync(this.spillFd);
+      this.spillFd = undefined;
+    }
+    if (this.spillPath) rmSync(this.spillPath, { force: true });
+  }
+
+  private scheduleNotify(): void {
+    if (this.notifyScheduled || this.listeners.size === 0) {
+      if (this.listeners.size === 0) this.notifiedUpTo = this.total;
+      return;
+    }
+    this.notifyScheduled = true;
+    setImmediate(() => this.flushNotifications());
+  }
+
+  private segmentAt(seq: number): Segment | undefined {
+    // Segments are equal-sized, so the index is arithmetic, not a search.
+    const entry = this.segments[Math.floor(seq / this.segmentSize)];
+    if (!entry) return undefined;
+    if (entry instanceof Segment) return entry;
+    return this.readSpilled(entry);
+  }
+
+  private readSpilled(entry: SpilledSegment): Segment | undefined {
+    const cached = this.recentlyRead.get(entry.firstSeq);
+    if (cached) return cached;
+    if (this.spillFd === undefined) return undefined;
+    const bytes = Buffer.allocUnsafe(entry.byteLength);
+    readSync(this.spillFd, bytes, 0, entry.byteLength, entry.fileOffset);
+    const segment = Segment.deserialize(bytes);
+    // Keep the last two read back: scrolling across a boundary must not read the file per row.
+    this.recentlyRead.set(entry.firstSeq, segment);
+    while (this.recentlyRead.size > 2) this.recentlyRead.delete(this.recentlyRead.keys().next().value!);
+    return segment;
+  }
+
+  /** Moves the oldest full segments out of memory until the store is under its cap again. */
+  private relieveMemory(): void {
+    const spilledFrom = { first: Number.POSITIVE_INFINITY, last: -1, bytes: 0, segments: 0 };
+    const droppedFrom = { first: Number.POSITIVE_INFINITY, last: -1, count: 0, bytes: 0 };
+    for (let index = this.relieveFrom; index < this.segments.length - 1 && this.bytesInMemory > this.memoryCapBytes; index++) {
+      this.relieveFrom = index + 1;
+      const segment = this.segments[index];
+      if (!(segment instanceof Segment)) continue;
+      if (this.options.spillDir && !this.spillFailed) {
+        const spilled = this.spill(segment);
+        if (spilled) {
+          this.segments[index] = spilled;
+          this.bytesInMemory -= segment.bytes;
+          spilledFrom.first = Math.min(spilledFrom.first, segment.firstSeq);
+          spilledFrom.last = Math.max(spilledFrom.last, segment.firstSeq + segment.count - 1);
+          spilledFrom.bytes += spilled.byteLength;
+          spilledFrom.segments++;
+          continue;
+        }
+      }
+      if (segment.payloadsDropped) continue;
+      const before = segment.bytes;
+      const dropped = segment.dropPayloads();
+      this.bytesInMemory -= before - segment.bytes;
+      this.droppedPayloads += dropped.count;
+      this.droppedPayloadBytes += dropped.bytes;
+      droppedFrom.first = Math.min(droppedFrom.first, segment.firstSeq);
+      droppedFrom.last = Math.max(droppedFrom.last, segment.firstSeq + segment.count - 1);
+      droppedFrom.count += dropped.count;
+      droppedFrom.bytes += dropped.bytes;
+    }
+    const cap = formatBytes(this.memoryCapBytes);
+    const now = { monoUs: 0, wallMs: Date.now() };
+    if (spilledFrom.segments > 0) {
+      this.appendNotice({
+        ...now,
+        message: `Memory cap of ${cap} reached: events ${spilledFrom.first}-${spilledFrom.last} (${formatBytes(spilledFrom.bytes)}) moved to ${this.spillPath}; they are read back from there when shown.`,
+      });
+    }
+    if (droppedFrom.count > 0) {
+      const why = this.spillFailed ? 'the spill file could not be written' : 'no spill folder is set';
+      this.appendNotice({
+        ...now,
+        message: `Memory cap of ${cap} reached and ${why}: dropped the payloads of ${droppedFrom.count} events (${formatBytes(droppedFrom.bytes)}) among events ${droppedFrom.first}-${droppedFrom.last}; their sizes and times are kept.`,
+      });
+    }
+  }
+
+  /** Appends the store's own announcement; it goes into the current (in-memory) segment. */
+  private appendNotice(event: { monoUs: number; wallMs: number; message: string }): void {
+    const last = this.segments[this.segments.length - 1] as Segment;
+    const monoUs = last.count > 0 ? last.monoUs[last.count - 1] : event.monoUs;
+    let segment = last;
+    if (segment.full) {
+      segment = new Segment(this.total, this.segmentSize);
+      this.segments.push(segment);
+      this.bytesInMemory += segment.capacity * COLUMN_BYTES_PER_EVENT;
+    }
+    segment.append({ kind: 'info', direction: 'local', monoUs, wallMs: event.wallMs, message: event.message });
+    this.total++;
+  }
+
+  private spill(segment: Segment): SpilledSegment | undefined {
+    try {
+      if (this.spillFd === undefined) {
+        this.spillPath = join(this.options.spillDir!, this.options.spillName ?? `events-${process.pid}-${Date.now()}.spill`);
+        this.spillFd = openSync(this.spillPath, 'w+');
+      }
+      const bytes = segment.serialize();
+      writeSync(this.spillFd, bytes, 0, bytes.length, this.spillEnd);
+      const entry = { firstSeq: segment.firstSeq, count: segment.count, fileOffset: this.spillEnd, byteLength: bytes.length };
+      this.spillEnd += bytes.length;
+      this.spilledSegments++;
+      return entry;
+    } catch (err) {
+      this.spillFailed = true;
+      this.appendNotice({ monoUs: 0, wallMs: Date.now(), message: `Could not write the spill file ${this.spillPath ?? this.options.spillDir}: ${String(err)}; payloads past the memory cap will be dropped instead.` });
+      return undefined;
+    }
+  }
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }

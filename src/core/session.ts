@@ -1,23 +1,77 @@
 /**
- * One WebSocket connection and its event log. Everything the connection does becomes an event in
- * `store`, in the order it happened; nothing here knows about VS Code.
+ * One WebSocket session: a connection (and its reconnects) and its event log. Everything the
+ * connection does becomes an event in `store`, in the order it happened on the wire; nothing here
+ * knows about VS Code.
+ *
+ * How the log stays in wire order: a tap sees the socket's bytes before the HTTP parser and ws do.
+ * Its frame decoders know each frame first; ws then delivers the decoded (and inflated) messages.
+ * Frames wait in a reorder queue, in the order the tap saw them, until ws has delivered the payload
+ * of every incoming message ahead of them: a ping that followed a compressed message on the wire is
+ * logged after it, and the close frame ws sends because of a bad message is logged after that message.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { SessionState } from '../shared/sessionEvent';
+import { checkCloseToSend, describeCloseCode } from './closeCodes';
+import { explainConnectionError } from './connectionErrors';
 import { checkEndpointUrl } from './endpointUrl';
-import { EventStore, type NewSessionEvent } from './eventStore';
+import { EventStore, type CloseDetails, type EventStoreOptions, type NewSessionEvent } from './eventStore';
+import { checkAccept, HeadReader, headerValues, HttpHeadError, parseExtensionsHeader, parseHttpHead } from './handshake';
+import { chooseProxy, type ProxySources } from './proxy';
+import { connectionFactory, type ByteTap } from './socketTap';
+import { WireDecoder, type WireDecodeError, type WireMessage } from './wire';
+
+export interface TlsOptions {
+  readonly rejectUnauthorized?: boolean;
+  readonly ca?: Buffer | string;
+  readonly cert?: Buffer | string;
+  readonly key?: Buffer | string;
+  readonly passphrase?: string;
+}
+
+export interface KeepAliveOptions {
+  readonly pingIntervalMs: number;
+  readonly pongTimeoutMs: number;
+}
+
+export interface ReconnectOptions {
+  readonly enabled: boolean;
+  readonly maxAttempts: number;
+  readonly initialDelayMs: number;
+  readonly maxDelayMs: number;
+}
+
+/** A message to send: text, or binary bytes. */
+export interface OutgoingMessage {
+  readonly binary: boolean;
+  readonly payload: Buffer;
+}
 
 export interface SessionOptions {
-  /** ws:// or wss:// endpoint. */
+  /** ws:// or wss:// endpoint, variables already resolved. */
   readonly url: string;
   /** Shown as the panel title; defaults to the URL. */
   readonly title?: string;
-  readonly subprotocols?: readonly string[];
   readonly headers?: Readonly<Record<string, string>>;
+  readonly origin?: string;
+  readonly subprotocols?: readonly string[];
+  /** Offer permessage-deflate (RFC 7692); default true. */
+  readonly perMessageDeflate?: boolean;
   /** Give up on the opening handshake after this long (default 10 s). */
   readonly handshakeTimeoutMs?: number;
+  /** Largest message accepted; a bigger one closes the connection with 1009 (default 100 MiB). */
+  readonly maxPayloadBytes?: number;
+  readonly followRedirects?: boolean;
+  readonly maxRedirects?: number;
+  /** Where the proxy comes from; chosen anew for each attempt. */
+  readonly proxy?: ProxySources;
+  readonly tls?: TlsOptions;
+  readonly keepAlive?: KeepAliveOptions;
+  readonly reconnect?: ReconnectOptions;
+  /** Messages to send right after each open (the profile's `onOpen`), produced when needed so variables like ${uuid} are fresh. */
+  readonly onOpen?: () => Promise<OutgoingMessage[]>;
+  readonly store?: EventStoreOptions;
 }
 
 /** A request the session cannot carry out, with a message meant for a person. */
@@ -30,21 +84,73 @@ export class SessionError extends Error {
 
 /** Close code for "going away" (RFC 6455 section 7.4.1): used when the inspector itself shuts down. */
 export const CLOSE_GOING_AWAY = 1001;
-
 /** First bytes of a refused upgrade's body that are kept. */
 const REFUSED_BODY_LIMIT = 64 * 1024;
+/** Control frame payloads are at most 125 bytes (RFC 6455 section 5.5). */
+const MAX_CONTROL_PAYLOAD = 125;
+/** How long a close handshake may take before the socket is dropped. */
+const CLOSE_TIMEOUT_MS = 5000;
+/**
+ * A connection that stayed open this long counts as a success, and the reconnect budget starts
+ * over. Resetting on every open would let a server that accepts and drops at once be retried forever.
+ */
+const STABLE_CONNECTION_MS = 10_000;
+
+/** What ws negotiated in the opening handshake. */
+export interface NegotiatedInfo {
+  readonly subprotocol: string;
+  readonly extensions: string;
+}
+
+/**
+ * One item of the reorder queue: frames in the order the tap saw them, both directions. An incoming
+ * data message waits there until ws delivers its payload; everything behind it waits too.
+ */
+interface QueuedEvent {
+  readonly wire?: WireMessage;
+  event?: Omit<NewSessionEvent, 'monoUs' | 'wallMs'>;
+}
+
+/** Everything that belongs to one connection attempt (a reconnect starts a new one). */
+class Attempt {
+  readonly queue: QueuedEvent[] = [];
+  readonly pendingSends: OutgoingMessage[] = [];
+  /** Payload (hex) of our pings still waiting for a pong, with the time they went out. */
+  readonly pingsInFlight = new Map<string, number>();
+  closeFrameSent = false;
+  closeFrameReceived = false;
+  closeInitiatedBy: CloseDetails['initiatedBy'] = 'none';
+  lastCause: string | undefined;
+  /** Set when the decoder of a direction failed: from then on events are logged from ws alone. */
+  incomingDecoderFailed = false;
+  outgoingDecoderFailed = false;
+  upgradeRefused = false;
+  opened = false;
+  readonly timers = new Set<NodeJS.Timeout>();
+
+  constructor(readonly socket: WebSocket) {}
+
+  clearTimers(): void {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+  }
+}
 
 export class WebSocketSession {
   readonly id = randomUUID();
   readonly url: string;
   readonly title: string;
-  readonly store = new EventStore();
+  readonly store: EventStore;
 
-  private socket: WebSocket | undefined;
+  private attempt: Attempt | undefined;
   private currentState: SessionState = 'connecting';
   private readonly startedAt = process.hrtime.bigint();
   private readonly stateListeners = new Set<(state: SessionState) => void>();
-  private upgradeRefused = false;
+  private userClosed = false;
+  private reconnectAttempts = 0;
+  private reconnectTimer: NodeJS.Timeout | undefined;
+  private negotiatedInfo: NegotiatedInfo | undefined;
+  private disposed = false;
 
   constructor(private readonly options: SessionOptions) {
     const check = checkEndpointUrl(options.url);
@@ -53,10 +159,21 @@ export class WebSocketSession {
     }
     this.url = check.url.toString();
     this.title = options.title ?? this.url;
+    this.store = new EventStore(options.store);
   }
 
   get state(): SessionState {
     return this.currentState;
+  }
+
+  /** Subprotocol and extensions of the open connection, once the handshake completed. */
+  get negotiated(): NegotiatedInfo | undefined {
+    return this.negotiatedInfo;
+  }
+
+  /** Bytes queued by ws but not yet handed to the socket. */
+  get bufferedAmount(): number {
+    return this.attempt?.socket.bufferedAmount ?? 0;
   }
 
   /** Calls `listener` on every state change until the returned function is called. */
@@ -67,96 +184,532 @@ export class WebSocketSession {
 
   /** Opens the connection. Progress and failure arrive as events, never as exceptions. */
   connect(): void {
-    if (this.socket) {
-      throw new SessionError('This session has already connected; start a new session to connect again.');
+    if (this.attempt || this.disposed) {
+      throw new SessionError('This session has already connected; use reconnect() or start a new session.');
     }
-    this.record({ kind: 'info', direction: 'local', message: `Connecting to ${this.url}` });
+    this.startAttempt();
+  }
+
+  /** Drops the current connection (if any) and connects again. */
+  reconnect(): void {
+    if (this.disposed) throw new SessionError('This session was disposed; start a new one.');
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    this.userClosed = false;
+    this.reconnectAttempts = 0;
+    const previous = this.attempt;
+    if (previous && previous.socket.readyState !== WebSocket.CLOSED) {
+      this.record({ kind: 'reconnect', direction: 'local', message: 'Reconnecting on request: dropping the current connection' });
+      previous.lastCause = 'reconnect requested';
+      this.userClosed = true; // the old connection's close must not schedule an automatic reconnect
+      previous.socket.once('close', () => {
+        this.userClosed = false;
+        this.startAttempt();
+      });
+      previous.socket.terminate();
+      return;
+    }
+    this.record({ kind: 'reconnect', direction: 'local', message: 'Reconnecting on request' });
+    this.startAttempt();
+  }
+
+  sendText(text: string): number {
+    return this.send({ binary: false, payload: Buffer.from(text, 'utf8') });
+  }
+
+  /** Sends JSON text after checking that it parses; nothing is sent when it does not. */
+  sendJson(text: string): number {
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      throw new SessionError(`Not sent: the message is not valid JSON (${err instanceof Error ? err.message : String(err)}).`);
+    }
+    return this.sendText(text);
+  }
+
+  sendBinary(bytes: Uint8Array): number {
+    return this.send({ binary: true, payload: Buffer.from(bytes) });
+  }
+
+  /** Sends a message; returns its payload size. The sent event is logged when its frames reach the socket. */
+  send(message: OutgoingMessage): number {
+    const attempt = this.requireOpen('send a message');
+    attempt.pendingSends.push(message);
+    attempt.socket.send(message.payload, { binary: message.binary }, (error) => {
+      if (error) this.onSendFailed(attempt, message, error);
+    });
+    if (attempt.outgoingDecoderFailed) this.drainSendsWithoutWire(attempt);
+    return message.payload.length;
+  }
+
+  /** Sends a ping (RFC 6455 section 5.5.2) with an optional payload of at most 125 bytes. */
+  ping(payload: Uint8Array = Buffer.alloc(0)): void {
+    if (payload.length > MAX_CONTROL_PAYLOAD) {
+      throw new SessionError(`A ping payload can be at most ${MAX_CONTROL_PAYLOAD} bytes (RFC 6455 section 5.5); this one is ${payload.length} bytes.`);
+    }
+    const attempt = this.requireOpen('send a ping');
+    attempt.socket.ping(Buffer.from(payload));
+  }
+
+  /** Starts the closing handshake (RFC 6455 section 7.1.2); the code and reason are checked first. */
+  close(code = 1000, reason = ''): void {
+    const problem = checkCloseToSend(code, reason);
+    if (problem) throw new SessionError(problem);
+    this.userClosed = true;
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+    const attempt = this.attempt;
+    if (!attempt || attempt.socket.readyState === WebSocket.CLOSED) {
+      if (this.currentState === 'reconnecting') {
+        this.record({ kind: 'info', direction: 'local', message: 'Reconnecting cancelled' });
+        this.setState('closed');
+      }
+      return;
+    }
+    if (attempt.socket.readyState === WebSocket.CONNECTING) {
+      attempt.lastCause = 'connection attempt cancelled';
+      attempt.socket.terminate();
+      return;
+    }
+    if (attempt.socket.readyState === WebSocket.CLOSING) return;
+    this.setState('closing');
+    attempt.socket.close(code, reason);
+    // ws drops the socket 30 s after a close nobody answers; an inspector should not wait that long.
+    const timer = setTimeout(() => {
+      attempt.lastCause = `the server did not answer the close frame within ${CLOSE_TIMEOUT_MS} ms`;
+      attempt.socket.terminate();
+    }, CLOSE_TIMEOUT_MS);
+    timer.unref();
+    attempt.timers.add(timer);
+  }
+
+  /** Closes with 1001 "going away", stops reconnecting and keep-alive, and releases the log's spill file. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.userClosed = true;
+    clearTimeout(this.reconnectTimer);
+    const attempt = this.attempt;
+    const done = (): void => {
+      attempt?.clearTimers();
+      this.store.dispose();
+    };
+    if (!attempt || attempt.socket.readyState === WebSocket.CLOSED) {
+      done();
+      return;
+    }
+    attempt.socket.once('close', done);
+    if (attempt.socket.readyState === WebSocket.OPEN) {
+      this.setState('closing');
+      attempt.socket.close(CLOSE_GOING_AWAY, 'inspector closed');
+    } else if (attempt.socket.readyState === WebSocket.CONNECTING) {
+      attempt.lastCause = 'the inspector closed';
+      attempt.socket.terminate();
+    }
+    // Never hold the extension host open for a peer that does not answer the close frame.
+    const timer = setTimeout(() => attempt.socket.terminate(), 2000);
+    timer.unref();
+    attempt.timers.add(timer);
+  }
+
+  // ---- connection attempts -------------------------------------------------------------------
+
+  private startAttempt(): void {
+    this.setState(this.reconnectAttempts > 0 ? 'reconnecting' : 'connecting');
+    const url = new URL(this.url);
+    let proxyUrl: URL | undefined;
+    try {
+      const choice = chooseProxy(url, this.options.proxy ?? {});
+      proxyUrl = choice.url;
+      this.record({ kind: 'info', direction: 'local', message: `Connecting to ${this.url} (${choice.reason})` });
+    } catch (err) {
+      this.record({ kind: 'error', direction: 'local', message: err instanceof Error ? err.message : String(err) });
+      this.setState('closed');
+      return;
+    }
+    const tlsOptions = this.options.tls ?? {};
+    const handshakeTimeoutMs = this.options.handshakeTimeoutMs ?? 10_000;
+    let attempt: Attempt | undefined;
     const socket = new WebSocket(this.url, this.options.subprotocols ? [...this.options.subprotocols] : [], {
       headers: this.options.headers ? { ...this.options.headers } : undefined,
-      handshakeTimeout: this.options.handshakeTimeoutMs ?? 10_000,
+      origin: this.options.origin,
+      perMessageDeflate: this.options.perMessageDeflate ?? true,
+      handshakeTimeout: handshakeTimeoutMs,
+      maxPayload: this.options.maxPayloadBytes ?? 100 * 1024 * 1024,
+      followRedirects: this.options.followRedirects ?? false,
+      maxRedirects: this.options.maxRedirects ?? 10,
+      rejectUnauthorized: tlsOptions.rejectUnauthorized ?? true,
+      ca: tlsOptions.ca,
+      cert: tlsOptions.cert,
+      key: tlsOptions.key,
+      passphrase: tlsOptions.passphrase,
+      createConnection: connectionFactory({
+        secure: url.protocol === 'wss:',
+        proxy: proxyUrl,
+        proxyTimeoutMs: handshakeTimeoutMs,
+        onConnection: () => this.tapFor(() => attempt!),
+      }) as unknown as WebSocket.ClientOptions['createConnection'],
     });
-    this.socket = socket;
+    attempt = new Attempt(socket);
+    this.attempt = attempt;
+    this.listen(attempt);
+  }
 
+  private listen(attempt: Attempt): void {
+    const socket = attempt.socket;
     socket.on('open', () => {
-      const protocol = socket.protocol ? `, subprotocol ${socket.protocol}` : '';
+      attempt.opened = true;
+      const stable = setTimeout(() => {
+        attempt.timers.delete(stable);
+        this.reconnectAttempts = 0;
+      }, STABLE_CONNECTION_MS);
+      attempt.timers.add(stable);
+      this.negotiatedInfo = { subprotocol: socket.protocol, extensions: socket.extensions };
+      const protocol = socket.protocol ? `, subprotocol "${socket.protocol}"` : '';
       const extensions = socket.extensions ? `, extensions ${socket.extensions}` : '';
-      this.record({ kind: 'open', direction: 'local', message: `Connected to ${this.url}${protocol}${extensions}` });
+      this.record({ kind: 'open', direction: 'local', message: `Connected to ${socket.url}${protocol}${extensions}` });
       this.setState('open');
+      this.startKeepAlive(attempt);
+      void this.sendOnOpen(attempt);
     });
-    socket.on('message', (data, isBinary) => {
-      const payload = toBuffer(data);
-      this.record({ kind: isBinary ? 'binary' : 'text', direction: 'received', payload });
-    });
-    socket.on('ping', (data) => {
-      this.record({ kind: 'ping', direction: 'received', payload: data });
-      // ws answers every ping with a pong carrying the same payload (autoPong); that pong went out too.
-      this.record({ kind: 'pong', direction: 'sent', payload: data, message: 'automatic reply to ping' });
-    });
-    socket.on('pong', (data) => {
-      this.record({ kind: 'pong', direction: 'received', payload: data });
+    socket.on('message', (data, isBinary) => this.onMessage(attempt, toBuffer(data), isBinary));
+    socket.on('redirect', (url: string) => {
+      this.record({ kind: 'info', direction: 'local', message: `Following the redirect to ${url}` });
     });
     socket.on('unexpected-response', (_request, response) => {
-      this.upgradeRefused = true;
+      attempt.upgradeRefused = true;
       void this.recordRefusedUpgrade(response).finally(() => socket.terminate());
     });
     socket.on('error', (error: Error & { code?: string }) => {
-      if (this.upgradeRefused) {
-        return; // the refusal was already recorded with its status and body
+      if (attempt.upgradeRefused && /closed before the connection was established/.test(error.message)) {
+        return; // the refusal was already logged with its status and body
       }
-      const code = error.code ? ` (${error.code})` : '';
-      this.record({ kind: 'error', direction: 'local', message: `${error.message}${code}` });
+      const explained = explainConnectionError(error, this.url);
+      attempt.lastCause ??= explained.cause;
+      this.failPendingIncoming(attempt, explained.message);
+      this.record({ kind: 'error', direction: 'local', message: explained.message });
     });
-    socket.on('close', (code, reasonBytes) => {
-      const reason = reasonBytes.toString('utf8');
-      // 1006 is never sent on the wire (RFC 6455 section 7.4.1): it means the connection dropped without a close frame.
-      const message = code === 1006 ? 'connection closed without a close frame' : undefined;
-      this.record({ kind: 'close', direction: 'local', close: { code, reason }, message });
+    socket.on('close', (code, reasonBytes) => this.onClose(attempt, code, reasonBytes.toString('utf8')));
+  }
+
+  /** The byte tap of one TCP connection (there is one per redirect hop). */
+  private tapFor(getAttempt: () => Attempt): ByteTap {
+    const requestHead = new HeadReader();
+    const responseHead = new HeadReader();
+    let requestKey: string | undefined;
+    let outgoing: WireDecoder | undefined;
+    let incoming: WireDecoder | undefined;
+    let ended = false;
+    const makeDecoders = (perMessageDeflate: boolean): void => {
+      const attempt = getAttempt();
+      outgoing = new WireDecoder({
+        direction: 'client-to-server',
+        onMessage: (message) => this.onOutgoingFrame(attempt, message),
+        onError: (error) => this.onDecodeError(attempt, 'sent', error),
+      });
+      incoming = new WireDecoder({
+        direction: 'server-to-client',
+        onMessage: (message) => this.onIncomingFrame(attempt, message),
+        onError: (error) => this.onDecodeError(attempt, 'received', error),
+      });
+      outgoing.setPerMessageDeflate(perMessageDeflate);
+      incoming.setPerMessageDeflate(perMessageDeflate);
+    };
+    return {
+      outgoing: (chunk) => {
+        if (outgoing) {
+          outgoing.push(chunk);
+          return;
+        }
+        const head = requestHead.push(chunk);
+        if (!head) return;
+        const parsed = parseHttpHead(head.head);
+        if (!(parsed instanceof HttpHeadError)) {
+          requestKey = headerValues(parsed, 'sec-websocket-key')[0];
+          this.record({ kind: 'handshake-request', direction: 'sent', payload: head.head, handshake: { startLine: parsed.startLine, headers: parsed.headers } });
+        } else {
+          this.record({ kind: 'error', direction: 'local', message: `Could not read the handshake request: ${parsed.message}` });
+        }
+        // A client sends nothing after its request until the 101 arrives (RFC 6455 section 4.1).
+      },
+      incoming: (chunk) => {
+        if (incoming) {
+          incoming.push(chunk);
+          return;
+        }
+        const head = responseHead.push(chunk);
+        if (!head) return;
+        const parsed = parseHttpHead(head.head);
+        if (parsed instanceof HttpHeadError) {
+          this.record({ kind: 'error', direction: 'local', message: `Could not read the handshake response: ${parsed.message}` });
+          return;
+        }
+        const switching = /^HTTP\/1\.1 101\b/.test(parsed.startLine);
+        const extensions = headerValues(parsed, 'sec-websocket-extensions').join(', ');
+        const acceptCheck = switching ? checkAccept(requestKey, headerValues(parsed, 'sec-websocket-accept')[0]) : undefined;
+        this.record({
+          kind: 'handshake-response',
+          direction: 'received',
+          payload: head.head,
+          handshake: {
+            startLine: parsed.startLine,
+            headers: parsed.headers,
+            ...(acceptCheck ? { acceptCheck } : {}),
+            ...(switching ? { negotiated: { subprotocol: headerValues(parsed, 'sec-websocket-protocol')[0] ?? '', extensions } } : {}),
+          },
+        });
+        if (switching) {
+          makeDecoders(parseExtensionsHeader(extensions).some((e) => e.name === 'permessage-deflate'));
+          if (head.rest.length > 0) incoming!.push(head.rest);
+        }
+      },
+      ended: (error) => {
+        if (ended) return;
+        ended = true;
+        if (error) getAttempt().lastCause ??= explainConnectionError(error, this.url).cause;
+      },
+    };
+  }
+
+  // ---- frames and messages ------------------------------------------------------------------
+
+  private onIncomingFrame(attempt: Attempt, message: WireMessage): void {
+    if (message.kind === 'text' || message.kind === 'binary') {
+      attempt.queue.push({ wire: message });
+      return;
+    }
+    const payload = message.payload ?? Buffer.alloc(0);
+    let event: Omit<NewSessionEvent, 'monoUs' | 'wallMs'>;
+    if (message.kind === 'close') {
+      if (!attempt.closeFrameSent) attempt.closeInitiatedBy = 'server';
+      attempt.closeFrameReceived = true;
+      if (this.currentState === 'open') this.setState('closing');
+      event = { kind: 'close', direction: 'received', payload, wire: message, message: describeCloseFrame(payload) };
+    } else if (message.kind === 'pong') {
+      const sentAt = attempt.pingsInFlight.get(payload.toString('hex'));
+      attempt.pingsInFlight.delete(payload.toString('hex'));
+      const rttMs = sentAt === undefined ? undefined : Number(process.hrtime.bigint() - this.startedAt) / 1e6 - sentAt;
+      event = { kind: 'pong', direction: 'received', payload, wire: message, ...(rttMs !== undefined ? { rttMs: Math.round(rttMs * 1000) / 1000 } : {}) };
+    } else {
+      event = { kind: 'ping', direction: 'received', payload, wire: message };
+    }
+    this.enqueue(attempt, event);
+  }
+
+  private onMessage(attempt: Attempt, payload: Buffer, isBinary: boolean): void {
+    const kind = isBinary ? 'binary' : 'text';
+    const pending = attempt.queue.find((item) => !item.event);
+    if (!pending) {
+      // The decoder is off for this direction (it failed earlier): log from ws alone.
+      this.record({ kind, direction: 'received', payload });
+      return;
+    }
+    pending.event = { kind, direction: 'received', payload, wire: pending.wire };
+    this.drainQueue(attempt);
+  }
+
+  /** Logs a complete event, after whatever the tap saw before it. */
+  private enqueue(attempt: Attempt, event: Omit<NewSessionEvent, 'monoUs' | 'wallMs'>): void {
+    if (attempt.queue.length === 0) {
+      this.record(event);
+      return;
+    }
+    attempt.queue.push({ wire: event.wire, event });
+    this.drainQueue(attempt);
+  }
+
+  /** Logs items from the head of the queue for as long as they are complete. */
+  private drainQueue(attempt: Attempt): void {
+    const queue = attempt.queue;
+    let n = 0;
+    while (n < queue.length && queue[n].event) {
+      this.record(queue[n].event!);
+      n++;
+    }
+    if (n > 0) queue.splice(0, n);
+  }
+
+  /** ws rejected a message it was assembling (invalid UTF-8, too big...): it will never arrive, so log why in its place. */
+  private failPendingIncoming(attempt: Attempt, why: string): void {
+    for (const item of attempt.queue) {
+      if (!item.event) {
+        item.event = { kind: 'error', direction: 'received', wire: item.wire, message: `A ${item.wire?.kind ?? 'data'} message was not delivered: ${why}` };
+      }
+    }
+    this.drainQueue(attempt);
+  }
+
+  private onOutgoingFrame(attempt: Attempt, message: WireMessage): void {
+    switch (message.kind) {
+      case 'text':
+      case 'binary': {
+        const sent = attempt.pendingSends.shift();
+        if (!sent) {
+          this.enqueue(attempt, { kind: message.kind, direction: 'sent', wire: message, message: 'sent by ws without a matching send() call' });
+          return;
+        }
+        this.enqueue(attempt, { kind: sent.binary ? 'binary' : 'text', direction: 'sent', payload: sent.payload, wire: message });
+        return;
+      }
+      case 'ping': {
+        const payload = message.payload ?? Buffer.alloc(0);
+        attempt.pingsInFlight.set(payload.toString('hex'), Number(process.hrtime.bigint() - this.startedAt) / 1e6);
+        this.enqueue(attempt, { kind: 'ping', direction: 'sent', payload, wire: message });
+        return;
+      }
+      case 'pong':
+        // The inspector never sends pongs of its own: every one is ws answering a ping (RFC 6455 section 5.5.3).
+        this.enqueue(attempt, { kind: 'pong', direction: 'sent', payload: message.payload ?? Buffer.alloc(0), wire: message, automatic: true, message: 'automatic reply to a ping' });
+        return;
+      case 'close': {
+        const payload = message.payload ?? Buffer.alloc(0);
+        if (!attempt.closeFrameReceived) attempt.closeInitiatedBy = 'client';
+        attempt.closeFrameSent = true;
+        this.enqueue(attempt, { kind: 'close', direction: 'sent', payload, wire: message, message: describeCloseFrame(payload) });
+        return;
+      }
+      default: {
+        const unhandled: never = message.kind;
+        this.enqueue(attempt, { kind: 'info', direction: 'sent', message: `unknown frame kind ${String(unhandled)}` });
+      }
+    }
+  }
+
+  private onDecodeError(attempt: Attempt, direction: 'sent' | 'received', error: WireDecodeError): void {
+    if (direction === 'sent') {
+      attempt.outgoingDecoderFailed = true;
+      this.drainSendsWithoutWire(attempt);
+    } else {
+      attempt.incomingDecoderFailed = true;
+    }
+    const who = direction === 'received' ? 'The server sent' : 'The client sent';
+    this.record({
+      kind: 'error',
+      direction,
+      closeCode: error.closeCode,
+      message: `${who} an invalid frame at byte ${error.streamOffset} of the stream: ${error.message} (a conforming endpoint closes with ${error.closeCode}). Frame decoding for this direction stops here; the session carries on.`,
+    });
+    if (direction === 'received') {
+      // Items the decoder announced stay in order; anything after the bad frame comes from ws alone.
+      this.drainQueue(attempt);
+    }
+  }
+
+  private drainSendsWithoutWire(attempt: Attempt): void {
+    for (const sent of attempt.pendingSends.splice(0)) {
+      this.enqueue(attempt, { kind: sent.binary ? 'binary' : 'text', direction: 'sent', payload: sent.payload });
+    }
+  }
+
+  private onSendFailed(attempt: Attempt, message: OutgoingMessage, error: Error): void {
+    const index = attempt.pendingSends.indexOf(message);
+    if (index >= 0) attempt.pendingSends.splice(index, 1);
+    this.record({ kind: 'error', direction: 'sent', payload: message.payload, message: `A ${message.binary ? 'binary' : 'text'} message of ${message.payload.length} bytes was not sent: ${error.message}` });
+  }
+
+  private async sendOnOpen(attempt: Attempt): Promise<void> {
+    if (!this.options.onOpen) return;
+    try {
+      const messages = await this.options.onOpen();
+      for (const message of messages) {
+        if (this.attempt !== attempt || attempt.socket.readyState !== WebSocket.OPEN) return;
+        this.send(message);
+      }
+    } catch (err) {
+      this.record({ kind: 'error', direction: 'local', message: `The onOpen messages were not sent: ${err instanceof Error ? err.message : String(err)}` });
+    }
+  }
+
+  // ---- keep-alive and reconnect -------------------------------------------------------------
+
+  private startKeepAlive(attempt: Attempt): void {
+    const keepAlive = this.options.keepAlive;
+    if (!keepAlive || keepAlive.pingIntervalMs <= 0) return;
+    let n = 0;
+    const tick = (): void => {
+      if (attempt.socket.readyState !== WebSocket.OPEN) return;
+      const payload = Buffer.from(`keepalive ${n++}`);
+      const key = payload.toString('hex');
+      attempt.socket.ping(payload);
+      const timeout = setTimeout(() => {
+        attempt.timers.delete(timeout);
+        if (!attempt.pingsInFlight.has(key) || attempt.socket.readyState !== WebSocket.OPEN) return;
+        attempt.lastCause = `no pong within ${keepAlive.pongTimeoutMs} ms`;
+        this.record({ kind: 'error', direction: 'local', message: `No pong answered the keep-alive ping within ${keepAlive.pongTimeoutMs} ms ("keepAlive.pongTimeoutMs"); ending the connection.` });
+        attempt.socket.terminate();
+      }, keepAlive.pongTimeoutMs);
+      attempt.timers.add(timeout);
+      const next = setTimeout(() => {
+        attempt.timers.delete(next);
+        tick();
+      }, keepAlive.pingIntervalMs);
+      attempt.timers.add(next);
+    };
+    const first = setTimeout(() => {
+      attempt.timers.delete(first);
+      tick();
+    }, keepAlive.pingIntervalMs);
+    attempt.timers.add(first);
+  }
+
+  private onClose(attempt: Attempt, code: number, reason: string): void {
+    attempt.clearTimers();
+    this.failPendingIncoming(attempt, 'the connection closed first');
+    this.drainSendsWithoutWire(attempt);
+    const info = describeCloseCode(code);
+    // 1006 is never sent on the wire (RFC 6455 section 7.4.1): the connection ended without a close frame.
+    const cause = code === 1006 ? (attempt.lastCause ?? 'the TCP connection ended without a close frame') : attempt.lastCause;
+    const close: CloseDetails = {
+      code,
+      reason,
+      initiatedBy: attempt.closeInitiatedBy,
+      clean: attempt.closeFrameSent && attempt.closeFrameReceived,
+      meaning: info.meaning,
+      ...(cause ? { cause } : {}),
+    };
+    const who = close.initiatedBy === 'none' ? 'no close frame' : `closed by the ${close.initiatedBy}`;
+    this.record({
+      kind: 'close',
+      direction: 'local',
+      close,
+      message: `Connection closed: ${code} ${info.name}${reason ? ` "${reason}"` : ''} (${who}, ${close.clean ? 'clean' : 'not clean'}${cause ? `, ${cause}` : ''})`,
+    });
+    if (this.attempt !== attempt) return;
+    if (this.shouldReconnect(attempt)) {
+      this.scheduleReconnect();
+    } else {
       this.setState('closed');
-    });
-  }
-
-  /** Sends a text message; returns the number of payload bytes. */
-  sendText(text: string): number {
-    const socket = this.requireOpen('send a message');
-    const payload = Buffer.from(text, 'utf8');
-    socket.send(payload, { binary: false });
-    this.record({ kind: 'text', direction: 'sent', payload });
-    return payload.length;
-  }
-
-  /** Starts the closing handshake (RFC 6455 section 5.5.1). */
-  close(code = 1000, reason = ''): void {
-    const socket = this.socket;
-    if (!socket || this.currentState === 'closed' || this.currentState === 'closing') {
-      return;
     }
-    if (socket.readyState === WebSocket.CONNECTING) {
-      socket.terminate();
-      return;
-    }
-    this.setState('closing');
-    this.record({ kind: 'info', direction: 'local', message: `Closing with ${code}${reason ? ` ${reason}` : ''}` });
-    socket.close(code, reason);
   }
 
-  /** Closes with 1001 "going away" and, if the peer does not finish the handshake soon, drops the socket. */
-  dispose(): void {
-    const socket = this.socket;
-    if (!socket || this.currentState === 'closed') {
-      return;
-    }
-    this.close(CLOSE_GOING_AWAY, 'inspector closed');
-    // Do not hold the extension host open waiting for a peer that never answers the close frame.
-    const timer = setTimeout(() => socket.terminate(), 2000);
-    timer.unref();
-    socket.once('close', () => clearTimeout(timer));
+  private shouldReconnect(attempt: Attempt): boolean {
+    const reconnect = this.options.reconnect;
+    if (!reconnect?.enabled || this.userClosed || this.disposed || attempt.upgradeRefused) return false;
+    return this.reconnectAttempts < reconnect.maxAttempts;
   }
 
-  private requireOpen(action: string): WebSocket {
-    if (!this.socket || this.currentState !== 'open') {
+  private scheduleReconnect(): void {
+    const reconnect = this.options.reconnect!;
+    this.reconnectAttempts++;
+    // Exponential backoff with jitter: spreads reconnects of many clients after a server restart.
+    const ceiling = Math.min(reconnect.maxDelayMs, reconnect.initialDelayMs * 2 ** (this.reconnectAttempts - 1));
+    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    this.setState('reconnecting');
+    this.record({ kind: 'reconnect', direction: 'local', message: `Reconnecting in ${delay} ms (attempt ${this.reconnectAttempts} of ${reconnect.maxAttempts})` });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      if (!this.userClosed && !this.disposed) this.startAttempt();
+    }, delay);
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private requireOpen(action: string): Attempt {
+    const attempt = this.attempt;
+    if (!attempt || this.currentState !== 'open' || attempt.socket.readyState !== WebSocket.OPEN) {
       throw new SessionError(`Cannot ${action}: the connection is ${this.currentState}.`);
     }
-    return this.socket;
+    return attempt;
   }
 
   private async recordRefusedUpgrade(response: IncomingMessage): Promise<void> {
@@ -175,43 +728,37 @@ export class WebSocketSession {
     } catch (err) {
       this.record({ kind: 'error', direction: 'local', message: `Reading the refused upgrade's body failed: ${String(err)}` });
     }
-    const body = Buffer.concat(chunks);
-    const cut = total > kept ? ` (first ${kept} of ${total} bytes)` : '';
-    this.record({
-      kind: 'handshake-response',
-      direction: 'received',
-      payload: body,
-      message: `HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim() + cut,
-    });
+    const cut = total > kept ? ` (the first ${kept} of ${total} bytes of the body are kept)` : '';
     this.record({
       kind: 'error',
-      direction: 'local',
-      message: `The server refused the WebSocket upgrade with HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim(),
+      direction: 'received',
+      payload: Buffer.concat(chunks),
+      message: `The server refused the WebSocket upgrade with HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim() + cut,
     });
   }
 
   private record(event: Omit<NewSessionEvent, 'monoUs' | 'wallMs'>): void {
     const monoUs = Number((process.hrtime.bigint() - this.startedAt) / 1000n);
-    this.store.append({ ...event, monoUs, wallMs: Date.now() });
+    this.store.append({ ...event, monoUs, wallMs: Date.now() } as NewSessionEvent);
   }
 
   private setState(state: SessionState): void {
-    if (state === this.currentState) {
-      return;
-    }
+    if (state === this.currentState) return;
     this.currentState = state;
-    for (const listener of this.stateListeners) {
-      listener(state);
-    }
+    for (const listener of this.stateListeners) listener(state);
   }
 }
 
+/** "4000 bye" from a close frame's payload (RFC 6455 section 5.5.1: 2-byte code, then UTF-8 reason). */
+function describeCloseFrame(payload: Buffer): string {
+  if (payload.length < 2) return 'close frame without a status code';
+  const code = payload.readUInt16BE(0);
+  const reason = payload.subarray(2).toString('utf8');
+  return `${code} ${describeCloseCode(code).name}${reason ? ` "${reason}"` : ''}`;
+}
+
 function toBuffer(data: WebSocket.RawData): Buffer {
-  if (Buffer.isBuffer(data)) {
-    return data;
-  }
-  if (Array.isArray(data)) {
-    return Buffer.concat(data);
-  }
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
 }

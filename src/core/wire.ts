@@ -1,7 +1,7 @@
 /**
  * A passive RFC 6455 frame decoder (section 5.2) over one direction's tapped byte stream. It reads
- * frame headers only: payload bytes are skipped by counting, never copied, unmasked or inflated, so
- * it keeps up with whatever the socket carries. `ws` does the real decoding; this shows what was on
+ * frame headers; data payload bytes are skipped by counting, never copied, unmasked or inflated, so
+ * it keeps up with whatever the socket carries (only the at most 125 bytes of a control frame are kept). `ws` does the real decoding; this shows what was on
  * the wire (fragmentation, RSV bits, masks, lengths) and names the first rule a peer broke.
  */
 
@@ -35,6 +35,11 @@ export interface WireMessage {
   readonly wireBytes: number;
   /** RSV1 on the first frame: the payload is permessage-deflate compressed (RFC 7692 section 6). */
   readonly compressed: boolean;
+  /**
+   * Control frames only (close, ping, pong): the unmasked payload, at most 125 bytes. Data payloads
+   * are never copied here; ws delivers them (inflated) and the session pairs the two.
+   */
+  readonly payload?: Buffer;
 }
 
 export interface WireDecodeError {
@@ -90,6 +95,9 @@ export class WireDecoder {
   /** The frame whose payload is being skipped, and how many of its payload bytes are still to come. */
   private frame: WireFrame | undefined;
   private payloadLeft = 0;
+  /** A control frame's payload, collected as it arrives (at most 125 bytes, RFC 6455 section 5.5). */
+  private controlPayload: Buffer | undefined;
+  private controlFill = 0;
 
   /** The fragmented data message in progress (RFC 6455 section 5.4), if any. */
   private messageKind: 'text' | 'binary' | undefined;
@@ -130,6 +138,11 @@ export class WireDecoder {
     while (pos < end) {
       if (this.payloadLeft > 0) {
         const available = end - pos;
+        if (this.controlPayload) {
+          const take = Math.min(available, this.payloadLeft);
+          chunk.copy(this.controlPayload, this.controlFill, pos, pos + take);
+          this.controlFill += take;
+        }
         if (available < this.payloadLeft) {
           this.payloadLeft -= available;
           return;
@@ -309,6 +322,8 @@ export class WireDecoder {
       streamOffset: this.headerStart,
     };
     this.payloadLeft = payloadLength;
+    this.controlPayload = opcode >= 8 ? Buffer.allocUnsafe(payloadLength) : undefined;
+    this.controlFill = 0;
     return true;
   }
 
@@ -319,8 +334,14 @@ export class WireDecoder {
     const wireBytes = frame.headerLength + frame.payloadLength;
     const opcode = frame.opcode;
     if (opcode >= 8) {
+      const payload = this.controlPayload ?? Buffer.alloc(0);
+      this.controlPayload = undefined;
+      if (frame.maskKey !== undefined) {
+        // RFC 6455 section 5.3: octet i is XORed with octet i mod 4 of the masking key.
+        for (let i = 0; i < payload.length; i++) payload[i] ^= (frame.maskKey >>> (8 * (3 - (i & 3)))) & 0xff;
+      }
       // Control frames are messages of their own, even between the fragments of a data message (RFC 6455 section 5.4).
-      this.onMessage({ kind: CONTROL_KINDS[opcode - 8], frames: [frame], frameCount: 1, wireBytes, compressed: false });
+      this.onMessage({ kind: CONTROL_KINDS[opcode - 8], frames: [frame], frameCount: 1, wireBytes, compressed: false, payload });
       return;
     }
     if (opcode !== 0) {

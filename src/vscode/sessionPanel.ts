@@ -58,8 +58,10 @@ export class SessionPanel implements vscode.Disposable {
         }
       }),
     );
-    const unsubscribeRows = session.store.subscribe((event) => this.queueRow(toEventRow(event)));
+    const unsubscribeRows = session.store.subscribe(({ start, end }) => this.queueRows(start, end));
     const unsubscribeState = session.onStateChange(() => {
+      // Rows logged before the state change go out before it, so the header never runs ahead of the timeline.
+      session.store.flushNotifications();
       this.flush();
       void this.post({ type: 'sessionChanged', session: this.summary() });
     });
@@ -127,11 +129,13 @@ export class SessionPanel implements vscode.Disposable {
     void this.post({ type: 'snapshot', session: this.summary(), firstSeq: 0, rows });
   }
 
-  private queueRow(row: EventRow): void {
+  private queueRows(start: number, end: number): void {
     if (!this.pendingRows) {
-      return; // the snapshot the webview will ask for includes this row
+      return; // the snapshot the webview will ask for includes these rows
     }
-    this.pendingRows.push(row);
+    for (const event of this.session.store.readRange(start, end)) {
+      this.pendingRows.push(toEventRow(event));
+    }
     this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
   }
 

@@ -1,4 +1,5 @@
 /** Owns every session and its panel, so deactivation can close them all. */
+import { mkdirSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { WebSocketSession, type SessionOptions } from '../core/session';
 import { SessionPanel } from './sessionPanel';
@@ -12,11 +13,20 @@ export interface SessionHandle {
 export class SessionRegistry implements vscode.Disposable {
   private readonly handles = new Set<SessionHandle>();
 
-  constructor(private readonly extensionUri: vscode.Uri) {}
+  constructor(
+    private readonly extensionUri: vscode.Uri,
+    /** Folder for the event logs' spill files (the extension's global storage). */
+    private readonly spillDir: string,
+  ) {}
 
   /** Creates a session, opens its panel and connects. Throws SessionError for a bad URL. */
   open(options: SessionOptions): SessionHandle {
-    const session = new WebSocketSession(options);
+    const capMb = vscode.workspace.getConfiguration('wsInspector').get<number>('memoryCapMB', 256);
+    mkdirSync(this.spillDir, { recursive: true });
+    const session = new WebSocketSession({
+      ...options,
+      store: { memoryCapBytes: Math.max(16, capMb) * 1024 * 1024, spillDir: this.spillDir, ...options.store },
+    });
     const panel = new SessionPanel(session, this.extensionUri);
     const handle: SessionHandle = { session, panel };
     this.handles.add(handle);

@@ -1,33 +1,135 @@
 import * as assert from 'node:assert/strict';
-import { EventStore } from '../../../src/core/eventStore';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EventStore, type NewSessionEvent } from '../../../src/core/eventStore';
+import type { WireMessage } from '../../../src/core/wire';
 
-const event = (message: string) => ({ kind: 'info' as const, direction: 'local' as const, monoUs: 0, wallMs: 0, message });
+const info = (message: string, monoUs = 0): NewSessionEvent => ({ kind: 'info', direction: 'local', monoUs, wallMs: 1_700_000_000_000 + monoUs, message });
+const text = (body: string | Buffer, monoUs = 0): NewSessionEvent => ({ kind: 'text', direction: 'received', monoUs, wallMs: 1_700_000_000_000, payload: typeof body === 'string' ? Buffer.from(body) : body });
+const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
 
 describe('EventStore', () => {
-  it('numbers events in append order without gaps', () => {
+  it('numbers events in append order without gaps and reads them back whole', () => {
     const store = new EventStore();
-    const seqs = ['a', 'b', 'c'].map((m) => store.append(event(m)).seq);
+    const seqs = ['a', 'b', 'c'].map((m, i) => store.append(info(m, i)));
     assert.deepEqual(seqs, [0, 1, 2]);
     assert.equal(store.length, 3);
-    assert.equal(store.get(1)?.message, 'b');
+    assert.deepEqual(store.get(1), { seq: 1, kind: 'info', direction: 'local', monoUs: 1, wallMs: 1_700_000_000_001, size: 0, message: 'b' });
+    assert.equal(store.get(3), undefined);
+    assert.equal(store.get(-1), undefined);
   });
 
-  it('reads clamped ranges', () => {
+  it('keeps payloads byte for byte, independent of the buffer the producer reuses', () => {
     const store = new EventStore();
-    for (let i = 0; i < 5; i++) store.append(event(String(i)));
-    assert.deepEqual(store.readRange(1, 3).map((e) => e.message), ['1', '2']);
-    assert.deepEqual(store.readRange(-5, 100).map((e) => e.seq), [0, 1, 2, 3, 4]);
+    const reused = Buffer.from('first');
+    store.append(text(reused));
+    reused.write('XXXXX');
+    const big = Buffer.alloc(200_000, 7);
+    store.append(text(big));
+    assert.equal(store.get(0)?.payload?.toString(), 'first');
+    assert.equal(store.get(0)?.size, 5);
+    assert.equal(store.get(1)?.payload?.length, 200_000);
+    assert.ok(store.get(1)?.payload?.every((b) => b === 7));
+  });
+
+  it('reads clamped ranges across segments', () => {
+    const store = new EventStore({ segmentSize: 4 });
+    for (let i = 0; i < 10; i++) store.append(info(String(i), i));
+    assert.deepEqual(store.readRange(2, 7).map((e) => e.message), ['2', '3', '4', '5', '6']);
+    assert.deepEqual(store.readRange(-5, 100).map((e) => e.seq), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert.deepEqual(store.readRange(4, 2), []);
   });
 
-  it('tells subscribers about each event until they unsubscribe', () => {
+  it('keeps close details, handshakes and multi-frame wire detail, and rebuilds single frames', () => {
     const store = new EventStore();
-    const seen: number[] = [];
-    const unsubscribe = store.subscribe((e) => seen.push(e.seq));
-    store.append(event('x'));
-    store.append(event('y'));
+    const frame = { fin: true, rsv1: true, rsv2: false, rsv3: false, opcode: 1, opcodeName: 'text', masked: true, maskKey: 0xdeadbeef, payloadLength: 300, headerLength: 8, streamOffset: 1234 };
+    const single: WireMessage = { kind: 'text', frames: [frame], frameCount: 1, wireBytes: 308, compressed: true };
+    store.append({ ...text('x'.repeat(10)), direction: 'sent', wire: single });
+    const multi: WireMessage = {
+      kind: 'text',
+      frames: [
+        { ...frame, fin: false, masked: false, maskKey: undefined, payloadLength: 3, headerLength: 2, streamOffset: 0 },
+        { ...frame, opcode: 0, opcodeName: 'continuation', rsv1: false, masked: false, maskKey: undefined, payloadLength: 3, headerLength: 2, streamOffset: 5 },
+      ],
+      frameCount: 2,
+      wireBytes: 10,
+      compressed: false,
+    };
+    store.append({ ...text('abcdef'), wire: multi });
+    store.append({ kind: 'close', direction: 'local', monoUs: 5, wallMs: 5, close: { code: 4000, reason: 'bye', initiatedBy: 'server', clean: true, meaning: 'private use' }, message: 'closed' });
+    assert.deepEqual(store.get(0)?.wire, { wireBytes: 308, frameCount: 1, compressed: true, frames: [frame] });
+    assert.deepEqual(store.get(1)?.wire?.frames, multi.frames);
+    assert.deepEqual(store.get(2)?.close, { code: 4000, reason: 'bye', initiatedBy: 'server', clean: true, meaning: 'private use' });
+  });
+
+  it('rebuilds the header length of single frames for each payload length encoding (RFC 6455 section 5.2)', () => {
+    const store = new EventStore();
+    for (const [payloadLength, headerLength] of [[125, 2], [126, 4], [65535, 4], [65536, 10]]) {
+      const frame = { fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 2, opcodeName: 'binary', masked: false, payloadLength, headerLength, streamOffset: 0 };
+      store.append({ kind: 'binary', direction: 'received', monoUs: 0, wallMs: 0, payload: Buffer.alloc(payloadLength), wire: { kind: 'binary', frames: [frame], frameCount: 1, wireBytes: payloadLength + headerLength, compressed: false } });
+    }
+    assert.deepEqual(store.readRange(0, 4).map((e) => [e.wire?.frames[0].payloadLength, e.wire?.frames[0].headerLength]), [[125, 2], [126, 4], [65535, 4], [65536, 10]]);
+  });
+
+  it('tells subscribers about appends in batches, one per turn of the event loop, until they unsubscribe', async () => {
+    const store = new EventStore();
+    const seen: Array<[number, number]> = [];
+    const unsubscribe = store.subscribe(({ start, end }) => seen.push([start, end]));
+    store.append(info('x'));
+    store.append(info('y'));
+    store.append(info('z'));
+    assert.deepEqual(seen, [], 'not synchronously');
+    await nextTick();
+    assert.deepEqual(seen, [[0, 3]]);
+    store.append(info('w'));
+    store.flushNotifications();
+    assert.deepEqual(seen, [[0, 3], [3, 4]]);
     unsubscribe();
-    store.append(event('z'));
-    assert.deepEqual(seen, [0, 1]);
+    store.append(info('v'));
+    await nextTick();
+    assert.equal(seen.length, 2);
+  });
+
+  describe('memory cap', () => {
+    let dir: string;
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'wsi-store-'));
+    });
+    afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+    it('spills old segments to a file, says so with counts, and reads them back on demand', () => {
+      const store = new EventStore({ memoryCapBytes: 3 * 1024 * 1024, segmentSize: 1024, spillDir: dir, spillName: 'test.spill' });
+      const payload = (i: number): Buffer => Buffer.from(`message ${i} `.padEnd(1000, '.'));
+      for (let i = 0; i < 10_000; i++) store.append(text(payload(i), i));
+      const stats = store.stats;
+      assert.ok(stats.spilledSegments > 0, JSON.stringify(stats));
+      assert.ok(stats.bytesInMemory <= 3 * 1024 * 1024 + 2 * 1024 * 1024, `bounded: ${JSON.stringify(stats)}`);
+      assert.ok(statSync(join(dir, 'test.spill')).size > 0);
+      const notices = store.readRange(0, store.length).filter((e) => e.kind === 'info');
+      assert.ok(notices.length > 0);
+      assert.match(notices[0].message ?? '', /^Memory cap of 3\.0 MiB reached: events 0-1023 \([\d.]+ (KiB|MiB)\) moved to .*test\.spill/);
+      // Every message is still there, in order, with its payload.
+      const texts = store.readRange(0, store.length).filter((e) => e.kind === 'text');
+      assert.equal(texts.length, 10_000);
+      texts.forEach((e, i) => assert.equal(e.payload?.toString(), payload(i).toString()));
+      store.dispose();
+      assert.equal(existsSync(join(dir, 'test.spill')), false, 'the spill file is removed with the store');
+    });
+
+    it('drops payloads when there is nowhere to spill, keeping sizes and saying how many', () => {
+      const store = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 1024 });
+      for (let i = 0; i < 5000; i++) store.append(text(Buffer.alloc(1000, 1), i));
+      assert.ok(store.stats.droppedPayloads > 0);
+      const first = store.get(0);
+      assert.equal(first?.payload, undefined);
+      assert.equal(first?.payloadDropped, true);
+      assert.equal(first?.size, 1000);
+      const notice = store.readRange(0, store.length).find((e) => e.kind === 'info');
+      assert.match(notice?.message ?? '', /no spill folder is set: dropped the payloads of 1024 events \(1000\.0 KiB\) among events 0-1023/);
+      const last = store.get(store.length - 1);
+      assert.equal(last?.payload?.length, 1000, 'recent payloads are kept');
+      assert.equal(readdirSync(dir).length, 0);
+    });
   });
 });

@@ -1,104 +1,424 @@
+/**
+ * The session engine against real servers on 127.0.0.1: the demo server (ws), a Python
+ * websockets server, a hand-made raw server for misbehaviour, a TLS server with a CA made at test
+ * time, and a CONNECT proxy.
+ */
 import * as assert from 'node:assert/strict';
-import { SessionError, WebSocketSession } from '../../../src/core/session';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import type { SessionEvent } from '../../../src/core/eventStore';
+import { SessionError, WebSocketSession, type SessionOptions } from '../../../src/core/session';
 import { startDemoServer, type DemoServer } from '../../../scripts/demoServer';
+import { makeTestPki, type TestPki } from '../../fixtures/certificates';
+import { startConnectProxy } from '../../fixtures/connectProxy';
 import { startPythonPeer, type PythonPeer } from '../../fixtures/pythonPeer';
-import { describeEvents, waitForEvent } from '../../fixtures/sessionWaits';
+import { serverFrame, startRawServer } from '../../fixtures/rawServer';
+import { allEvents, describeEvents, waitForClosed, waitForEvent } from '../../fixtures/sessionWaits';
 
-describe('WebSocketSession', () => {
+const header = (e: SessionEvent | undefined, name: string): string | undefined => e?.handshake?.headers.find(([n]) => n.toLowerCase() === name.toLowerCase())?.[1];
+const kinds = (session: WebSocketSession): string[] => allEvents(session).map((e) => `${e.direction}:${e.kind}`);
+
+describe('WebSocketSession', function () {
+  this.timeout(15_000);
   let demo: DemoServer;
   const sessions: WebSocketSession[] = [];
-  const open = (url: string): WebSocketSession => {
-    const session = new WebSocketSession({ url });
+  const cleanups: Array<() => unknown> = [];
+  const open = (url: string, options: Omit<SessionOptions, 'url'> = {}): WebSocketSession => {
+    const session = new WebSocketSession({ url, proxy: { env: {} }, ...options });
     sessions.push(session);
     session.connect();
+    return session;
+  };
+  const opened = async (session: WebSocketSession): Promise<WebSocketSession> => {
+    await waitForEvent(session, (e) => e.kind === 'open');
     return session;
   };
 
   before(async () => {
     demo = await startDemoServer({ closeAfterMs: 200 });
   });
-  afterEach(() => {
+  afterEach(async () => {
     for (const s of sessions.splice(0)) s.dispose();
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
   after(async () => {
     await demo.close();
   });
 
-  it('refuses a URL that is not ws:// or wss:// before connecting', () => {
-    assert.throws(() => new WebSocketSession({ url: 'http://127.0.0.1/' }), (err: Error) => err instanceof SessionError && /ws:\/\/ or wss:\/\//.test(err.message));
+  describe('opening handshake', () => {
+    it('records the request and response heads as sent, and checks Sec-WebSocket-Accept', async () => {
+      const session = await opened(open(demo.url('echo'), { headers: { 'X-Trace': 'abc 123' }, origin: 'https://inspector.test', subprotocols: [] }));
+      const [info, request, response, openEvent] = allEvents(session);
+      assert.equal(info.kind, 'info');
+      assert.equal(request.kind, 'handshake-request');
+      assert.equal(request.direction, 'sent');
+      assert.match(request.handshake!.startLine, /^GET \/echo HTTP\/1\.1$/);
+      const port = new URL(demo.url('echo')).port;
+      assert.equal(header(request, 'Host'), `127.0.0.1:${port}`);
+      assert.equal(header(request, 'Origin'), 'https://inspector.test');
+      assert.equal(header(request, 'Upgrade'), 'websocket');
+      assert.equal(header(request, 'Connection'), 'Upgrade');
+      assert.equal(header(request, 'Sec-WebSocket-Version'), '13');
+      assert.match(header(request, 'Sec-WebSocket-Key') ?? '', /^[A-Za-z0-9+/]{22}==$/);
+      assert.equal(header(request, 'Sec-WebSocket-Extensions'), 'permessage-deflate; client_max_window_bits');
+      assert.equal(header(request, 'X-Trace'), 'abc 123');
+      assert.ok(request.payload && request.payload.toString('latin1').endsWith('\r\n\r\n'), 'the raw head bytes are kept');
+
+      assert.equal(response.kind, 'handshake-response');
+      assert.equal(response.handshake!.startLine, 'HTTP/1.1 101 Switching Protocols');
+      assert.equal(response.handshake!.acceptCheck?.ok, true, response.handshake!.acceptCheck?.message);
+      assert.match(response.handshake!.negotiated?.extensions ?? '', /^permessage-deflate/);
+      assert.equal(openEvent.kind, 'open');
+      assert.match(session.negotiated?.extensions ?? '', /permessage-deflate/);
+    });
+
+    it('does not offer permessage-deflate when the profile turns it off', async () => {
+      const session = await opened(open(demo.url('echo'), { perMessageDeflate: false }));
+      const request = allEvents(session).find((e) => e.kind === 'handshake-request');
+      assert.equal(header(request, 'Sec-WebSocket-Extensions'), undefined);
+      assert.equal(session.negotiated?.extensions, '');
+    });
+
+    it('records a refused upgrade: status, headers and body, and ends closed without reconnecting', async () => {
+      const session = open(demo.url('reject'), { reconnect: { enabled: true, maxAttempts: 3, initialDelayMs: 10, maxDelayMs: 10 } });
+      const close = await waitForClosed(session);
+      const response = allEvents(session).find((e) => e.kind === 'handshake-response');
+      assert.equal(response?.handshake?.startLine, 'HTTP/1.1 401 Unauthorized');
+      assert.equal(header(response, 'WWW-Authenticate'), 'Bearer');
+      assert.equal(response?.handshake?.acceptCheck, undefined);
+      const refusal = allEvents(session).find((e) => e.kind === 'error');
+      assert.match(refusal?.message ?? '', /refused the WebSocket upgrade with HTTP 401 Unauthorized/);
+      assert.match(refusal?.payload?.toString() ?? '', /"error":"unauthorized"/);
+      assert.equal(close.close?.code, 1006);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(allEvents(session).filter((e) => e.kind === 'reconnect').length, 0, describeEvents(session));
+      assert.equal(session.state, 'closed');
+    });
+
+    it('gives up on a server that accepts TCP and never answers the handshake', async () => {
+      const raw = await startRawServer(() => undefined, { handshake: false });
+      cleanups.push(() => raw.close());
+      const session = open(raw.url, { handshakeTimeoutMs: 300 });
+      const close = await waitForClosed(session);
+      const error = allEvents(session).find((e) => e.kind === 'error');
+      assert.match(error?.message ?? '', /did not complete the opening handshake in time.*handshakeTimeoutMs/);
+      assert.equal(close.close?.code, 1006);
+      assert.equal(close.close?.cause, 'handshake timeout');
+    });
+
+    it('follows redirects only when the profile allows, recording each hop', async () => {
+      const redirector = createHttpServer();
+      redirector.on('upgrade', (_req: IncomingMessage, socket) => {
+        socket.end(`HTTP/1.1 302 Found\r\nLocation: ${demo.url('echo')}\r\nContent-Length: 0\r\n\r\n`);
+      });
+      await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
+      cleanups.push(() => new Promise((r) => redirector.close(r)));
+      const url = `ws://127.0.0.1:${(redirector.address() as AddressInfo).port}/old`;
+
+      const refused = open(url);
+      await waitForClosed(refused);
+      assert.match(allEvents(refused).find((e) => e.kind === 'error')?.message ?? '', /HTTP 302 Found/);
+
+      const followed = await opened(open(url, { followRedirects: true }));
+      const requests = allEvents(followed).filter((e) => e.kind === 'handshake-request').map((e) => e.handshake!.startLine);
+      assert.deepEqual(requests, ['GET /old HTTP/1.1', 'GET /echo HTTP/1.1']);
+      const responses = allEvents(followed).filter((e) => e.kind === 'handshake-response').map((e) => e.handshake!.startLine);
+      assert.deepEqual(responses, ['HTTP/1.1 302 Found', 'HTTP/1.1 101 Switching Protocols']);
+      assert.ok(allEvents(followed).some((e) => e.kind === 'info' && /Following the redirect to ws:\/\/127\.0\.0\.1:\d+\/echo/.test(e.message ?? '')));
+    });
+
+    it('reports a redirect loop', async () => {
+      const loop = createHttpServer();
+      loop.on('upgrade', (req: IncomingMessage, socket) => socket.end(`HTTP/1.1 301 Moved\r\nLocation: ${req.url === '/a' ? '/b' : '/a'}\r\nContent-Length: 0\r\n\r\n`));
+      await new Promise<void>((r) => loop.listen(0, '127.0.0.1', r));
+      cleanups.push(() => new Promise((r) => loop.close(r)));
+      const session = open(`ws://127.0.0.1:${(loop.address() as AddressInfo).port}/a`, { followRedirects: true, maxRedirects: 3 });
+      await waitForClosed(session);
+      assert.ok(allEvents(session).some((e) => e.kind === 'error' && /redirect loop/.test(e.message ?? '')), describeEvents(session));
+    });
   });
 
-  it('records open, the sent text and its echo in order', async () => {
-    const session = open(demo.url('echo'));
-    await waitForEvent(session, (e) => e.kind === 'open');
-    assert.equal(session.state, 'open');
-    assert.equal(session.sendText('héllo'), 6);
-    const echo = await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received');
-    assert.equal(echo.payload?.toString('utf8'), 'héllo');
-    const kinds = session.store.readRange(0, session.store.length).map((e) => `${e.direction}:${e.kind}`);
-    assert.deepEqual(kinds, ['local:info', 'local:open', 'sent:text', 'received:text'], describeEvents(session));
-    const times = session.store.readRange(0, session.store.length).map((e) => e.monoUs);
-    assert.deepEqual([...times].sort((a, b) => a - b), times, 'monotonic timestamps never go back');
+  describe('messages and frames', () => {
+    it('logs open, the sent text and its echo in order, with their frames', async () => {
+      const session = await opened(open(demo.url('echo')));
+      assert.equal(session.sendText('héllo'), 6);
+      const echo = await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received');
+      assert.equal(echo.payload?.toString('utf8'), 'héllo');
+      assert.deepEqual(kinds(session), ['local:info', 'sent:handshake-request', 'received:handshake-response', 'local:open', 'sent:text', 'received:text'], describeEvents(session));
+      const sent = allEvents(session).find((e) => e.kind === 'text' && e.direction === 'sent')!;
+      const frame = sent.wire!.frames[0];
+      assert.equal(sent.wire?.frameCount, 1);
+      assert.equal(frame.masked, true, 'client frames are masked (RFC 6455 section 5.3)');
+      assert.equal(typeof frame.maskKey, 'number');
+      assert.equal(frame.opcode, 1);
+      assert.equal(echo.wire?.frames[0].masked, false);
+      const times = allEvents(session).map((e) => e.monoUs);
+      assert.deepEqual([...times].sort((a, b) => a - b), times, 'monotonic timestamps never go back');
+    });
+
+    it('sends JSON only when it parses, and binary as binary', async () => {
+      const session = await opened(open(demo.url('echo')));
+      assert.throws(() => session.sendJson('{"a": 1,}'), (err: Error) => err instanceof SessionError && /not valid JSON/.test(err.message));
+      session.sendJson('{"a":1}');
+      session.sendBinary(Buffer.from([0, 255, 7]));
+      const binary = await waitForEvent(session, (e) => e.kind === 'binary' && e.direction === 'received');
+      assert.deepEqual([...binary.payload!], [0, 255, 7]);
+      const sentText = allEvents(session).filter((e) => e.kind === 'text' && e.direction === 'sent').map((e) => e.payload?.toString());
+      assert.deepEqual(sentText, ['{"a":1}'], 'the invalid JSON was not sent');
+      assert.equal(session.bufferedAmount, 0);
+    });
+
+    it('records the server\'s ping and then the automatic pong that answered it', async () => {
+      const session = open(demo.url('ping'));
+      const ping = await waitForEvent(session, (e) => e.kind === 'ping' && e.direction === 'received', 3000);
+      assert.equal(ping.payload?.toString(), 'ping 0');
+      const pong = await waitForEvent(session, (e) => e.kind === 'pong' && e.direction === 'sent');
+      assert.equal(pong.seq, ping.seq + 1, describeEvents(session));
+      assert.equal(pong.automatic, true);
+      assert.equal(pong.payload?.toString(), 'ping 0');
+      assert.equal(pong.wire?.frames[0].opcode, 10);
+    });
+
+    it('sends pings with a payload and measures the round trip; refuses payloads over 125 bytes', async () => {
+      const session = await opened(open(demo.url('echo')));
+      assert.throws(() => session.ping(Buffer.alloc(126)), /at most 125 bytes/);
+      session.ping(Buffer.from('are you there'));
+      const pong = await waitForEvent(session, (e) => e.kind === 'pong' && e.direction === 'received');
+      assert.equal(pong.payload?.toString(), 'are you there');
+      assert.equal(typeof pong.rttMs, 'number');
+      assert.ok(pong.rttMs! >= 0);
+    });
+
+    it('decodes the frames that arrive in the same chunk as the 101 response exactly once', async () => {
+      const raw = await startRawServer(({ socket }) => socket.write(Buffer.concat([serverFrame(1, 'first'), serverFrame(1, 'second')])));
+      cleanups.push(() => raw.close());
+      const session = open(raw.url, { perMessageDeflate: false });
+      await waitForEvent(session, (e) => e.kind === 'text' && e.payload?.toString() === 'second');
+      const texts = allEvents(session).filter((e) => e.kind === 'text');
+      assert.deepEqual(texts.map((e) => [e.payload?.toString(), e.wire?.frames[0].streamOffset]), [['first', 0], ['second', 7]]);
+      assert.equal(allEvents(session).filter((e) => e.kind === 'error').length, 0, describeEvents(session));
+    });
+
+    it('keeps wire order when a control frame sits inside a fragmented message', async () => {
+      const raw = await startRawServer(({ socket }) => {
+        socket.write(serverFrame(1, 'part one, ', { fin: false }));
+        socket.write(serverFrame(9, 'between'));
+        socket.write(serverFrame(0, 'part two'));
+      });
+      cleanups.push(() => raw.close());
+      const session = open(raw.url, { perMessageDeflate: false });
+      const text = await waitForEvent(session, (e) => e.kind === 'text');
+      assert.equal(text.payload?.toString(), 'part one, part two');
+      assert.deepEqual(text.wire?.frames.map((f) => [f.opcodeName, f.fin]), [['text', false], ['continuation', true]]);
+      const received = allEvents(session).filter((e) => e.direction === 'received' && !e.kind.startsWith('handshake')).map((e) => e.kind);
+      // The ping completed on the wire before the message did, so it is logged first.
+      assert.deepEqual(received, ['ping', 'text']);
+    });
   });
 
-  it('records binary frames as binary', async () => {
-    const session = open(demo.url('binary'));
-    const frame = await waitForEvent(session, (e) => e.kind === 'binary');
-    assert.equal(frame.payload?.length, 16);
-    assert.equal(frame.payload?.readUInt32BE(0), 0);
+  describe('close', () => {
+    it('records the server\'s close 4000 with its reason, the reply, and a clean close', async () => {
+      const session = open(demo.url('close'));
+      const close = await waitForClosed(session);
+      assert.deepEqual(
+        { code: close.close?.code, reason: close.close?.reason, initiatedBy: close.close?.initiatedBy, clean: close.close?.clean },
+        { code: 4000, reason: 'demo: closing after 5 seconds', initiatedBy: 'server', clean: true },
+      );
+      assert.match(close.close?.meaning ?? '', /private/i);
+      const frames = allEvents(session).filter((e) => e.kind === 'close' && e.direction !== 'local').map((e) => `${e.direction} ${e.message}`);
+      assert.equal(frames.length, 2, describeEvents(session));
+      assert.match(frames[0], /^received 4000 .*"demo: closing after 5 seconds"/);
+      assert.match(frames[1], /^sent 4000/);
+      assert.equal(session.state, 'closed');
+    });
+
+    it('closes with a code and reason the user chose, checking them first', async () => {
+      const session = await opened(open(demo.url('echo')));
+      assert.throws(() => session.close(1005, ''), SessionError);
+      assert.throws(() => session.close(4001, 'x'.repeat(124)), /123 bytes/);
+      session.close(4001, 'done for today');
+      const close = await waitForClosed(session);
+      assert.equal(close.close?.code, 4001);
+      assert.equal(close.close?.initiatedBy, 'client');
+      assert.equal(close.close?.clean, true);
+    });
+
+    it('reports a connection that drops without a close frame as 1006 with its cause', async () => {
+      const raw = await startRawServer(({ socket }) => setTimeout(() => socket.destroy(), 50));
+      cleanups.push(() => raw.close());
+      const session = open(raw.url);
+      const close = await waitForClosed(session);
+      assert.equal(close.close?.code, 1006);
+      assert.equal(close.close?.initiatedBy, 'none');
+      assert.equal(close.close?.clean, false);
+      assert.ok(close.close?.cause, 'a 1006 close always names its cause');
+    });
+
+    it('closes with 1007 when the server sends invalid UTF-8 in a text message', async () => {
+      let serverGotClose!: (bytes: Buffer) => void;
+      const serverSaw = new Promise<Buffer>((resolve) => (serverGotClose = resolve));
+      const raw = await startRawServer((c) => {
+        c.socket.on('data', (chunk: Buffer) => serverGotClose(chunk));
+        c.socket.write(serverFrame(1, Buffer.from([0x68, 0x69, 0xff, 0xfe])));
+      });
+      cleanups.push(() => raw.close());
+      const session = open(raw.url, { perMessageDeflate: false });
+      await waitForClosed(session);
+      const log = allEvents(session).filter((e) => !e.kind.startsWith('handshake') && e.kind !== 'info' && e.kind !== 'open');
+      assert.deepEqual(
+        log.map((e) => `${e.direction}:${e.kind}`),
+        ['received:error', 'sent:close', 'local:error', 'local:close'],
+        describeEvents(session),
+      );
+      assert.match(log[0].message ?? '', /text message was not delivered: .*not valid UTF-8.*1007/);
+      assert.equal(log[0].wire?.frames[0].payloadLength, 4, 'the rejected message keeps its frame');
+      assert.equal(log[1].payload?.readUInt16BE(0), 1007);
+      const bytes = await serverSaw;
+      assert.equal(bytes[0], 0x88, 'the server received a close frame');
+    });
+
+    it('closes with 1009 when a message is larger than maxPayloadBytes', async () => {
+      const session = await opened(open(demo.url('echo'), { maxPayloadBytes: 1000, perMessageDeflate: false }));
+      session.sendText('x'.repeat(2000));
+      await waitForClosed(session);
+      const sentClose = allEvents(session).find((e) => e.kind === 'close' && e.direction === 'sent');
+      assert.equal(sentClose?.payload?.readUInt16BE(0), 1009, describeEvents(session));
+      assert.ok(allEvents(session).some((e) => e.kind === 'error' && /maxPayloadBytes/.test(e.message ?? '')), describeEvents(session));
+    });
+
+    it('closes with 1001 when disposed', async () => {
+      const session = await opened(open(demo.url('echo')));
+      session.dispose();
+      const close = await waitForClosed(session);
+      assert.equal(close.close?.code, 1001);
+    });
+
+    it('records a refused connection with its cause', async () => {
+      const server = await startDemoServer();
+      const url = server.url('echo');
+      await server.close();
+      const session = open(url);
+      const close = await waitForClosed(session);
+      assert.match(allEvents(session).find((e) => e.kind === 'error')?.message ?? '', /Connection refused.*ECONNREFUSED/);
+      assert.equal(close.close?.code, 1006);
+      assert.equal(close.close?.cause, 'ECONNREFUSED');
+    });
+
+    it('refuses to send before the connection is open, saying why', () => {
+      const session = open(demo.url('echo'));
+      assert.throws(() => session.sendText('too early'), /Cannot send a message: the connection is connecting/);
+    });
   });
 
-  it('records the server\'s ping and the automatic pong', async () => {
-    const session = open(demo.url('ping'));
-    const ping = await waitForEvent(session, (e) => e.kind === 'ping' && e.direction === 'received', 3000);
-    assert.equal(ping.payload?.toString(), 'ping 0');
-    const pong = session.store.get(ping.seq + 1);
-    assert.equal(pong?.kind, 'pong');
-    assert.equal(pong?.direction, 'sent');
-    assert.equal(pong?.payload?.toString(), 'ping 0');
+  describe('keep-alive and reconnect', () => {
+    it('pings on an interval and records each round trip', async () => {
+      const session = open(demo.url('echo'), { keepAlive: { pingIntervalMs: 50, pongTimeoutMs: 1000 } });
+      const pong = await waitForEvent(session, (e) => e.kind === 'pong' && e.direction === 'received' && e.rttMs !== undefined);
+      assert.equal(pong.payload?.toString(), 'keepalive 0');
+    });
+
+    it('ends the connection when no pong comes in time', async () => {
+      // The raw server reads the ping and never answers it.
+      const raw = await startRawServer(() => undefined);
+      cleanups.push(() => raw.close());
+      const session = open(raw.url, { keepAlive: { pingIntervalMs: 50, pongTimeoutMs: 100 } });
+      const close = await waitForClosed(session);
+      assert.equal(close.close?.code, 1006);
+      assert.equal(close.close?.cause, 'no pong within 100 ms');
+      assert.ok(allEvents(session).some((e) => e.kind === 'error' && /keepAlive\.pongTimeoutMs/.test(e.message ?? '')));
+    });
+
+    it('reconnects with backoff up to maxAttempts, each attempt an event, and stops when the user closes', async () => {
+      let connections = 0;
+      const raw = await startRawServer(({ socket }) => {
+        connections++;
+        setTimeout(() => socket.destroy(), 20);
+      });
+      cleanups.push(() => raw.close());
+      const session = open(raw.url, { reconnect: { enabled: true, maxAttempts: 2, initialDelayMs: 20, maxDelayMs: 40 } });
+      await waitForEvent(session, (e) => e.kind === 'close' && e.direction === 'local' && session.state === 'closed', 5000);
+      const reconnects = allEvents(session).filter((e) => e.kind === 'reconnect').map((e) => e.message);
+      assert.equal(reconnects.length, 2, describeEvents(session));
+      assert.match(reconnects[0] ?? '', /attempt 1 of 2/);
+      assert.match(reconnects[1] ?? '', /attempt 2 of 2/);
+      assert.equal(connections, 3);
+    });
+
+    it('never reconnects after a close the user asked for', async () => {
+      const session = await opened(open(demo.url('echo'), { reconnect: { enabled: true, maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 10 } }));
+      session.close(1000, 'bye');
+      await waitForClosed(session);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(allEvents(session).filter((e) => e.kind === 'reconnect').length, 0);
+      assert.equal(session.state, 'closed');
+    });
   });
 
-  it('records the server\'s close code and reason', async () => {
-    const session = open(demo.url('close'));
-    const close = await waitForEvent(session, (e) => e.kind === 'close');
-    assert.deepEqual(close.close, { code: 4000, reason: 'demo: closing after 5 seconds' });
-    assert.equal(session.state, 'closed');
-  });
+  describe('TLS and proxies', () => {
+    let pki: TestPki;
+    let wssUrl: string;
+    let closeTlsServer: () => void;
+    before(async () => {
+      pki = makeTestPki();
+      const https = createHttpsServer({ cert: pki.serverCert, key: pki.serverKey });
+      const wss = new WebSocketServer({ server: https });
+      wss.on('connection', (ws) => ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary })));
+      await new Promise<void>((r) => https.listen(0, '127.0.0.1', r));
+      wssUrl = `wss://127.0.0.1:${(https.address() as AddressInfo).port}/secure`;
+      closeTlsServer = () => {
+        wss.close();
+        https.close();
+      };
+    });
+    after(() => {
+      closeTlsServer?.();
+      pki?.remove();
+    });
 
-  it('records a refused upgrade with its status and body, and ends closed', async () => {
-    const session = open(demo.url('reject'));
-    const response = await waitForEvent(session, (e) => e.kind === 'handshake-response');
-    assert.match(response.message ?? '', /^HTTP 401 Unauthorized/);
-    assert.match(response.payload?.toString() ?? '', /"error":"unauthorized"/);
-    await waitForEvent(session, (e) => e.kind === 'close');
-    const errors = session.store.readRange(0, session.store.length).filter((e) => e.kind === 'error');
-    assert.equal(errors.length, 1, describeEvents(session));
-    assert.match(errors[0].message ?? '', /refused the WebSocket upgrade with HTTP 401/);
-    assert.equal(session.state, 'closed');
-  });
+    it('connects over wss:// with the CA given in tls.ca, and sees the decrypted handshake and frames', async () => {
+      const session = await opened(open(wssUrl, { tls: { ca: pki.caCert } }));
+      session.sendText('over TLS');
+      const echo = await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received');
+      assert.equal(echo.payload?.toString(), 'over TLS');
+      assert.match(allEvents(session).find((e) => e.kind === 'handshake-request')?.handshake?.startLine ?? '', /^GET \/secure HTTP\/1\.1$/);
+      assert.equal(echo.wire?.frames[0].opcode, 1);
+    });
 
-  it('records a refused connection as an error with its cause', async () => {
-    const server = await startDemoServer();
-    const url = server.url('echo');
-    await server.close();
-    const session = open(url);
-    const error = await waitForEvent(session, (e) => e.kind === 'error');
-    assert.match(error.message ?? '', /ECONNREFUSED/);
-    const close = await waitForEvent(session, (e) => e.kind === 'close');
-    assert.equal(close.close?.code, 1006);
-  });
+    it('refuses a certificate from a CA it was not given, naming the setting that fixes it', async () => {
+      const session = open(wssUrl);
+      const close = await waitForClosed(session);
+      const error = allEvents(session).find((e) => e.kind === 'error');
+      assert.match(error?.message ?? '', /TLS error \((UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED_CERT_IN_CHAIN)\).*"tls\.ca"/);
+      assert.equal(close.close?.code, 1006);
+    });
 
-  it('refuses to send before the connection is open, saying why', () => {
-    const session = open(demo.url('echo'));
-    assert.throws(() => session.sendText('too early'), /Cannot send a message: the connection is connecting/);
-  });
+    it('tunnels ws:// through an HTTP CONNECT proxy and still sees every frame', async () => {
+      const proxy = await startConnectProxy();
+      cleanups.push(() => proxy.close());
+      const session = await opened(open(demo.url('echo'), { proxy: { profile: proxy.url } }));
+      session.sendText('via proxy');
+      await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received');
+      assert.deepEqual(proxy.requests, [`127.0.0.1:${new URL(demo.url('echo')).port}`]);
+      assert.match(allEvents(session)[0].message ?? '', /proxy http:\/\/127\.0\.0\.1:\d+ from the profile/);
+    });
 
-  it('closes with 1001 when disposed', async () => {
-    const session = open(demo.url('echo'));
-    await waitForEvent(session, (e) => e.kind === 'open');
-    session.dispose();
-    const close = await waitForEvent(session, (e) => e.kind === 'close');
-    assert.equal(close.close?.code, 1001);
+    it('tunnels wss:// through the proxy from the environment', async () => {
+      const proxy = await startConnectProxy();
+      cleanups.push(() => proxy.close());
+      const session = await opened(open(wssUrl, { tls: { ca: pki.caCert }, proxy: { env: { HTTPS_PROXY: proxy.url } } }));
+      assert.equal(proxy.requests.length, 1);
+      assert.equal(session.state, 'open');
+    });
+
+    it('says so when the proxy refuses CONNECT', async () => {
+      const proxy = await startConnectProxy({ refuse: true });
+      cleanups.push(() => proxy.close());
+      const session = open(demo.url('echo'), { proxy: { editor: proxy.url } });
+      await waitForClosed(session);
+      assert.match(allEvents(session).find((e) => e.kind === 'error')?.message ?? '', /refused CONNECT 127\.0\.0\.1:\d+: HTTP\/1\.1 403 Forbidden/);
+    });
   });
 
   describe('against a Python peer (python3-websockets)', () => {
@@ -112,32 +432,69 @@ describe('WebSocketSession', () => {
     });
 
     it('echoes text', async () => {
-      const session = open(peer.url('/echo'));
-      await waitForEvent(session, (e) => e.kind === 'open');
+      const session = await opened(open(peer.url('/echo')));
       session.sendText('from node to python');
       const echo = await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received');
       assert.equal(echo.payload?.toString(), 'from node to python');
     });
 
-    it('reassembles a fragmented message and records binary and ping', async () => {
-      const session = open(peer.url('/fragments'));
-      await waitForEvent(session, (e) => e.kind === 'ping' && e.direction === 'received');
-      const received = session.store.readRange(0, session.store.length).filter((e) => e.direction === 'received');
-      assert.deepEqual(
-        received.map((e) => [e.kind, e.kind === 'binary' ? [...(e.payload ?? [])] : e.payload?.toString()]),
-        [
-          ['text', 'frag-one frag-two frag-three'],
-          ['binary', [0, 1, 2, 254, 255]],
-          ['ping', 'py-ping'],
-        ],
-        describeEvents(session),
-      );
+    for (const server of ['deflate', 'plain'] as const) {
+      it(`reassembles a fragmented message and shows its frames (${server === 'deflate' ? 'permessage-deflate negotiated' : 'permessage-deflate refused'})`, async () => {
+        const session = open(peer.url('/fragments', server));
+        await waitForEvent(session, (e) => e.kind === 'ping' && e.direction === 'received');
+        const received = allEvents(session).filter((e) => e.direction === 'received' && !e.kind.startsWith('handshake'));
+        assert.deepEqual(
+          received.map((e) => [e.kind, e.kind === 'binary' ? [...(e.payload ?? [])] : e.payload?.toString()]),
+          [
+            ['text', 'frag-one frag-two frag-three'],
+            ['binary', [0, 1, 2, 254, 255]],
+            ['ping', 'py-ping'],
+          ],
+          describeEvents(session),
+        );
+        const deflate = server === 'deflate';
+        const text = received[0].wire!;
+        // websockets sends each fragment with FIN=0 and ends the message with an empty FIN=1 continuation.
+        assert.deepEqual(
+          text.frames.map((f) => [f.opcodeName, f.fin, f.rsv1, f.masked]),
+          [
+            ['text', false, deflate, false],
+            ['continuation', false, false, false],
+            ['continuation', false, false, false],
+            ['continuation', true, false, false],
+          ],
+        );
+        assert.equal(text.frameCount, 4);
+        assert.equal(text.wireBytes, text.frames.reduce((sum, f) => sum + f.headerLength + f.payloadLength, 0));
+        assert.equal(text.compressed, deflate);
+        assert.equal(received[1].wire?.compressed, deflate);
+        assert.equal(received[2].wire?.frames[0].rsv1, false, 'control frames are never compressed');
+        const negotiated = allEvents(session).find((e) => e.kind === 'handshake-response')?.handshake?.negotiated?.extensions ?? '';
+        assert.equal(negotiated.includes('permessage-deflate'), deflate, negotiated);
+      });
+    }
+
+    it('lets the server choose the subprotocol', async () => {
+      const session = await opened(open(peer.url('/echo'), { subprotocols: ['chat.v1', 'chat.v2'] }));
+      assert.equal(session.negotiated?.subprotocol, 'chat.v2');
+      const request = allEvents(session).find((e) => e.kind === 'handshake-request');
+      assert.equal(header(request, 'Sec-WebSocket-Protocol'), 'chat.v1,chat.v2');
     });
 
-    it('records the peer\'s close code and reason', async () => {
+    it('records the peer\'s close 4000 with a UTF-8 reason', async () => {
       const session = open(peer.url('/close'));
-      const close = await waitForEvent(session, (e) => e.kind === 'close');
-      assert.deepEqual(close.close, { code: 4000, reason: 'python says bye' });
+      const close = await waitForClosed(session);
+      assert.equal(close.close?.code, 4000);
+      assert.equal(close.close?.reason, 'adiós, from python');
+      assert.equal(close.close?.initiatedBy, 'server');
+      assert.equal(close.close?.clean, true);
+    });
+
+    it('records the peer\'s 401 refusal with its body', async () => {
+      const session = open(peer.url('/reject'));
+      await waitForClosed(session);
+      assert.equal(allEvents(session).find((e) => e.kind === 'handshake-response')?.handshake?.startLine, 'HTTP/1.1 401 Unauthorized');
+      assert.deepEqual(JSON.parse(allEvents(session).find((e) => e.kind === 'error')?.payload?.toString() ?? '{}'), { error: 'unauthorized', from: 'python' });
     });
   });
 });

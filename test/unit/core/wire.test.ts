@@ -38,6 +38,8 @@ const NAMES: Record<number, string> = { 0: 'continuation', 1: 'text', 2: 'binary
 /** Builds a byte stream from specs and, independently of the decoder, the frames and messages it must yield. */
 class StreamBuilder {
   readonly frames: WireFrame[] = [];
+  /** Each frame's payload as it stands in the stream (masked when the frame is). */
+  private readonly payloads: Buffer[] = [];
   private readonly parts: Buffer[] = [];
   private length = 0;
 
@@ -59,6 +61,7 @@ class StreamBuilder {
         streamOffset: this.length,
       });
       this.parts.push(bytes);
+      this.payloads.push(bytes.subarray(bytes.length - payloadLength));
       this.length += bytes.length;
     }
     return this;
@@ -79,17 +82,20 @@ class StreamBuilder {
       wireBytes: frames.reduce((sum, f) => sum + f.headerLength + f.payloadLength, 0),
       compressed: frames[0].rsv1,
     });
-    for (const frame of this.frames) {
+    this.frames.forEach((frame, index) => {
       if (frame.opcode >= 8) {
-        messages.push(message(frame.opcodeName as WireMessage['kind'], [frame]));
-        continue;
+        // The decoder hands back a control frame's payload unmasked (RFC 6455 section 5.3).
+        const key = frame.maskKey;
+        const payload = Buffer.from(this.payloads[index].map((b, i) => (key === undefined ? b : b ^ ((key >>> (8 * (3 - (i % 4)))) & 0xff))));
+        messages.push({ ...message(frame.opcodeName as WireMessage['kind'], [frame]), payload });
+        return;
       }
       open.push(frame);
       if (frame.fin) {
         messages.push(message(open[0].opcode === 1 ? 'text' : 'binary', open));
         open = [];
       }
-    }
+    });
     return messages;
   }
 }

@@ -1,0 +1,106 @@
+/**
+ * Opens the TCP/TLS connection for `ws` (its `createConnection` option) and taps every byte that
+ * crosses it, both ways. For wss:// the tap sits on the TLS socket's plaintext side, so what it
+ * sees is the HTTP handshake and the WebSocket frames, not ciphertext.
+ */
+import * as net from 'node:net';
+import * as tls from 'node:tls';
+import { connectThroughProxy } from './proxy';
+
+export interface ByteTap {
+  /** Bytes written by the client, in order, before they reach the socket. */
+  outgoing(chunk: Buffer): void;
+  /** Bytes received from the server, in order, before the HTTP parser or ws sees them. */
+  incoming(chunk: Buffer): void;
+  /** The connection failed or ended; `error` when it was an error. */
+  ended(error?: Error): void;
+}
+
+/** What the request options ws hands to createConnection look like (a subset of http.RequestOptions + TLS options). */
+type ConnectionOptions = net.NetConnectOpts & tls.ConnectionOptions & { host?: string; hostname?: string; port?: number | string; servername?: string; timeout?: number };
+
+export interface ConnectionFactoryOptions {
+  readonly secure: boolean;
+  /** HTTP proxy to tunnel through with CONNECT, if any. */
+  readonly proxy?: URL;
+  /** Limit for reaching the proxy and opening the tunnel. */
+  readonly proxyTimeoutMs: number;
+  /** Called for every connection ws opens (one per redirect hop); returns the tap for it. */
+  readonly onConnection: (target: { host: string; port: number }) => ByteTap;
+}
+
+type OnCreate = (error: Error | null, socket?: net.Socket) => void;
+
+/**
+ * Builds the `createConnection` function ws passes to http(s).request. Node calls it with the
+ * request options and a callback; returning undefined and calling the callback later is how the
+ * proxy tunnel gets to finish first.
+ */
+export function connectionFactory(options: ConnectionFactoryOptions): (requestOptions: ConnectionOptions, oncreate: OnCreate) => net.Socket | undefined {
+  return (requestOptions, oncreate) => {
+    const host = String(requestOptions.hostname ?? requestOptions.host ?? 'localhost').replace(/^\[|\]$/g, '');
+    const port = Number(requestOptions.port ?? (options.secure ? 443 : 80));
+    const tap = options.onConnection({ host, port });
+    const tlsOptions = (): tls.ConnectionOptions => ({
+      ...requestOptions,
+      // As ws does: SNI carries the host name, never an IP address (RFC 6066 section 3).
+      servername: requestOptions.servername ?? (net.isIP(host) ? '' : host),
+    });
+    // ws's handshake timeout is the socket's idle timeout (the request's `timeout` option); ws clears it after the upgrade.
+    const armTimeout = (socket: net.Socket): void => {
+      if (requestOptions.timeout) socket.setTimeout(requestOptions.timeout);
+    };
+    if (!options.proxy) {
+      const socket = options.secure ? tls.connect({ ...tlsOptions(), host, port }) : net.connect({ host, port });
+      armTimeout(socket);
+      tapSocket(socket, tap);
+      return socket;
+    }
+    connectThroughProxy(options.proxy, host, port, options.proxyTimeoutMs).then(
+      (tunnel) => {
+        const socket = options.secure ? tls.connect({ ...tlsOptions(), socket: tunnel }) : tunnel;
+        armTimeout(socket);
+        tapSocket(socket, tap);
+        oncreate(null, socket);
+      },
+      (error: Error) => {
+        tap.ended(error);
+        oncreate(error);
+      },
+    );
+    return undefined;
+  };
+}
+
+/** Wraps a socket so the tap sees each byte once, in order, in both directions. */
+export function tapSocket(socket: net.Socket, tap: ByteTap): void {
+  const write = socket.write;
+  socket.write = function tappedWrite(this: net.Socket, chunk: unknown, encoding?: unknown, callback?: unknown): boolean {
+    if (typeof chunk === 'string') {
+      tap.outgoing(Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
+    } else if (chunk instanceof Uint8Array) {
+      tap.outgoing(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    }
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, encoding, callback);
+  } as typeof socket.write;
+
+  // ws puts the bytes that followed the 101 response back with unshift(); they come round as
+  // 'data' a second time, and the tap has already seen them.
+  let alreadySeen = 0;
+  const unshift = socket.unshift;
+  socket.unshift = function tappedUnshift(this: net.Socket, chunk: Buffer | string, encoding?: BufferEncoding): void {
+    alreadySeen += typeof chunk === 'string' ? Buffer.byteLength(chunk, encoding) : chunk.length;
+    unshift.call(this, chunk, encoding);
+  };
+  socket.prependListener('data', (chunk: Buffer) => {
+    if (alreadySeen > 0) {
+      const skip = Math.min(alreadySeen, chunk.length);
+      alreadySeen -= skip;
+      if (skip === chunk.length) return;
+      chunk = chunk.subarray(skip);
+    }
+    tap.incoming(chunk);
+  });
+  socket.once('error', (error) => tap.ended(error));
+  socket.once('close', () => tap.ended());
+}
