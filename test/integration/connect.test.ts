@@ -5,23 +5,9 @@ import { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
 import { startDemoServer, type DemoServer } from '../../scripts/demoServer';
 import type { SessionHandle } from '../../src/vscode/sessionRegistry';
+import { poll } from './poll';
 
 const EXTENSION_ID = 'websocket-inspector.websocket-inspector';
-
-async function poll<T>(what: string, probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < deadline) {
-    try {
-      const value = await probe();
-      if (value !== undefined) return value;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-}
 
 describe('Connect WebSocket in a real VS Code', () => {
   let demo: DemoServer;
