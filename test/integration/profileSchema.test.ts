@@ -42,6 +42,19 @@ describe('.wsprofile files in a real VS Code', () => {
     assert.equal(sample.languageId, 'wsprofile');
   });
 
+  it('starts VS Code\'s JSON language server for it', async () => {
+    // vscode.json-language-features activates only on json, jsonc and snippets documents;
+    // jsonLanguageParticipants adds wsprofile to a server that must already be running. Opening a
+    // .wsprofile activates WebSocket Inspector (onLanguage:wsprofile), which must start it.
+    const json = vscode.extensions.getExtension('vscode.json-language-features');
+    assert.ok(json, 'the built-in JSON language features extension is missing');
+    await poll(
+      'vscode.json-language-features to be activated by opening a .wsprofile (WebSocket Inspector\'s activate() must call its activate())',
+      () => (json.isActive ? true : undefined),
+      10_000,
+    );
+  });
+
   it('completes the schema\'s properties inside the top-level object, with their documentation', async () => {
     // Right after the opening brace is where a new property can go.
     const braceLine = sample.getText().split(/\r?\n/).findIndex((line) => line.trim() === '{');
