@@ -787,15 +787,17 @@ export async function encodeSavedMessage(message: SavedMessage, resolver: Variab
     throw new ProfileResolveError(field, `${field} has neither data nor file`);
   }
   const data = await resolveTemplate(message.data, field, resolver);
+  const hadVariables = findVariables(message.data).refs.length > 0;
   if (message.type === 'json') {
-    const hadVariables = findVariables(message.data).refs.length > 0;
     // Once variables have values the text may hold a secret: then say where, never what.
     refuseInvalidJson(data, field, hadVariables ? 'data is not valid JSON once its variables were replaced (a value may hold a quote or a backslash)' : 'data is not valid JSON', !hadVariables);
   }
   if (!binary || message.encoding === 'utf8') return { binary, payload: Buffer.from(data, 'utf8') };
   const failure = (message.encoding === 'hex' ? checkHex : checkBase64)(data, []);
   if (failure) {
-    throw new ProfileResolveError(field, `${field}: data is not valid ${message.encoding}: ${failure.message}`);
+    // A single offending character may come from a secret: then say where, never what.
+    const detail = hadVariables && failure.length === 1 ? `character ${failure.offset + 1} is not allowed there (once its variables were replaced)` : failure.message;
+    throw new ProfileResolveError(field, `${field}: data is not valid ${message.encoding}: ${detail}`);
   }
   return { binary, payload: message.encoding === 'hex' ? decodeHex(data) : Buffer.from(data.replace(/\s+/g, ''), 'base64') };
 }

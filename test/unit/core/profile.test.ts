@@ -436,6 +436,11 @@ describe('encodeSavedMessage', () => {
       await assert.rejects(bytes('hex', 'ff ${env:WSI_PROFILE_TEST_BYTES}'), {
         message: 'message "m": data is not valid hex: it has an odd number of hex digits (5); every byte needs two',
       });
+      // A character that came from a variable is not quoted: it may be part of a secret.
+      process.env.WSI_PROFILE_TEST_BYTES = '01zz';
+      await assert.rejects(bytes('hex', 'ff ${env:WSI_PROFILE_TEST_BYTES}'), {
+        message: 'message "m": data is not valid hex: character 6 is not allowed there (once its variables were replaced)',
+      });
     } finally {
       restore();
     }
