@@ -22,6 +22,21 @@ const common = {
   absWorkingDir: root,
 };
 
+/**
+ * Inside the bundle, ws's require('http') and require('https') get versions whose request() is not
+ * VS Code's proxy-agent patch, which would bypass the session's byte tap (see src/vscode/unpatchedHttp.ts).
+ */
+const unpatchedHttpForWs = {
+  name: 'unpatched-http-for-ws',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?https?$/ }, (args) => {
+      if (!/[\\/]node_modules[\\/]ws[\\/]/.test(args.importer)) return undefined;
+      const file = args.path.endsWith('https') ? 'unpatchedHttps.ts' : 'unpatchedHttp.ts';
+      return { path: join(root, 'src', 'vscode', file) };
+    });
+  },
+};
+
 /** The extension host bundle: Node, CommonJS, `vscode` provided by the host. */
 const extension = {
   ...common,
@@ -32,6 +47,10 @@ const extension = {
   target: 'node20',
   // ws loads these optional native helpers only if present; they are not shipped.
   external: ['vscode', 'bufferutil', 'utf-8-validate'],
+  // Prefer ES module builds: jsonc-parser's "main" is a UMD bundle whose inner require() calls
+  // esbuild cannot follow, so the bundle would fail at activation with "Cannot find module".
+  mainFields: ['module', 'main'],
+  plugins: [unpatchedHttpForWs],
 };
 
 /** Webview bundles: browser, one self-contained script each (the CSP allows only our nonce'd script). */
