@@ -279,6 +279,22 @@ describe('WebSocketSession', function () {
       assert.equal(bytes[0], 0x88, 'the server received a close frame');
     });
 
+    it('logs a frame the decoder rejects, with its close code, and carries on with what ws reports', async () => {
+      const raw = await startRawServer(({ socket }) => {
+        socket.write(serverFrame(1, 'fine'));
+        socket.write(serverFrame(3, 'reserved opcode'));
+      });
+      cleanups.push(() => raw.close());
+      const session = open(raw.url, { perMessageDeflate: false });
+      await waitForClosed(session);
+      const decodeError = allEvents(session).find((e) => e.kind === 'error' && e.closeCode !== undefined);
+      assert.equal(decodeError?.closeCode, 1002, describeEvents(session));
+      assert.match(decodeError?.message ?? '', /^The server sent an invalid frame at byte 6 of the stream: .*reserved opcode 0x3.*RFC 6455 section 5\.2/);
+      assert.equal(allEvents(session).find((e) => e.kind === 'text')?.payload?.toString(), 'fine', 'the message before it is kept');
+      const sentClose = allEvents(session).find((e) => e.kind === 'close' && e.direction === 'sent');
+      assert.equal(sentClose?.payload?.readUInt16BE(0), 1002, 'ws closed with 1002 protocol error');
+    });
+
     it('closes with 1009 when a message is larger than maxPayloadBytes', async () => {
       const session = await opened(open(demo.url('echo'), { maxPayloadBytes: 1000, perMessageDeflate: false }));
       session.sendText('x'.repeat(2000));
