@@ -15,8 +15,9 @@ export const CONNECT_COMMAND = 'wsInspector.connect';
 export function registerConnectCommand(registry: SessionRegistry, resolver: VariableResolver): vscode.Disposable {
   return vscode.commands.registerCommand(CONNECT_COMMAND, async (target?: unknown): Promise<SessionHandle | undefined> => {
     try {
-      const options = target instanceof vscode.Uri ? await optionsFromProfile(target, resolver) : await optionsFromUrl(typeof target === 'string' ? target : undefined);
-      return options ? registry.open(options) : undefined;
+      const profileUri = target instanceof vscode.Uri ? target : undefined;
+      const options = profileUri ? await optionsFromProfile(profileUri, resolver) : await optionsFromUrl(typeof target === 'string' ? target : undefined);
+      return options ? registry.open(options, profileUri) : undefined;
     } catch (err) {
       // Every failure here is about the input (URL, profile, variables, files): say what and where.
       void vscode.window.showErrorMessage(`Connect WebSocket: ${err instanceof Error ? err.message : String(err)}`);

@@ -30,6 +30,7 @@ export class SessionPanel implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   private readonly onDisposeListeners = new Set<() => void>();
+  private readonly onActiveListeners = new Set<() => void>();
 
   constructor(
     private readonly session: WebSocketSession,
@@ -52,6 +53,9 @@ export class SessionPanel implements vscode.Disposable {
       this.panel.webview.onDidReceiveMessage((message: FromWebviewMessage) => this.onMessage(message)),
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.onDidChangeViewState(({ webviewPanel }) => {
+        if (webviewPanel.active) {
+          for (const listener of this.onActiveListeners) listener();
+        }
         if (!webviewPanel.visible) {
           // A hidden webview loses its document; it sends `ready` again when shown and gets a fresh snapshot.
           this.pendingRows = undefined;
@@ -77,6 +81,12 @@ export class SessionPanel implements vscode.Disposable {
 
   reveal(): void {
     this.panel.reveal();
+  }
+
+  /** Calls `listener` whenever this panel becomes the active editor. */
+  onDidBecomeActive(listener: () => void): vscode.Disposable {
+    this.onActiveListeners.add(listener);
+    return { dispose: () => this.onActiveListeners.delete(listener) };
   }
 
   onDidDispose(listener: () => void): vscode.Disposable {

@@ -1,17 +1,23 @@
-/** Owns every session and its panel, so deactivation can close them all. */
+/** Owns every session and its panel, so views can list them and deactivation can close them all. */
 import { mkdirSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { WebSocketSession, type SessionOptions } from '../core/session';
 import { SessionPanel } from './sessionPanel';
 
-/** A running session with its panel; what `wsInspector.connect` returns to its caller. */
+/** A session with its panel; what `wsInspector.connect` returns to its caller. */
 export interface SessionHandle {
   readonly session: WebSocketSession;
   readonly panel: SessionPanel;
+  /** The profile file it was connected from, if any. */
+  readonly profileUri?: vscode.Uri;
 }
 
 export class SessionRegistry implements vscode.Disposable {
-  private readonly handles = new Set<SessionHandle>();
+  private readonly handles: SessionHandle[] = [];
+  private active: SessionHandle | undefined;
+  private readonly changed = new vscode.EventEmitter<void>();
+  /** Fires when a session is added or removed, changes state, or another one becomes active. */
+  readonly onDidChange = this.changed.event;
 
   constructor(
     private readonly extensionUri: vscode.Uri,
@@ -20,7 +26,7 @@ export class SessionRegistry implements vscode.Disposable {
   ) {}
 
   /** Creates a session, opens its panel and connects. Throws SessionError for a bad URL. */
-  open(options: SessionOptions): SessionHandle {
+  open(options: SessionOptions, profileUri?: vscode.Uri): SessionHandle {
     const capMb = vscode.workspace.getConfiguration('wsInspector').get<number>('memoryCapMB', 256);
     mkdirSync(this.spillDir, { recursive: true });
     const session = new WebSocketSession({
@@ -28,25 +34,51 @@ export class SessionRegistry implements vscode.Disposable {
       store: { memoryCapBytes: Math.max(16, capMb) * 1024 * 1024, spillDir: this.spillDir, ...options.store },
     });
     const panel = new SessionPanel(session, this.extensionUri);
-    const handle: SessionHandle = { session, panel };
-    this.handles.add(handle);
+    const handle: SessionHandle = { session, panel, profileUri };
+    this.handles.push(handle);
+    this.active = handle;
+    const unsubscribe = session.onStateChange(() => this.changed.fire());
+    panel.onDidBecomeActive(() => {
+      this.active = handle;
+      this.changed.fire();
+    });
     // Closing the panel ends its session: a socket nobody can see must not stay open.
     panel.onDidDispose(() => {
+      unsubscribe();
       session.dispose();
-      this.handles.delete(handle);
+      const index = this.handles.indexOf(handle);
+      if (index >= 0) this.handles.splice(index, 1);
+      if (this.active === handle) this.active = this.handles[this.handles.length - 1];
+      this.changed.fire();
     });
     session.connect();
+    this.changed.fire();
     return handle;
   }
 
+  /** Every session that still has a panel, oldest first. */
+  get all(): readonly SessionHandle[] {
+    return this.handles;
+  }
+
+  /** The session whose panel was focused last (or opened last). */
+  get activeHandle(): SessionHandle | undefined {
+    return this.active;
+  }
+
+  find(sessionId: string): SessionHandle | undefined {
+    return this.handles.find((h) => h.session.id === sessionId);
+  }
+
   get size(): number {
-    return this.handles.size;
+    return this.handles.length;
   }
 
   dispose(): void {
     for (const handle of [...this.handles]) {
       handle.panel.dispose();
     }
-    this.handles.clear();
+    this.handles.length = 0;
+    this.changed.dispose();
   }
 }
