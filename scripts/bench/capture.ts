@@ -1,0 +1,105 @@
+/**
+ * Benchmark parts 1 and 2 (issue 5): the ceiling (a bare ws client counting messages) and the
+ * capture rate of the session engine (session -> wire decoder -> event store) on the same floods,
+ * with every message checked to be stored, in order. Run by scripts/bench/run.ts.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import WebSocket from 'ws';
+import { WebSocketSession } from '../../src/core/session';
+
+export interface Flood {
+  readonly label: string;
+  readonly n: number;
+  readonly size: number;
+  readonly type: 'text' | 'binary';
+}
+
+export interface RateSample {
+  readonly seconds: number;
+  readonly messagesPerSecond: number;
+  readonly megabytesPerSecond: number;
+}
+
+export async function startFloodServer(): Promise<{ url: (flood: Flood) => string; stop: () => void }> {
+  const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'floodServer.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    child.once('exit', (code) => reject(new Error(`flood server exited with ${code}`)));
+  });
+  return {
+    url: (f) => `ws://127.0.0.1:${port}/?n=${f.n}&size=${f.size}&type=${f.type}`,
+    stop: () => child.kill('SIGTERM'),
+  };
+}
+
+function rate(flood: Flood, nanoseconds: bigint): RateSample {
+  const seconds = Number(nanoseconds) / 1e9;
+  return { seconds, messagesPerSecond: flood.n / seconds, megabytesPerSecond: (flood.n * flood.size) / 1e6 / seconds };
+}
+
+/** A bare ws client: counts messages from open to the n-th, nothing else. */
+export function measureBareWs(url: string, flood: Flood): Promise<RateSample> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+    let count = 0;
+    let started = 0n;
+    ws.on('open', () => (started = process.hrtime.bigint()));
+    ws.on('message', () => {
+      if (++count === flood.n) {
+        const elapsed = process.hrtime.bigint() - started;
+        ws.terminate();
+        resolve(rate(flood, elapsed));
+      }
+    });
+    ws.on('error', reject);
+  });
+}
+
+/** The engine: a session with its wire decoders and event store; checks afterwards that all n messages were stored in order. */
+export function measureEngine(url: string, flood: Flood): Promise<RateSample> {
+  return new Promise((resolve, reject) => {
+    const session = new WebSocketSession({ url, maxPayloadBytes: 64 * 1024 * 1024, proxy: { env: {} }, store: { memoryCapBytes: 8 * 1024 * 1024 * 1024 } });
+    let started = 0n;
+    let count = 0;
+    const kind = flood.type;
+    session.onStateChange((state) => {
+      if (state === 'open' && started === 0n) started = process.hrtime.bigint();
+      if (state === 'closed' && count < flood.n) reject(new Error(`the session closed after ${count} of ${flood.n} messages`));
+    });
+    // Counting through the store's batched subscription is how the panel learns of new events too.
+    session.store.subscribe(({ start, end }) => {
+      for (let seq = start; seq < end; seq++) {
+        const event = session.store.get(seq);
+        if (event?.kind === kind && event.direction === 'received') count++;
+      }
+      if (count >= flood.n) {
+        const elapsed = process.hrtime.bigint() - started;
+        try {
+          verifyOrder(session, flood);
+          resolve(rate(flood, elapsed));
+        } catch (err) {
+          reject(err);
+        } finally {
+          session.dispose();
+        }
+      }
+    });
+    session.connect();
+  });
+}
+
+/** Every message is in the store once, in the order it was sent, with its payload intact. */
+function verifyOrder(session: WebSocketSession, flood: Flood): void {
+  let expected = 0;
+  for (const event of session.store.readRange(0, session.store.length)) {
+    if (event.kind !== flood.type || event.direction !== 'received') continue;
+    if (event.size !== flood.size) throw new Error(`message ${expected} has ${event.size} bytes, expected ${flood.size}`);
+    if (flood.size >= 8 && event.payload) {
+      const index = Number(event.payload.subarray(0, 8).toString('latin1'));
+      if (index !== expected) throw new Error(`message ${expected} carries index ${index}: lost or reordered`);
+    }
+    expected++;
+  }
+  if (expected !== flood.n) throw new Error(`stored ${expected} of ${flood.n} messages`);
+}

@@ -1,0 +1,32 @@
+/**
+ * The flood server of `npm run bench`, run as its own process so it does not share a CPU thread
+ * with the client being measured. Binds to 127.0.0.1 on a free port and prints the port.
+ * ws://127.0.0.1:PORT/?n=N&size=S&type=text|binary sends N messages of S bytes as fast as the
+ * socket takes them; each payload starts with its index (8 ASCII digits) so order can be checked.
+ */
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer, type WebSocket } from 'ws';
+
+function flood(ws: WebSocket, n: number, size: number, binary: boolean): void {
+  const template = Buffer.alloc(size, binary ? 0xab : 0x61);
+  let i = 0;
+  const pump = (): void => {
+    // Keep a few MB queued: enough to saturate the socket, bounded so memory stays flat.
+    while (i < n && ws.bufferedAmount < 4 * 1024 * 1024) {
+      const payload = Buffer.from(template);
+      payload.write(String(i).padStart(8, '0').slice(-Math.min(8, size)), 0, 'latin1');
+      ws.send(payload, { binary });
+      i++;
+    }
+    if (i < n) setImmediate(pump);
+  };
+  pump();
+}
+
+const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+wss.on('listening', () => console.log((wss.address() as AddressInfo).port));
+wss.on('connection', (ws, request) => {
+  const params = new URL(request.url ?? '/', 'http://localhost').searchParams;
+  flood(ws, Number(params.get('n') ?? 1000), Number(params.get('size') ?? 64), params.get('type') === 'binary');
+});
+process.on('SIGTERM', () => process.exit(0));
