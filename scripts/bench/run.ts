@@ -36,6 +36,9 @@ async function main(): Promise<void> {
       const bare: RateSample[] = [];
       const engine: RateSample[] = [];
       const ratios: number[] = [];
+      // One unmeasured round each, so JIT warm-up is not charged to whichever side runs first.
+      await measureBareWs(server.url(flood), flood);
+      await measureEngine(server.url(flood), flood);
       for (let run = 0; run < runs; run++) {
         // Alternate the order so neither side always runs on a warmer machine.
         const first = run % 2 === 0;
