@@ -362,6 +362,18 @@ describe('WebSocketSession', function () {
       assert.equal(connections, 3);
     });
 
+    it('reconnects on request: the old connection is dropped, a new one opens, both in the same log', async () => {
+      const session = await opened(open(demo.url('echo')));
+      session.reconnect();
+      await waitForEvent(session, (e) => e.kind === 'open' && e.seq > 4);
+      const lifecycle = allEvents(session).filter((e) => ['open', 'close', 'reconnect'].includes(e.kind) && e.direction === 'local').map((e) => e.kind);
+      assert.deepEqual(lifecycle, ['open', 'reconnect', 'close', 'open'], describeEvents(session));
+      assert.equal(session.state, 'open');
+      session.sendText('after reconnect');
+      const echo = await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received');
+      assert.equal(echo.payload?.toString(), 'after reconnect');
+    });
+
     it('never reconnects after a close the user asked for', async () => {
       const session = await opened(open(demo.url('echo'), { reconnect: { enabled: true, maxAttempts: 5, initialDelayMs: 10, maxDelayMs: 10 } }));
       session.close(1000, 'bye');
