@@ -6,6 +6,7 @@ import * as fc from 'fast-check';
 import WebSocket, { WebSocketServer } from 'ws';
 import { HeadReader, checkAccept, headerValues, parseExtensionsHeader, parseHttpHead, type HttpHead } from '../../../src/core/handshake';
 import { MAX_FRAMES_KEPT, WireDecoder, type FrameDirection, type WireDecodeError, type WireFrame, type WireMessage } from '../../../src/core/wire';
+import { tapSocket } from '../../../src/core/socketTap';
 
 /** One frame to encode by hand. `payload` is the bytes or just their count. */
 interface FrameSpec {
@@ -477,7 +478,7 @@ describe('WireDecoder', () => {
       await once(wss, 'close');
     });
 
-    /** Everything the client wrote and read, tapped the way the session taps it (ws-wire-facts.md). */
+    /** Everything the client wrote and read, tapped by the session's own tap (src/core/socketTap.ts). */
     interface Tap {
       readonly written: Buffer[];
       readonly read: Buffer[];
@@ -485,25 +486,8 @@ describe('WireDecoder', () => {
     function tappedConnection(tap: Tap): typeof net.createConnection {
       const connect = (options: net.TcpNetConnectOpts): net.Socket => {
         const socket = net.connect({ host: options.host, port: Number(options.port) });
-        const write = socket.write;
-        socket.write = function (this: net.Socket, chunk: string | Uint8Array, ...rest: unknown[]): boolean {
-          // Node's HTTP client writes the request head as a latin1 string.
-          tap.written.push(typeof chunk === 'string' ? Buffer.from(chunk, typeof rest[0] === 'string' ? (rest[0] as BufferEncoding) : 'utf8') : Buffer.from(chunk));
-          return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
-        } as typeof socket.write;
-        // ws puts the bytes that followed the 101 back with unshift() (lib/websocket.js, setSocket);
-        // they come round as 'data' a second time, so the tap skips what it has already seen.
-        let seen = 0;
-        const unshift = socket.unshift;
-        socket.unshift = function (this: net.Socket, chunk: Buffer, encoding?: BufferEncoding): void {
-          seen += chunk.length;
-          unshift.call(this, chunk, encoding);
-        } as typeof socket.unshift;
-        socket.prependListener('data', (chunk: Buffer) => {
-          const skip = Math.min(seen, chunk.length);
-          seen -= skip;
-          if (skip < chunk.length) tap.read.push(Buffer.from(chunk.subarray(skip)));
-        });
+        // Copies: the tap hands out views of chunks the socket may reuse.
+        tapSocket(socket, { outgoing: (chunk) => tap.written.push(Buffer.from(chunk)), incoming: (chunk) => tap.read.push(Buffer.from(chunk)), ended: () => undefined });
         return socket;
       };
       return connect as typeof net.createConnection;
