@@ -50,6 +50,8 @@ export interface EventExtras {
   readonly automatic?: boolean;
   /** For decode errors: the RFC 6455 close code a conforming endpoint would use. */
   readonly closeCode?: number;
+  /** For decode errors: what was read of the offending frame's header. */
+  readonly frame?: Partial<WireFrame>;
 }
 
 /** The wire-level facts of a message: its frames as decoded from the socket's bytes. */
@@ -213,7 +215,7 @@ class Segment {
       }
     }
     this.flags[i] = flags;
-    if (event.message !== undefined || event.close || event.handshake || event.rttMs !== undefined || event.automatic || event.closeCode !== undefined) {
+    if (event.message !== undefined || event.close || event.handshake || event.rttMs !== undefined || event.automatic || event.closeCode !== undefined || event.frame) {
       extras = {
         ...extras,
         message: event.message,
@@ -222,6 +224,7 @@ class Segment {
         rttMs: event.rttMs,
         automatic: event.automatic,
         closeCode: event.closeCode,
+        frame: event.frame,
       };
     }
     if (extras) this.extras.set(i, extras);

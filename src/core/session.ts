@@ -72,6 +72,8 @@ export interface SessionOptions {
   /** Messages to send right after each open (the profile's `onOpen`), produced when needed so variables like ${uuid} are fresh. */
   readonly onOpen?: () => Promise<OutgoingMessage[]>;
   readonly store?: EventStoreOptions;
+  /** How long to wait for the server's answer to our close frame before dropping the connection (default 5 s). */
+  readonly closeTimeoutMs?: number;
 }
 
 /** A request the session cannot carry out, with a message meant for a person. */
@@ -88,7 +90,7 @@ export const CLOSE_GOING_AWAY = 1001;
 const REFUSED_BODY_LIMIT = 64 * 1024;
 /** Control frame payloads are at most 125 bytes (RFC 6455 section 5.5). */
 const MAX_CONTROL_PAYLOAD = 125;
-/** How long a close handshake may take before the socket is dropped. */
+/** How long a close handshake may take before the socket is dropped, unless the options say otherwise. */
 const CLOSE_TIMEOUT_MS = 5000;
 /**
  * A connection that stayed open this long counts as a success, and the reconnect budget starts
@@ -275,10 +277,12 @@ export class WebSocketSession {
     this.setState('closing');
     attempt.socket.close(code, reason);
     // ws drops the socket 30 s after a close nobody answers; an inspector should not wait that long.
+    const closeTimeoutMs = this.options.closeTimeoutMs ?? CLOSE_TIMEOUT_MS;
     const timer = setTimeout(() => {
-      attempt.lastCause = `the server did not answer the close frame within ${CLOSE_TIMEOUT_MS} ms`;
+      attempt.lastCause = `the server did not answer the close frame within ${closeTimeoutMs} ms`;
+      this.record({ kind: 'error', direction: 'local', message: `The server did not answer the close frame within ${closeTimeoutMs} ms (RFC 6455 section 7.1.1 expects it to); dropping the connection.` });
       attempt.socket.terminate();
-    }, CLOSE_TIMEOUT_MS);
+    }, closeTimeoutMs);
     timer.unref();
     attempt.timers.add(timer);
   }
@@ -587,6 +591,7 @@ export class WebSocketSession {
       kind: 'error',
       direction,
       closeCode: error.closeCode,
+      ...(error.frame ? { frame: error.frame } : {}),
       message: `${who} an invalid frame at byte ${error.streamOffset} of the stream: ${error.message} (a conforming endpoint closes with ${error.closeCode}). Frame decoding for this direction stops here; the session carries on.`,
     });
     if (direction === 'received') {
