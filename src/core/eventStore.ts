@@ -9,6 +9,7 @@
  * is given) or their payloads are dropped, and an `info` event says which, with counts. Readers
  * address the log by index; a spilled segment is read back on demand.
  */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventDirection, SessionEventKind } from '../shared/sessionEvent';
@@ -404,6 +405,7 @@ export class EventStore {
   private spillPath: string | undefined;
   private spillEnd = 0;
   private spillFailed = false;
+  private spillKey: Buffer | undefined;
   private spilledSegments = 0;
   private droppedPayloads = 0;
   private droppedPayloadBytes = 0;
@@ -523,7 +525,7 @@ export class EventStore {
     if (this.spillFd === undefined) return undefined;
     const bytes = Buffer.allocUnsafe(entry.byteLength);
     readSync(this.spillFd, bytes, 0, entry.byteLength, entry.fileOffset);
-    const segment = Segment.deserialize(bytes);
+    const segment = Segment.deserialize(this.decrypt(bytes));
     // Keep the last two read back: scrolling across a boundary must not read the file per row.
     this.recentlyRead.set(entry.firstSeq, segment);
     while (this.recentlyRead.size > 2) this.recentlyRead.delete(this.recentlyRead.keys().next().value!);
@@ -592,13 +594,32 @@ export class EventStore {
     this.total++;
   }
 
+  /**
+   * Spilled events hold what went over the wire, secrets in headers included, so they are written
+   * encrypted (AES-256-GCM) with a key that exists only in this process's memory: the file is
+   * unreadable to anyone else and worthless once the session is gone.
+   */
+  private encrypt(plain: Buffer): Buffer {
+    this.spillKey ??= randomBytes(32);
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.spillKey, iv);
+    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]);
+  }
+
+  private decrypt(sealed: Buffer): Buffer {
+    const decipher = createDecipheriv('aes-256-gcm', this.spillKey!, sealed.subarray(0, 12));
+    decipher.setAuthTag(sealed.subarray(12, 28));
+    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
+  }
+
   private spill(segment: Segment): SpilledSegment | undefined {
     try {
       if (this.spillFd === undefined) {
         this.spillPath = join(this.options.spillDir!, this.options.spillName ?? `events-${process.pid}-${Date.now()}.spill`);
         this.spillFd = openSync(this.spillPath, 'w+');
       }
-      const bytes = segment.serialize();
+      const bytes = this.encrypt(segment.serialize());
       writeSync(this.spillFd, bytes, 0, bytes.length, this.spillEnd);
       const entry = { firstSeq: segment.firstSeq, count: segment.count, fileOffset: this.spillEnd, byteLength: bytes.length };
       this.spillEnd += bytes.length;

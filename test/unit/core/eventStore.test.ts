@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore, type NewSessionEvent } from '../../../src/core/eventStore';
@@ -115,6 +115,20 @@ describe('EventStore', () => {
       texts.forEach((e, i) => assert.equal(e.payload?.toString(), payload(i).toString()));
       store.dispose();
       assert.equal(existsSync(join(dir, 'test.spill')), false, 'the spill file is removed with the store');
+    });
+
+    it('encrypts the spill file: a secret in a handshake header is not readable on disk', () => {
+      const store = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 256, spillDir: dir, spillName: 'secret.spill' });
+      const secret = 'Bearer sk-live-0123456789abcdef';
+      store.append({ kind: 'handshake-request', direction: 'sent', monoUs: 0, wallMs: 0, payload: Buffer.from(`GET / HTTP/1.1\r\nAuthorization: ${secret}\r\n\r\n`), handshake: { startLine: 'GET / HTTP/1.1', headers: [['Authorization', secret]] } });
+      for (let i = 0; i < 4000; i++) store.append(text(Buffer.alloc(1000, 0x61), i));
+      assert.ok(store.stats.spilledSegments > 0);
+      const onDisk = readFileSync(join(dir, 'secret.spill'));
+      assert.equal(onDisk.includes(Buffer.from('sk-live-0123456789abcdef')), false, 'the secret is not in the spill file');
+      assert.equal(onDisk.includes(Buffer.from('a'.repeat(64))), false, 'no payload is in the clear');
+      assert.deepEqual(store.get(0)?.handshake?.headers, [['Authorization', secret]], 'and it reads back intact');
+      assert.match(store.get(0)?.payload?.toString() ?? '', /Authorization: Bearer sk-live/);
+      store.dispose();
     });
 
     it('drops payloads when there is nowhere to spill, keeping sizes and saying how many', () => {
