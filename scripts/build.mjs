@@ -3,7 +3,7 @@
 //   node scripts/build.mjs --production  what ships: minified, with source maps
 //   node scripts/build.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
-import { readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -91,7 +91,16 @@ const tests = {
 
 const builds = production ? [extension, webview] : [extension, webview, tests];
 
+/** The webviews' icon font: copied from @vscode/codicons into dist/codicons so it ships in the .vsix. */
+function copyCodicons() {
+  const from = join(root, 'node_modules', '@vscode', 'codicons', 'dist');
+  const to = join(root, 'dist', 'codicons');
+  mkdirSync(to, { recursive: true });
+  for (const name of ['codicon.css', 'codicon.ttf']) copyFileSync(join(from, name), join(to, name));
+}
+
 if (watch) {
+  copyCodicons();
   for (const options of builds) {
     const context = await esbuild.context(options);
     await context.watch();
@@ -104,6 +113,7 @@ if (watch) {
     rmSync(join(root, 'out'), { recursive: true, force: true });
   }
   await Promise.all(builds.map((options) => esbuild.build(options)));
+  copyCodicons();
   const outputs = builds.map((b) => relative(root, join(root, b.outfile ?? b.outdir))).join(', ');
   console.log(`[build] ${production ? 'production' : 'development'} build of ${outputs} in ${Date.now() - started} ms`);
 }

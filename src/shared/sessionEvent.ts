@@ -3,6 +3,8 @@
  * payloads; the webview receives rows: a bounded preview of each event, never the whole session.
  */
 
+import type { TrafficCounters } from './sessionCounters';
+
 /** What happened; mirrors the kinds of RFC 6455 frames plus the connection's own milestones. */
 export type SessionEventKind =
   | 'handshake-request'
@@ -47,8 +49,16 @@ export interface SessionSummary {
   readonly title: string;
   readonly url: string;
   readonly state: SessionState;
-  /** Number of events in the session's log; always equals the rows the webview can ask for. */
+  /** Number of events in the session's log. */
   readonly eventCount: number;
+  /** What the opening handshake negotiated, once the connection opened. */
+  readonly negotiated?: { readonly subprotocol: string; readonly extensions: string };
+  /** Messages and bytes each way, last ping round trip. */
+  readonly counters: TrafficCounters;
+  /** The .wsprofile it was connected from (a URI string), so a restored panel can reconnect it. */
+  readonly profileUri?: string;
+  /** The session belongs to an earlier window (restored after a reload): only its history is left. */
+  readonly ended?: boolean;
 }
 
 /** Longest preview kept in a row, in UTF-16 code units; keeps rows and messages small. */

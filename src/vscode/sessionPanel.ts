@@ -1,86 +1,528 @@
 /**
- * Adapts one session to one webview panel: sends a snapshot when the webview says it is ready,
- * then appended rows in batches, and carries out the webview's typed requests.
+ * Adapts one session to its webviews. `SessionChannel` speaks the typed protocol over any webview
+ * (the inspector panel, or the message log view in compact mode): a snapshot when the webview says
+ * it is ready, appended rows in batches, row ranges on request, and the webview's other requests.
+ * `SessionPanel` is the inspector panel: one WebviewPanel per session with one channel.
  */
 import * as vscode from 'vscode';
 import { toEventRow } from '../core/eventRow';
+import type { SessionEvent } from '../core/eventStore';
+import { encodeSavedMessage, parseProfile, type SavedMessage } from '../core/profile';
 import type { WebSocketSession } from '../core/session';
+import { processEnvResolver, type VariableResolver } from '../core/variables';
+import { DETAILS_PAYLOAD_MAX_BYTES, type EventDetails } from '../shared/eventDetails';
+import { hexDump } from '../shared/hexDump';
 import {
   REQUEST_TIMEOUT_MS,
+  TAIL_ROWS,
   type FromWebviewMessage,
   type HostMethods,
+  type RenderedDetails,
   type ToWebviewMessage,
+  type ViewState,
   type WebviewMethods,
 } from '../shared/protocol';
 import { answerRequest, RequestTracker } from '../shared/requestTracker';
+import { compileFilter, NO_FILTER, type RowFilter } from '../shared/rowFilter';
+import { countEvent, EMPTY_COUNTERS, type TrafficCounters } from '../shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../shared/sessionEvent';
-import { renderWebviewHtml } from './webviewHtml';
+import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'wsInspector.sessionPanel';
 
-/** Rows are flushed to the webview at most this often, so a flood costs one message per frame, not per event. */
-const FLUSH_INTERVAL_MS = 16;
+/** Rows are flushed to the webview at most this often, so a flood costs one message per interval, not per event. */
+const FLUSH_INTERVAL_MS = 25;
+/** Most rows one `rows` request may ask for. */
+const MAX_ROWS_PER_REQUEST = 1000;
+/** Bytes of a text payload the filter looks at; a 100 MB message is not decoded whole to be searched. */
+const FILTER_TEXT_MAX_BYTES = 64 * 1024;
+/** Events read from the store at a time while scanning for the filter or the counters. */
+const SCAN_CHUNK = 4096;
+
+export interface SessionChannelOptions {
+  /** The profile's saved messages, sent from one-click buttons. */
+  readonly savedMessages?: () => readonly SavedMessage[];
+  readonly resolver?: VariableResolver;
+  readonly profileUri?: vscode.Uri;
+  /** Message log: a row was clicked. */
+  readonly onRevealInPanel?: (seq: number) => void;
+}
+
+/** The timeline view of one webview: Clear and filter, mapped onto the log's seq numbers. */
+class TimelineView {
+  filter: RowFilter = NO_FILTER;
+  clearedBefore = 0;
+  version = 1;
+  /** Seqs that pass the filter, in order; null when nothing is filtered (view index = seq - clearedBefore). */
+  private matches: number[] | null = null;
+  private matcher: ((event: SessionEvent) => boolean) | null = null;
+  private scannedUpTo = 0;
+
+  constructor(private readonly session: WebSocketSession) {}
+
+  /** Throws with a message for a person when the filter does not compile. */
+  setFilter(filter: RowFilter): void {
+    const compiled = compileFilter(filter);
+    if (!compiled.ok) throw new Error(compiled.error);
+    this.filter = filter;
+    this.version++;
+    if (!compiled.active) {
+      this.matches = null;
+      this.matcher = null;
+      return;
+    }
+    this.matcher = (event) => compiled.matches({ kind: event.kind, direction: event.direction, text: filterTextOf(event) });
+    this.matches = [];
+    this.scannedUpTo = this.clearedBefore;
+    this.catchUp();
+  }
+
+  clear(): void {
+    this.clearedBefore = this.session.store.length;
+    this.version++;
+    if (this.matches) {
+      this.matches = [];
+      this.scannedUpTo = this.clearedBefore;
+    }
+  }
+
+  /** Scans events appended since the last call; returns the view's count. */
+  catchUp(): number {
+    if (this.matches && this.matcher) {
+      const length = this.session.store.length;
+      while (this.scannedUpTo < length) {
+        const end = Math.min(length, this.scannedUpTo + SCAN_CHUNK);
+        for (const event of this.session.store.readRange(this.scannedUpTo, end)) {
+          if (this.matcher(event)) this.matches.push(event.seq);
+        }
+        this.scannedUpTo = end;
+      }
+      return this.matches.length;
+    }
+    return Math.max(0, this.session.store.length - this.clearedBefore);
+  }
+
+  get count(): number {
+    return this.matches ? this.matches.length : Math.max(0, this.session.store.length - this.clearedBefore);
+  }
+
+  state(): ViewState {
+    const viewCount = this.catchUp();
+    return { filter: this.filter, clearedBefore: this.clearedBefore, viewCount, totalCount: Math.max(0, this.session.store.length - this.clearedBefore), version: this.version };
+  }
+
+  rows(start: number, end: number): EventRow[] {
+    const count = this.catchUp();
+    start = Math.max(0, Math.min(start, count));
+    end = Math.max(start, Math.min(end, count, start + MAX_ROWS_PER_REQUEST));
+    if (!this.matches) {
+      return this.session.store.readRange(this.clearedBefore + start, this.clearedBefore + end).map(toEventRow);
+    }
+    const rows: EventRow[] = [];
+    for (let i = start; i < end; i++) {
+      const event = this.session.store.get(this.matches[i]);
+      if (event) rows.push(toEventRow(event));
+    }
+    return rows;
+  }
+
+  indexOf(seq: number): number | null {
+    this.catchUp();
+    if (seq < this.clearedBefore || seq >= this.session.store.length) return null;
+    if (!this.matches) return seq - this.clearedBefore;
+    // Binary search: matches is sorted because seqs are appended in order.
+    let lo = 0;
+    let hi = this.matches.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const value = this.matches[mid];
+      if (value === seq) return mid;
+      if (value < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return null;
+  }
+}
+
+/** The text a filter searches: a text payload's head, otherwise the row's preview and the event's sentence. */
+function filterTextOf(event: SessionEvent): string {
+  if (event.kind === 'text' && event.payload) {
+    return event.payload.subarray(0, FILTER_TEXT_MAX_BYTES).toString('utf8');
+  }
+  const row = toEventRow(event);
+  return event.message && event.message !== row.preview ? `${row.preview}\n${event.message}` : row.preview;
+}
+
+/** Counts traffic from the log, catching up lazily so a late-opened view does not miss earlier events. */
+class CounterScan {
+  counters: TrafficCounters = EMPTY_COUNTERS;
+  private countedUpTo = 0;
+
+  constructor(private readonly session: WebSocketSession) {}
+
+  catchUp(): TrafficCounters {
+    const length = this.session.store.length;
+    while (this.countedUpTo < length) {
+      const end = Math.min(length, this.countedUpTo + SCAN_CHUNK);
+      for (const event of this.session.store.readRange(this.countedUpTo, end)) {
+        this.counters = countEvent(this.counters, event);
+      }
+      this.countedUpTo = end;
+    }
+    return this.counters;
+  }
+}
+
+export class SessionChannel implements vscode.Disposable {
+  private readonly requests: RequestTracker<WebviewMethods>;
+  private readonly view: TimelineView;
+  private readonly counters: CounterScan;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** True once the webview has its snapshot; appended rows are sent only then. */
+  private synced = false;
+  /** View index of the first row not yet sent to the webview. */
+  private sentUpTo = 0;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+
+  constructor(
+    private readonly webview: vscode.Webview,
+    readonly session: WebSocketSession,
+    private readonly options: SessionChannelOptions = {},
+  ) {
+    this.view = new TimelineView(session);
+    this.counters = new CounterScan(session);
+    this.requests = new RequestTracker<WebviewMethods>((request) => void this.post(request), { setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }, REQUEST_TIMEOUT_MS);
+    this.disposables.push(webview.onDidReceiveMessage((message: FromWebviewMessage) => this.onMessage(message)));
+    const unsubscribeRows = session.store.subscribe(() => this.scheduleFlush());
+    const unsubscribeState = session.onStateChange(() => {
+      // Rows logged before the state change go out before it, so the header never runs ahead of the timeline.
+      session.store.flushNotifications();
+      this.flush();
+      if (this.synced) void this.post({ type: 'sessionChanged', session: this.summary() });
+    });
+    this.disposables.push({ dispose: unsubscribeRows }, { dispose: unsubscribeState });
+  }
+
+  /** Asks the page for the text of its rendered rows (used by tests to read what a person sees). */
+  renderedRows(): Promise<string[]> {
+    return this.requests.request('renderedRows', {});
+  }
+
+  renderedDetails(): Promise<RenderedDetails | null> {
+    return this.requests.request('renderedDetails', {});
+  }
+
+  /** The webview lost its document (hidden without retained context); it sends `ready` when shown again. */
+  markUnsynced(): void {
+    this.synced = false;
+  }
+
+  /** Sends a fresh snapshot without waiting for `ready` (the message log switching sessions). */
+  sendSnapshot(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    const view = this.view.state();
+    const firstIndex = Math.max(0, view.viewCount - TAIL_ROWS);
+    const rows = this.view.rows(firstIndex, view.viewCount);
+    this.sentUpTo = view.viewCount;
+    this.synced = true;
+    const savedMessages = (this.options.savedMessages?.() ?? []).map((m) => m.name);
+    void this.post({ type: 'snapshot', session: this.summary(), view, firstIndex, rows, savedMessages });
+  }
+
+  revealRow(seq: number): void {
+    void this.post({ type: 'revealRow', seq });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    clearTimeout(this.flushTimer);
+    this.requests.close('the webview was closed');
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private onMessage(message: FromWebviewMessage): void {
+    switch (message.type) {
+      case 'ready':
+        this.sendSnapshot();
+        return;
+      case 'request':
+        void answerRequest<HostMethods>(message, this.handlers).then((reply) => this.post(reply));
+        return;
+      case 'reply':
+        this.requests.settle(message);
+        return;
+      default: {
+        const unhandled: never = message;
+        console.warn(`[wsInspector] unknown message from webview: ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  private readonly handlers: { [K in keyof HostMethods]: (params: HostMethods[K]['params']) => HostMethods[K]['result'] | Promise<HostMethods[K]['result']> } = {
+    rows: ({ start, end }) => {
+      const rows = this.view.rows(start, end);
+      return { firstIndex: Math.max(0, Math.min(start, this.view.count)), rows, viewCount: this.view.count, version: this.view.version };
+    },
+    setFilter: ({ filter }) => {
+      this.view.setFilter(filter);
+      return this.resetView();
+    },
+    clear: () => {
+      this.session.store.flushNotifications();
+      this.view.clear();
+      return this.resetView();
+    },
+    indexOf: ({ seq }) => ({ index: this.view.indexOf(seq) }),
+    details: ({ seq }) => this.details(seq),
+    send: async ({ mode, text, encoding }) => {
+      switch (mode) {
+        case 'text':
+          return { bytes: this.session.sendText(text) };
+        case 'json':
+          return { bytes: this.session.sendJson(text) };
+        case 'binary': {
+          // The same hex/base64 rules as a profile's saved messages; "$" cannot occur in valid input, so no variable is resolved.
+          const message = await encodeSavedMessage({ name: 'composer', type: 'binary', data: text, encoding }, async () => undefined);
+          return { bytes: this.session.send(message) };
+        }
+        default: {
+          const unhandled: never = mode;
+          throw new Error(`unknown composer mode ${String(unhandled)}`);
+        }
+      }
+    },
+    sendFile: async () => {
+      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, openLabel: 'Send as binary message', title: 'Send a file as one binary message' });
+      const uri = picked?.[0];
+      if (!uri) return null;
+      const bytes = await vscode.workspace.fs.readFile(uri);
+      return { bytes: this.session.sendBinary(bytes), file: vscode.workspace.asRelativePath(uri) };
+    },
+    sendSaved: async ({ name }) => {
+      const saved = this.options.savedMessages?.().find((m) => m.name === name);
+      if (!saved) throw new Error(`The profile has no saved message named "${name}".`);
+      const message = await encodeSavedMessage(saved, this.options.resolver ?? processEnvResolver);
+      return { bytes: this.session.send(message) };
+    },
+    ping: ({ payload }) => {
+      const bytes = Buffer.from(payload, 'utf8');
+      this.session.ping(bytes);
+      return { bytes: bytes.length };
+    },
+    close: ({ code, reason }) => {
+      this.session.close(code, reason);
+      return {};
+    },
+    disconnect: () => {
+      this.session.close(1000, '');
+      return {};
+    },
+    reconnect: () => {
+      this.session.reconnect();
+      return {};
+    },
+    copy: async ({ seq, as }) => {
+      await vscode.env.clipboard.writeText(payloadAs(this.event(seq), as));
+      return {};
+    },
+    openInEditor: async ({ seq }) => {
+      const event = this.event(seq);
+      const text = payloadAs(event, 'text');
+      const json = parsesAsJson(text);
+      const document = await vscode.workspace.openTextDocument({ content: json ? JSON.stringify(JSON.parse(text), null, 2) : text, language: json ? 'json' : 'plaintext' });
+      await vscode.window.showTextDocument(document, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+      return {};
+    },
+    revealInPanel: ({ seq }) => {
+      if (!this.options.onRevealInPanel) throw new Error('This view has no panel to reveal rows in.');
+      this.options.onRevealInPanel(seq);
+      return {};
+    },
+  };
+
+  /** After a filter or Clear: the webview starts over from the returned state and asks for the rows it shows. */
+  private resetView(): ViewState {
+    const state = this.view.state();
+    this.sentUpTo = state.viewCount;
+    void this.post({ type: 'sessionChanged', session: this.summary() });
+    return state;
+  }
+
+  private event(seq: number): SessionEvent {
+    const event = this.session.store.get(seq);
+    if (!event) throw new Error(`Event ${seq} is not in the log.`);
+    return event;
+  }
+
+  private details(seq: number): EventDetails {
+    const event = this.event(seq);
+    const payload = event.payload;
+    const head = payload ? payload.subarray(0, DETAILS_PAYLOAD_MAX_BYTES) : undefined;
+    return {
+      row: toEventRow(event),
+      message: event.message,
+      payloadBase64: head ? head.toString('base64') : undefined,
+      payloadBytes: event.size,
+      payloadTruncated: payload ? payload.length > DETAILS_PAYLOAD_MAX_BYTES : false,
+      payloadDropped: event.payloadDropped === true,
+      handshake: event.handshake
+        ? { startLine: event.handshake.startLine, headers: event.handshake.headers, acceptCheck: event.handshake.acceptCheck, negotiated: event.handshake.negotiated }
+        : undefined,
+      close: event.close ? { ...event.close } : undefined,
+      wire: event.wire
+        ? {
+            wireBytes: event.wire.wireBytes,
+            frameCount: event.wire.frameCount,
+            compressed: event.wire.compressed,
+            frames: event.wire.frames.map((f) => ({
+              fin: f.fin, rsv1: f.rsv1, rsv2: f.rsv2, rsv3: f.rsv3, opcode: f.opcode, opcodeName: f.opcodeName, masked: f.masked,
+              maskKey: f.maskKey === undefined ? undefined : f.maskKey.toString(16).padStart(8, '0'), payloadLength: f.payloadLength,
+            })),
+          }
+        : undefined,
+      rttMs: event.rttMs,
+      automatic: event.automatic,
+    };
+  }
+
+  private scheduleFlush(): void {
+    if (!this.synced) return; // the snapshot the webview will ask for includes these rows
+    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+  }
+
+  private flush(): void {
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (!this.synced) return;
+    const view = this.view.state();
+    if (view.viewCount > this.sentUpTo) {
+      // Only the tail goes out; rows before it are fetched by the webview if it scrolls there.
+      const firstIndex = Math.max(this.sentUpTo, view.viewCount - TAIL_ROWS);
+      const rows = this.view.rows(firstIndex, view.viewCount);
+      this.sentUpTo = view.viewCount;
+      void this.post({ type: 'rowsAppended', firstIndex, rows, viewCount: view.viewCount, totalCount: view.totalCount, version: view.version });
+    }
+    void this.post({ type: 'sessionChanged', session: this.summary() });
+  }
+
+  summary(): SessionSummary {
+    return {
+      id: this.session.id,
+      title: this.session.title,
+      url: this.session.url,
+      state: this.session.state,
+      eventCount: this.session.store.length,
+      negotiated: this.session.negotiated,
+      counters: this.counters.catchUp(),
+      profileUri: this.options.profileUri?.toString(),
+    };
+  }
+
+  private async post(message: ToWebviewMessage): Promise<void> {
+    if (this.disposed) return;
+    const delivered = await this.webview.postMessage(message);
+    if (!delivered && (message.type === 'rowsAppended' || message.type === 'snapshot')) {
+      // The webview is gone (hidden without retained context); it will ask for a fresh snapshot when it returns.
+      this.synced = false;
+    }
+  }
+}
+
+function payloadAs(event: SessionEvent, as: 'text' | 'json' | 'hex'): string {
+  if (event.payloadDropped) throw new Error(`The payload of event ${event.seq} was dropped at the memory cap; only its size (${event.size} bytes) is known.`);
+  const payload = event.payload ?? Buffer.from(event.message ?? '', 'utf8');
+  switch (as) {
+    case 'text':
+      return payload.toString('utf8');
+    case 'json':
+      return JSON.stringify(JSON.parse(payload.toString('utf8')), null, 2);
+    case 'hex':
+      return hexDump(payload).map((line) => `${line.offset}  ${line.hex.padEnd(48)}  ${line.ascii}`).join('\n');
+    default: {
+      const unhandled: never = as;
+      throw new Error(`unknown format ${String(unhandled)}`);
+    }
+  }
+}
+
+function parsesAsJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return text.trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+export interface SessionPanelOptions {
+  /** The .wsprofile the session was connected from: its saved messages become one-click buttons. */
+  readonly profileUri?: vscode.Uri;
+  /** Supplies ${env:…}, ${secret:…} and ${input:…} in saved messages; defaults to the environment only. */
+  readonly resolver?: VariableResolver;
+}
 
 export class SessionPanel implements vscode.Disposable {
   private readonly panel: vscode.WebviewPanel;
+  private readonly channel: SessionChannel;
   private readonly disposables: vscode.Disposable[] = [];
-  private readonly requests: RequestTracker<WebviewMethods>;
-  /** Rows appended since the last flush; undefined until the webview has asked for its snapshot. */
-  private pendingRows: EventRow[] | undefined;
-  private flushTimer: NodeJS.Timeout | undefined;
+  private savedMessages: readonly SavedMessage[] = [];
   private disposed = false;
   private readonly onDisposeListeners = new Set<() => void>();
   private readonly onActiveListeners = new Set<() => void>();
 
   constructor(
-    private readonly session: WebSocketSession,
+    readonly session: WebSocketSession,
     extensionUri: vscode.Uri,
+    options: SessionPanelOptions = {},
   ) {
     this.panel = vscode.window.createWebviewPanel(
       PANEL_VIEW_TYPE,
       session.title,
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
-      {
-        enableScripts: true,
-        retainContextWhenHidden: false,
-        localResourceRoots: [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'media')],
-      },
+      { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: webviewResourceRoots(extensionUri) },
     );
     this.panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
-    this.requests = new RequestTracker<WebviewMethods>((request) => void this.post(request), { setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }, REQUEST_TIMEOUT_MS);
-
+    this.channel = new SessionChannel(this.panel.webview, session, {
+      savedMessages: () => this.savedMessages,
+      resolver: options.resolver,
+      profileUri: options.profileUri,
+    });
     this.disposables.push(
-      this.panel.webview.onDidReceiveMessage((message: FromWebviewMessage) => this.onMessage(message)),
+      this.channel,
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.onDidChangeViewState(({ webviewPanel }) => {
         if (webviewPanel.active) {
           for (const listener of this.onActiveListeners) listener();
         }
-        if (!webviewPanel.visible) {
-          // A hidden webview loses its document; it sends `ready` again when shown and gets a fresh snapshot.
-          this.pendingRows = undefined;
-        }
+        // A hidden webview loses its document; it sends `ready` again when shown and gets a fresh snapshot.
+        if (!webviewPanel.visible) this.channel.markUnsynced();
       }),
     );
-    const unsubscribeRows = session.store.subscribe(({ start, end }) => this.queueRows(start, end));
-    const unsubscribeState = session.onStateChange(() => {
-      // Rows logged before the state change go out before it, so the header never runs ahead of the timeline.
-      session.store.flushNotifications();
-      this.flush();
-      void this.post({ type: 'sessionChanged', session: this.summary() });
-    });
-    this.disposables.push({ dispose: unsubscribeRows }, { dispose: unsubscribeState });
-
+    if (options.profileUri) void this.loadSavedMessages(options.profileUri);
     this.panel.webview.html = renderWebviewHtml(this.panel.webview, extensionUri, { title: session.title, script: 'panel.js', style: 'panel.css' });
   }
 
   /** The text of each timeline row as the webview's document renders it (asked of the page, not of the host). */
   renderedRows(): Promise<string[]> {
-    return this.requests.request('renderedRows', {});
+    return this.channel.renderedRows();
+  }
+
+  /** The details pane as the webview's document renders it, or null when no row is open. */
+  renderedDetails(): Promise<RenderedDetails | null> {
+    return this.channel.renderedDetails();
   }
 
   reveal(): void {
     this.panel.reveal();
+  }
+
+  /** Shows the panel with this event selected and its details open. */
+  revealRow(seq: number): void {
+    this.panel.reveal(undefined, false);
+    this.channel.revealRow(seq);
   }
 
   /** Calls `listener` whenever this panel becomes the active editor. */
@@ -95,89 +537,21 @@ export class SessionPanel implements vscode.Disposable {
   }
 
   dispose(): void {
-    if (this.disposed) {
-      return;
-    }
+    if (this.disposed) return;
     this.disposed = true;
-    clearTimeout(this.flushTimer);
-    this.requests.close('the panel was closed');
-    for (const d of this.disposables.splice(0)) {
-      d.dispose();
-    }
+    for (const d of this.disposables.splice(0)) d.dispose();
     this.panel.dispose();
-    for (const listener of this.onDisposeListeners) {
-      listener();
-    }
+    for (const listener of this.onDisposeListeners) listener();
   }
 
-  private onMessage(message: FromWebviewMessage): void {
-    switch (message.type) {
-      case 'ready':
-        this.sendSnapshot();
-        return;
-      case 'request':
-        void answerRequest<HostMethods>(message, {
-          sendText: ({ text }) => ({ bytes: this.session.sendText(text) }),
-        }).then((reply) => this.post(reply));
-        return;
-      case 'reply':
-        this.requests.settle(message);
-        return;
-      default: {
-        const unhandled: never = message;
-        console.warn(`[wsInspector] unknown message from webview: ${JSON.stringify(unhandled)}`);
-      }
-    }
-  }
-
-  private sendSnapshot(): void {
-    // A reload of the webview starts over from the whole log, so no row is lost or shown twice.
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    const rows = this.session.store.readRange(0, this.session.store.length).map(toEventRow);
-    this.pendingRows = [];
-    void this.post({ type: 'snapshot', session: this.summary(), firstSeq: 0, rows });
-  }
-
-  private queueRows(start: number, end: number): void {
-    if (!this.pendingRows) {
-      return; // the snapshot the webview will ask for includes these rows
-    }
-    for (const event of this.session.store.readRange(start, end)) {
-      this.pendingRows.push(toEventRow(event));
-    }
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
-  }
-
-  private flush(): void {
-    clearTimeout(this.flushTimer);
-    this.flushTimer = undefined;
-    if (!this.pendingRows || this.pendingRows.length === 0) {
-      return;
-    }
-    const rows = this.pendingRows;
-    this.pendingRows = [];
-    void this.post({ type: 'rowsAppended', rows, eventCount: this.session.store.length });
-  }
-
-  private summary(): SessionSummary {
-    return {
-      id: this.session.id,
-      title: this.session.title,
-      url: this.session.url,
-      state: this.session.state,
-      eventCount: this.session.store.length,
-    };
-  }
-
-  private async post(message: ToWebviewMessage): Promise<void> {
-    if (this.disposed) {
-      return;
-    }
-    const delivered = await this.panel.webview.postMessage(message);
-    if (!delivered && message.type === 'rowsAppended') {
-      // The webview is gone (hidden without retained context); it will ask for a fresh snapshot when it returns.
-      this.pendingRows = undefined;
+  private async loadSavedMessages(uri: vscode.Uri): Promise<void> {
+    try {
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      this.savedMessages = parseProfile(text, { profilePath: uri.fsPath }).profile?.messages ?? [];
+      // The webview may already have its snapshot; send one with the buttons.
+      if (this.savedMessages.length > 0 && !this.disposed) this.channel.sendSnapshot();
+    } catch (err) {
+      console.warn(`[wsInspector] could not read the saved messages of ${uri.toString()}: ${String(err)}`);
     }
   }
 }

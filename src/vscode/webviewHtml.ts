@@ -8,12 +8,20 @@ export interface WebviewShell {
   readonly script: string;
   /** Stylesheet under media, e.g. "panel.css". */
   readonly style: string;
+  /** `log`: the same bundle as the compact message log (no details pane, no composer). */
+  readonly mode?: 'panel' | 'log';
+}
+
+/** What a session webview may load: its bundle, the codicons shipped in dist/codicons, and media. */
+export function webviewResourceRoots(extensionUri: vscode.Uri): vscode.Uri[] {
+  return [vscode.Uri.joinPath(extensionUri, 'dist', 'webview'), vscode.Uri.joinPath(extensionUri, 'dist', 'codicons'), vscode.Uri.joinPath(extensionUri, 'media')];
 }
 
 export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.Uri, shell: WebviewShell): string {
   const nonce = randomBytes(16).toString('base64');
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', shell.script));
   const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', shell.style));
+  const codiconUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'codicons', 'codicon.css'));
   // No network, no inline script or style without the nonce; payloads are only ever set as text.
   const csp = [
     "default-src 'none'",
@@ -28,10 +36,11 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
 <meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${csp}">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
+<link rel="stylesheet" href="${codiconUri.toString()}">
 <link rel="stylesheet" href="${styleUri.toString()}">
 <title>${escapeHtml(shell.title)}</title>
 </head>
-<body>
+<body data-mode="${shell.mode ?? 'panel'}">
 <div id="app"></div>
 <script nonce="${nonce}" src="${scriptUri.toString()}"></script>
 </body>

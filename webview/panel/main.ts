@@ -1,137 +1,149 @@
 /**
- * The session panel's webview: header, timeline and composer. All remote content (payloads,
- * URLs, reasons) is set with textContent, never parsed as HTML.
+ * The session webview: wires the header, filter bar, virtualized timeline, details pane and
+ * composer to the host's typed messages. The same bundle runs as the inspector panel and, with
+ * `<body data-mode="log">`, as the compact message log (no details, no composer; a click reveals
+ * the row in the panel). All remote content (payloads, URLs, reasons) is set with textContent.
  */
-import type { FromWebviewMessage, HostMethods, ToWebviewMessage, WebviewMethods } from '../../src/shared/protocol';
-import { REQUEST_TIMEOUT_MS } from '../../src/shared/protocol';
-import { answerRequest, RequestTracker } from '../../src/shared/requestTracker';
-import type { EventRow, SessionSummary } from '../../src/shared/sessionEvent';
-import { getVsCodeApi } from './vscodeApi';
+import type { ToWebviewMessage, ViewState, WebviewMethods } from '../../src/shared/protocol';
+import { answerRequest } from '../../src/shared/requestTracker';
+import type { SessionSummary } from '../../src/shared/sessionEvent';
+import { Composer } from './composer';
+import { DetailsPane } from './details';
+import { el, errorText, iconButton } from './dom';
+import { FilterBar } from './filterBar';
+import { SessionHeader } from './header';
+import { host, post } from './hostChannel';
+import { persist, persisted, PERSISTED_ROWS } from './persistedState';
+import { Timeline } from './timeline';
 
-const vscode = getVsCodeApi<unknown>();
-const post = (message: FromWebviewMessage): void => vscode.postMessage(message);
-const hostRequests = new RequestTracker<HostMethods>(post, { setTimeout: (fn, ms) => window.setTimeout(fn, ms), clearTimeout: (h) => window.clearTimeout(h as number) }, REQUEST_TIMEOUT_MS);
+const compact = document.body.dataset.mode === 'log';
+document.body.classList.add(compact ? 'mode-log' : 'mode-panel');
 
-const ARROWS: Record<EventRow['direction'], string> = { sent: '\u2191', received: '\u2193', local: '\u2022' };
 
-// ---- layout -------------------------------------------------------------------------------
+const timeline = new Timeline({
+  fetchRows: (start, end) => host.request('rows', { start, end }),
+  onOpen: (row) => {
+    if (compact) {
+      void host.request('revealInPanel', { seq: row.seq }).catch((err) => (statusEl.textContent = errorText(err)));
+    } else {
+      void details.open(row.seq);
+    }
+  },
+  onSelect: (row) => {
+    // While the details pane is open it follows the selection.
+    if (row && details.isOpen && details.seq !== row.seq) void details.open(row.seq);
+  },
+  onEscape: () => closeDetails(),
+  onFollowChange: (following) => {
+    jump.hidden = following;
+  },
+});
+timeline.setTimeMode(persisted().timeMode ?? 'relative');
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
+const details = new DetailsPane(() => closeDetails());
+const header = new SessionHeader(
+  {
+    onClear: async () => {
+      closeDetails();
+      resetView(await host.request('clear', {}));
+    },
+    onTimeMode: (mode) => {
+      persist({ timeMode: mode });
+      timeline.setTimeMode(mode);
+    },
+  },
+  persisted().timeMode ?? 'relative',
+  compact,
+);
+const filterBar = new FilterBar((view) => {
+  persist({ filter: view.filter });
+  resetView(view);
+});
+const composer = compact ? undefined : new Composer();
+
+const jump = iconButton('arrow-down', 'Jump to latest', { className: 'jump-latest', showLabel: true });
+jump.hidden = true;
+jump.addEventListener('click', () => timeline.jumpToLatest());
+const statusEl = el('div', 'log-status');
+statusEl.setAttribute('role', 'status');
+
+const timelineWrap = el('div', 'timeline-wrap');
+timelineWrap.append(timeline.element, jump);
+const app = document.getElementById('app') ?? document.body;
+app.append(header.element, filterBar.element, timelineWrap, statusEl);
+if (!compact) app.append(details.element, composer!.element);
+
+function closeDetails(): void {
+  if (!details.isOpen) return;
+  details.close();
+  timeline.element.focus();
 }
 
-const app = document.getElementById('app') ?? document.body;
-const header = el('header', 'session-header');
-const titleEl = el('h1', 'session-title');
-const urlEl = el('span', 'session-url');
-const stateEl = el('span', 'session-state');
-const countEl = el('span', 'session-count');
-header.append(titleEl, urlEl, stateEl, countEl);
-
-const timeline = el('div', 'timeline');
-timeline.setAttribute('role', 'log');
-timeline.setAttribute('aria-label', 'Session events');
-timeline.tabIndex = 0;
-
-const composer = el('form', 'composer');
-const input = el('textarea', 'composer-input');
-input.rows = 3;
-input.setAttribute('aria-label', 'Message to send');
-input.placeholder = 'Message text (Ctrl+Enter to send)';
-const sendButton = el('button', 'composer-send', 'Send');
-sendButton.type = 'submit';
-const composerStatus = el('div', 'composer-status');
-composerStatus.setAttribute('role', 'status');
-composer.append(input, sendButton, composerStatus);
-
-app.append(header, timeline, composer);
-
-// ---- state --------------------------------------------------------------------------------
-
-let session: SessionSummary | undefined;
-let rowCount = 0;
+function resetView(view: ViewState, firstIndex = view.viewCount, rows: Parameters<Timeline['reset']>[3] = []): void {
+  timeline.reset(view.viewCount, view.version, firstIndex, rows);
+  filterBar.showCount(view);
+  header.renderCount(view.viewCount);
+}
 
 function renderSession(next: SessionSummary): void {
-  session = next;
-  titleEl.textContent = next.title;
-  urlEl.textContent = next.url;
-  stateEl.textContent = next.state;
-  stateEl.dataset.state = next.state;
-  const open = next.state === 'open';
-  input.disabled = !open;
-  sendButton.disabled = !open;
-  sendButton.title = open ? 'Send (Ctrl+Enter)' : `Cannot send: the connection is ${next.state}`;
-  renderCount();
+  header.render(next, timeline.viewCount);
+  composer?.setSession(next.state, next.ended === true);
+  persist({ session: next, lastRows: timeline.tailRows(PERSISTED_ROWS) });
 }
 
-function renderCount(): void {
-  countEl.textContent = `${rowCount} events`;
-}
-
-function renderRow(row: EventRow): HTMLElement {
-  const node = el('div', `row kind-${row.kind} dir-${row.direction}`);
-  node.setAttribute('role', 'listitem');
-  node.dataset.seq = String(row.seq);
-  node.append(
-    el('span', 'row-time', formatTime(row.monoUs)),
-    el('span', 'row-dir', ARROWS[row.direction]),
-    el('span', 'row-kind', row.kind),
-    el('span', 'row-size', row.size > 0 ? `${row.size} B` : ''),
-    el('span', 'row-preview', row.truncated ? `${row.preview}\u2026` : row.preview),
-  );
-  return node;
-}
-
-function formatTime(monoUs: number): string {
-  return `${(monoUs / 1000).toFixed(1)} ms`;
-}
-
-function appendRows(rows: readonly EventRow[]): void {
-  const follow = timeline.scrollTop + timeline.clientHeight >= timeline.scrollHeight - 4;
-  const fragment = document.createDocumentFragment();
-  for (const row of rows) {
-    if (row.seq !== rowCount) {
-      // A gap or repeat means the host and the page disagree; start over rather than show a wrong log.
-      post({ type: 'ready' });
+async function reveal(seq: number): Promise<void> {
+  try {
+    const { index } = await host.request('indexOf', { seq });
+    if (index === null) {
+      statusEl.textContent = `Event #${seq} is hidden by the filter or by Clear.`;
       return;
     }
-    fragment.append(renderRow(row));
-    rowCount++;
-  }
-  timeline.append(fragment);
-  renderCount();
-  if (follow) {
-    timeline.scrollTop = timeline.scrollHeight;
+    timeline.select(index);
+    timeline.element.focus();
+    if (!compact) void details.open(seq);
+  } catch (err) {
+    statusEl.textContent = errorText(err);
   }
 }
 
-// ---- messages -----------------------------------------------------------------------------
+let lastTotal = 0;
 
 window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
   const message = event.data;
   switch (message.type) {
-    case 'snapshot':
-      timeline.replaceChildren();
-      rowCount = message.firstSeq;
+    case 'snapshot': {
+      filterBar.show(message.view.filter);
+      lastTotal = message.view.totalCount;
+      resetView(message.view, message.firstIndex, message.rows);
       renderSession(message.session);
-      appendRows(message.rows);
+      composer?.setSavedMessages(message.savedMessages);
+      statusEl.textContent = '';
       return;
+    }
     case 'rowsAppended':
-      appendRows(message.rows);
+      lastTotal = message.totalCount;
+      timeline.append(message.firstIndex, message.rows, message.viewCount, message.version);
+      filterBar.showCount({ viewCount: timeline.viewCount, totalCount: lastTotal, filter: filterBar.current() });
+      header.renderCount(timeline.viewCount);
       return;
     case 'sessionChanged':
       renderSession(message.session);
       return;
+    case 'revealRow':
+      void reveal(message.seq);
+      return;
+    case 'detached':
+      resetView({ filter: filterBar.current(), clearedBefore: 0, viewCount: 0, totalCount: 0, version: -1 });
+      statusEl.textContent = 'No session is selected. Connect one, or focus a session panel.';
+      return;
     case 'request':
       void answerRequest<WebviewMethods>(message, {
-        renderedRows: () => Array.from(timeline.querySelectorAll<HTMLElement>('.row'), (row) => row.innerText.replace(/\s+/g, ' ').trim()),
+        renderedRows: () => timeline.renderedTexts(),
+        renderedDetails: () => details.rendered(),
       }).then(post);
       return;
     case 'reply':
-      hostRequests.settle(message);
+      host.settle(message);
       return;
     default: {
       const unhandled: never = message;
@@ -140,31 +152,11 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
   }
 });
 
-// ---- composer -----------------------------------------------------------------------------
-
-async function send(): Promise<void> {
-  const text = input.value;
-  if (!session || session.state !== 'open') {
-    return;
-  }
-  composerStatus.textContent = '';
-  try {
-    const { bytes } = await hostRequests.request('sendText', { text });
-    composerStatus.textContent = `Sent ${bytes} bytes`;
-    input.value = '';
-  } catch (err) {
-    composerStatus.textContent = err instanceof Error ? err.message : String(err);
-  }
-}
-
-composer.addEventListener('submit', (event) => {
-  event.preventDefault();
-  void send();
-});
-input.addEventListener('keydown', (event) => {
-  if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+// Escape closes the details from anywhere in the page.
+document.addEventListener('keydown', (event) => {
+  if (event.key === 'Escape' && details.isOpen) {
     event.preventDefault();
-    void send();
+    closeDetails();
   }
 });
 

@@ -1,0 +1,71 @@
+/**
+ * Checks what a person types into the composer before anything is sent, so mistakes show inline
+ * with a live byte count. The host encodes the real bytes (with the same rules as saved messages
+ * in a profile, core/profile.ts encodeSavedMessage); this only counts and explains.
+ */
+
+export type BinaryEncoding = 'hex' | 'base64';
+
+export type ComposerCheck = { readonly ok: true; readonly bytes: number } | { readonly ok: false; readonly error: string };
+
+/** UTF-8 length of a string, without TextEncoder (this file runs in both rooms). */
+export function utf8ByteLength(text: string): number {
+  let bytes = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) bytes += 1;
+    else if (code < 0x800) bytes += 2;
+    else if (code >= 0xd800 && code <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 4;
+      i++;
+    } else bytes += 3;
+  }
+  return bytes;
+}
+
+/** hex: whitespace ignored, one leading "0x" allowed, two digits per byte. */
+export function checkHexInput(text: string): ComposerCheck {
+  const compact = text.replace(/\s+/g, '').replace(/^0x/i, '');
+  const bad = compact.search(/[^0-9a-fA-F]/);
+  if (bad >= 0) return { ok: false, error: `"${compact[bad]}" is not a hex digit (use 0-9 and a-f; spaces are ignored)` };
+  if (compact.length % 2 !== 0) return { ok: false, error: `${compact.length} hex digits: every byte needs two digits` };
+  return { ok: true, bytes: compact.length / 2 };
+}
+
+/** base64: standard and URL-safe alphabets, whitespace ignored, "=" padding optional. */
+export function checkBase64Input(text: string): ComposerCheck {
+  const compact = text.replace(/\s+/g, '');
+  const body = compact.replace(/={1,2}$/, '');
+  const bad = body.search(/[^A-Za-z0-9+/_-]/);
+  if (bad >= 0) return { ok: false, error: `"${body[bad]}" is not a base64 character` };
+  if (body.length % 4 === 1) return { ok: false, error: 'the base64 text ends in the middle of a byte (one character too many or too few)' };
+  return { ok: true, bytes: Math.floor((body.length * 3) / 4) };
+}
+
+export function checkBinaryInput(text: string, encoding: BinaryEncoding): ComposerCheck {
+  return encoding === 'hex' ? checkHexInput(text) : checkBase64Input(text);
+}
+
+/** JSON mode: the text must parse; the error names where. */
+export function checkJsonInput(text: string): ComposerCheck {
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    return { ok: false, error: `Not valid JSON: ${err instanceof Error ? err.message : String(err)}` };
+  }
+  return { ok: true, bytes: utf8ByteLength(text) };
+}
+
+/** RFC 6455 section 5.5: a control frame's payload is at most 125 bytes; a close spends 2 on its code. */
+export const MAX_PING_PAYLOAD_BYTES = 125;
+export const MAX_CLOSE_REASON_BYTES = 123;
+
+/** The parts of a close a person types; the host checks the code's meaning (core/closeCodes checkCloseToSend). */
+export function checkCloseInput(codeText: string, reason: string): ComposerCheck & { readonly code?: number } {
+  if (!/^\s*\d{1,4}\s*$/.test(codeText)) return { ok: false, error: 'The close code must be a number such as 1000 (normal) or 4000-4999 (your application).' };
+  const bytes = utf8ByteLength(reason);
+  if (bytes > MAX_CLOSE_REASON_BYTES) {
+    return { ok: false, error: `The reason is ${bytes} bytes of UTF-8; at most ${MAX_CLOSE_REASON_BYTES} fit in a close frame (RFC 6455 section 5.5).` };
+  }
+  return { ok: true, bytes, code: Number(codeText.trim()) };
+}

@@ -1,0 +1,108 @@
+/**
+ * The filter bar: text or regular expression over payloads, direction and kind toggles, "n of N".
+ * A bad regular expression shows inline and nothing is asked of the host; the host filters.
+ */
+import type { ViewState } from '../../src/shared/protocol';
+import { compileFilter, DIRECTIONS, KIND_GROUPS, NO_FILTER, type KindGroup, type RowFilter } from '../../src/shared/rowFilter';
+import type { EventDirection } from '../../src/shared/sessionEvent';
+import { el, errorText, isPressed, toggleButton } from './dom';
+import { ARROWS } from './format';
+import { host } from './hostChannel';
+
+const DEBOUNCE_MS = 150;
+
+export class FilterBar {
+  readonly element: HTMLElement;
+  private readonly input: HTMLInputElement;
+  private readonly regex: HTMLButtonElement;
+  private readonly directionButtons = new Map<EventDirection, HTMLButtonElement>();
+  private readonly kindButtons = new Map<KindGroup, HTMLButtonElement>();
+  private readonly countEl: HTMLElement;
+  private readonly errorEl: HTMLElement;
+  private timer: number | undefined;
+  private applied: RowFilter = NO_FILTER;
+
+  constructor(private readonly onApplied: (view: ViewState) => void) {
+    this.element = el('div', 'filter-bar');
+    this.element.setAttribute('role', 'search');
+    this.element.setAttribute('aria-label', 'Filter events');
+    this.input = el('input', 'filter-input');
+    this.input.type = 'text';
+    this.input.placeholder = 'Filter payloads';
+    this.input.setAttribute('aria-label', 'Filter payloads (text, or a regular expression)');
+    this.regex = toggleButton('.*', 'Use regular expression', false, 'toggle filter-regex');
+    const directions = el('div', 'toggle-group');
+    directions.setAttribute('aria-label', 'Directions');
+    for (const d of DIRECTIONS) {
+      const b = toggleButton(ARROWS[d], `Show ${d} events`, true, `toggle filter-dir filter-dir-${d}`);
+      this.directionButtons.set(d, b);
+      directions.append(b);
+    }
+    const kinds = el('div', 'toggle-group');
+    kinds.setAttribute('aria-label', 'Kinds');
+    for (const k of KIND_GROUPS) {
+      const b = toggleButton(k, `Show ${k} events`, true, `toggle filter-kind filter-kind-${k}`);
+      this.kindButtons.set(k, b);
+      kinds.append(b);
+    }
+    this.countEl = el('span', 'filter-count');
+    this.countEl.setAttribute('aria-live', 'polite');
+    this.errorEl = el('span', 'filter-error');
+    this.errorEl.setAttribute('role', 'alert');
+    this.element.append(this.input, this.regex, directions, kinds, this.countEl, this.errorEl);
+    this.input.addEventListener('input', () => this.schedule());
+    for (const button of [this.regex, ...this.directionButtons.values(), ...this.kindButtons.values()]) {
+      button.addEventListener('click', () => {
+        button.setAttribute('aria-pressed', String(!isPressed(button)));
+        this.schedule(0);
+      });
+    }
+  }
+
+  /** Shows a filter the host already applies (snapshot) without asking again. */
+  show(filter: RowFilter): void {
+    this.applied = filter;
+    this.input.value = filter.text;
+    this.regex.setAttribute('aria-pressed', String(filter.regex));
+    for (const [d, b] of this.directionButtons) b.setAttribute('aria-pressed', String(filter.directions.includes(d)));
+    for (const [k, b] of this.kindButtons) b.setAttribute('aria-pressed', String(filter.kinds.includes(k)));
+  }
+
+  showCount(view: Pick<ViewState, 'viewCount' | 'totalCount' | 'filter'>): void {
+    this.countEl.textContent = `${view.viewCount} of ${view.totalCount}`;
+  }
+
+  current(): RowFilter {
+    return {
+      text: this.input.value,
+      regex: isPressed(this.regex),
+      directions: DIRECTIONS.filter((d) => isPressed(this.directionButtons.get(d)!)),
+      kinds: KIND_GROUPS.filter((k) => isPressed(this.kindButtons.get(k)!)),
+    };
+  }
+
+  private schedule(delay = DEBOUNCE_MS): void {
+    window.clearTimeout(this.timer);
+    this.timer = window.setTimeout(() => void this.apply(), delay);
+  }
+
+  private async apply(): Promise<void> {
+    const filter = this.current();
+    const compiled = compileFilter(filter);
+    if (!compiled.ok) {
+      this.errorEl.textContent = compiled.error;
+      this.input.setAttribute('aria-invalid', 'true');
+      return;
+    }
+    this.errorEl.textContent = '';
+    this.input.removeAttribute('aria-invalid');
+    if (JSON.stringify(filter) === JSON.stringify(this.applied)) return;
+    try {
+      const view = await host.request('setFilter', { filter });
+      this.applied = filter;
+      this.onApplied(view);
+    } catch (err) {
+      this.errorEl.textContent = errorText(err);
+    }
+  }
+}

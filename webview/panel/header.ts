@@ -1,0 +1,89 @@
+/** The panel header: title, URL, state, negotiated subprotocol and extensions, counters, RTT, and the session's buttons. */
+import { formatBytes } from '../../src/shared/sessionCounters';
+import type { SessionSummary } from '../../src/shared/sessionEvent';
+import { el, errorText, iconButton } from './dom';
+import { host } from './hostChannel';
+import type { TimeMode } from './persistedState';
+
+export class SessionHeader {
+  readonly element: HTMLElement;
+  private readonly titleEl = el('h1', 'session-title');
+  private readonly urlEl = el('span', 'session-url');
+  private readonly stateEl = el('span', 'session-state');
+  private readonly negotiatedEl = el('span', 'session-negotiated');
+  private readonly countersEl = el('span', 'session-counters');
+  private readonly rttEl = el('span', 'session-rtt');
+  private readonly countEl = el('span', 'session-count');
+  private readonly disconnect = iconButton('debug-disconnect', 'Disconnect', { className: 'session-disconnect', showLabel: true });
+  private readonly reconnect = iconButton('debug-restart', 'Reconnect', { className: 'session-reconnect', showLabel: true });
+  private readonly clear = iconButton('clear-all', 'Clear', { className: 'session-clear', showLabel: true });
+  private readonly timeToggle = iconButton('clock', 'Time: relative', { className: 'session-time', showLabel: true });
+  private readonly banner = el('div', 'session-banner');
+  private readonly errorEl = el('span', 'session-error');
+
+  constructor(
+    private readonly callbacks: { onClear: () => Promise<void>; onTimeMode: (mode: TimeMode) => void },
+    private timeMode: TimeMode,
+    compact: boolean,
+  ) {
+    this.element = el('header', 'session-header');
+    this.stateEl.setAttribute('role', 'status');
+    this.errorEl.setAttribute('role', 'alert');
+    this.banner.hidden = true;
+    const facts = el('div', 'session-facts');
+    facts.append(this.titleEl, this.stateEl, this.urlEl, this.negotiatedEl, this.countersEl, this.rttEl, this.countEl);
+    const buttons = el('div', 'session-buttons');
+    buttons.append(this.timeToggle);
+    if (!compact) buttons.append(this.disconnect, this.reconnect, this.clear);
+    this.element.append(facts, buttons, this.errorEl, this.banner);
+    this.disconnect.addEventListener('click', () => void this.run(host.request('disconnect', {})));
+    this.reconnect.addEventListener('click', () => void this.run(host.request('reconnect', {})));
+    this.clear.addEventListener('click', () => void this.run(this.callbacks.onClear()));
+    this.timeToggle.addEventListener('click', () => {
+      this.timeMode = this.timeMode === 'relative' ? 'wall' : 'relative';
+      this.renderTimeMode();
+      this.callbacks.onTimeMode(this.timeMode);
+    });
+    this.renderTimeMode();
+  }
+
+  render(session: SessionSummary, viewCount: number): void {
+    this.titleEl.textContent = session.title;
+    this.urlEl.textContent = session.url;
+    this.stateEl.textContent = session.ended ? 'ended' : session.state;
+    this.stateEl.dataset.state = session.ended ? 'closed' : session.state;
+    const n = session.negotiated;
+    this.negotiatedEl.textContent = n ? `subprotocol: ${n.subprotocol || '(none)'} \u00b7 extensions: ${n.extensions || '(none)'}` : '';
+    const c = session.counters;
+    this.countersEl.textContent = `\u2191 ${c.messagesSent} msg / ${formatBytes(c.bytesSent)}  \u2193 ${c.messagesReceived} msg / ${formatBytes(c.bytesReceived)}`;
+    this.countersEl.title = 'Messages and payload bytes sent (\u2191) and received (\u2193)';
+    this.rttEl.textContent = c.lastRttMs !== undefined ? `RTT ${c.lastRttMs.toFixed(1)} ms` : '';
+    this.countEl.textContent = `${viewCount} events`;
+    const active = session.state === 'open' || session.state === 'connecting' || session.state === 'reconnecting';
+    this.disconnect.disabled = session.ended === true || !active;
+    this.reconnect.disabled = session.state === 'connecting';
+    this.clear.disabled = session.ended === true;
+    this.banner.hidden = !session.ended;
+    this.banner.textContent = session.ended ? 'This session ended when the window was reloaded; its last rows are shown. Reconnect to start a new session.' : '';
+  }
+
+  renderCount(viewCount: number): void {
+    this.countEl.textContent = `${viewCount} events`;
+  }
+
+  private renderTimeMode(): void {
+    const label = this.timeMode === 'relative' ? 'Time: relative' : 'Time: wall clock';
+    this.timeToggle.title = `${label} (click to switch)`;
+    this.timeToggle.setAttribute('aria-label', `${label} (click to switch)`);
+    this.timeToggle.querySelector('.icon-button-label')!.textContent = label;
+  }
+
+  private async run(request: Promise<unknown>): Promise<void> {
+    this.errorEl.textContent = '';
+    try {
+      await request;
+    } catch (err) {
+      this.errorEl.textContent = errorText(err);
+    }
+  }
+}
