@@ -1,18 +1,29 @@
 /** The session panel's webview in a real Chromium, fed by a scripted host (see panelPage.ts). */
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import type { FromWebviewMessage, ToWebviewMessage } from '../../src/shared/protocol';
+import type { EventDetails } from '../../src/shared/eventDetails';
+import type { FromWebviewMessage, ToWebviewMessage, ViewState } from '../../src/shared/protocol';
+import type { RequestEnvelope } from '../../src/shared/requestTracker';
+import { NO_FILTER } from '../../src/shared/rowFilter';
+import { EMPTY_COUNTERS } from '../../src/shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../../src/shared/sessionEvent';
 import { launchChromium } from '../fixtures/chromium';
 import { servePanelPage, type PanelPageServer } from './panelPage';
 
-const session = (state: SessionSummary['state'], eventCount = 0): SessionSummary => ({ id: 's1', title: 'Echo <demo>', url: 'ws://127.0.0.1:1/echo', state, eventCount });
-const row = (seq: number, kind: EventRow['kind'], direction: EventRow['direction'], preview: string): EventRow => ({
-  seq, kind, direction, monoUs: seq * 1500, wallMs: 0, size: kind === 'text' || kind === 'binary' ? preview.length : 0, preview, truncated: false,
+const session = (state: SessionSummary['state'], eventCount = 0): SessionSummary => ({
+  id: 's1', title: 'Echo <demo>', url: 'ws://127.0.0.1:1/echo', state, eventCount, counters: EMPTY_COUNTERS,
 });
+const view = (viewCount: number, version = 1): ViewState => ({ filter: NO_FILTER, clearedBefore: 0, viewCount, totalCount: viewCount, version });
+const row = (seq: number, kind: EventRow['kind'], direction: EventRow['direction'], preview: string, size?: number): EventRow => ({
+  seq, kind, direction, monoUs: seq * 1500, wallMs: 0, size: size ?? (kind === 'text' || kind === 'binary' ? preview.length : 0), preview, truncated: false,
+});
+const snapshot = (state: SessionSummary['state'], rows: EventRow[], savedMessages: string[] = []): ToWebviewMessage => ({
+  type: 'snapshot', session: session(state, rows.length), view: view(rows.length), firstIndex: 0, rows, savedMessages,
+});
+const base64 = (bytes: Uint8Array | string): string => Buffer.from(bytes).toString('base64');
 
 describe('session panel webview', function () {
-  this.timeout(30_000);
+  this.timeout(60_000);
   let browser: Browser;
   let server: PanelPageServer;
   let page: Page;
@@ -45,77 +56,380 @@ describe('session panel webview', function () {
   const send = (message: ToWebviewMessage): Promise<void> => page.evaluate((m) => window.postMessage(m, '*'), message);
   const posted = (): Promise<FromWebviewMessage[]> => page.evaluate(() => (window as unknown as { __posted: FromWebviewMessage[] }).__posted);
   const rowTexts = (): Promise<string[]> => page.$$eval('.row', (rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+  const requests = async (method: string): Promise<RequestEnvelope[]> => ((await posted()) as Array<{ type: string; method?: string }>).filter((m) => m.type === 'request' && m.method === method) as RequestEnvelope[];
+  /** Waits for the next request of `method` not yet answered, and returns it. */
+  const nextRequest = async (method: string, after = 0): Promise<RequestEnvelope> => {
+    await page.waitForFunction(
+      ({ method, after }) => (window as unknown as { __posted: Array<{ type: string; method?: string }> }).__posted.filter((m) => m.type === 'request' && m.method === method).length > after,
+      { method, after },
+    );
+    return (await requests(method))[after];
+  };
+  const reply = (request: RequestEnvelope, result: unknown): Promise<void> => send({ type: 'reply', inReplyTo: request.id, ok: true, result });
 
   it('asks for a snapshot as soon as it loads', async () => {
     assert.deepEqual(await posted(), [{ type: 'ready' }]);
   });
 
-  it('shows the snapshot: header and one row per event, payloads as text', async () => {
+  it('shows the snapshot: header and one row per event kind, payloads as text', async () => {
     const evil = '<img src=x onerror="alert(1)"></script><b>bold</b>';
-    await send({ type: 'snapshot', session: session('open', 3), firstSeq: 0, rows: [row(0, 'open', 'local', 'Connected'), row(1, 'text', 'sent', evil), row(2, 'text', 'received', evil)] });
-    await page.waitForSelector('.row[data-seq="2"]');
+    const rows = [
+      row(0, 'handshake-request', 'sent', 'GET /echo HTTP/1.1'),
+      row(1, 'handshake-response', 'received', 'HTTP/1.1 101 Switching Protocols'),
+      row(2, 'open', 'local', 'Connected'),
+      row(3, 'text', 'sent', evil),
+      row(4, 'text', 'received', evil),
+      row(5, 'binary', 'received', 'de ad be ef', 4),
+      row(6, 'ping', 'sent', ''),
+      row(7, 'pong', 'received', ''),
+      row(8, 'close', 'received', '4000 bye'),
+      row(9, 'error', 'local', 'ECONNRESET'),
+      row(10, 'reconnect', 'local', 'Reconnecting in 1000 ms'),
+      row(11, 'info', 'local', 'spilled'),
+    ];
+    await send(snapshot('open', rows));
+    await page.waitForSelector('.row[data-seq="11"]');
     assert.equal(await page.textContent('.session-title'), 'Echo <demo>');
     assert.equal(await page.textContent('.session-state'), 'open');
-    assert.equal(await page.textContent('.session-count'), '3 events');
+    assert.equal(await page.textContent('.session-count'), '12 events');
     const texts = await rowTexts();
-    assert.equal(texts.length, 3);
-    assert.match(texts[1], /↑ text .*<img src=x onerror="alert\(1\)"><\/script><b>bold<\/b>$/);
-    assert.match(texts[2], /↓ text/);
+    assert.equal(texts.length, 12);
+    assert.match(texts[0], /↑ handshake-request GET \/echo HTTP\/1\.1$/);
+    assert.match(texts[3], /↑ text .*<img src=x onerror="alert\(1\)"><\/script><b>bold<\/b>$/);
+    assert.match(texts[4], /↓ text/);
+    assert.match(texts[5], /↓ binary 4 B de ad be ef$/);
+    for (const [i, kind] of [[6, 'ping'], [7, 'pong'], [8, 'close'], [9, 'error'], [10, 'reconnect'], [11, 'info']] as const) {
+      assert.ok(texts[i].includes(kind), `${texts[i]} shows ${kind}`);
+      assert.equal(await page.getAttribute(`.row[data-seq="${i}"]`, 'class').then((c) => c?.includes(`kind-${kind}`)), true);
+    }
     assert.equal(await page.locator('.timeline img, .timeline b').count(), 0, 'payload markup must not become elements');
+    assert.equal(await page.getAttribute('.timeline', 'role'), 'listbox');
+    assert.equal(await page.getAttribute('.row[data-seq="3"]', 'role'), 'option');
   });
 
-  it('appends batches in order and re-asks for a snapshot when a batch does not follow on', async () => {
-    await send({ type: 'snapshot', session: session('open', 1), firstSeq: 0, rows: [row(0, 'open', 'local', 'Connected')] });
-    await send({ type: 'rowsAppended', rows: [row(1, 'text', 'received', 'a'), row(2, 'text', 'received', 'b')], eventCount: 3 });
+  it('appends batches, and asks the host for rows a batch left out', async () => {
+    await send(snapshot('open', [row(0, 'open', 'local', 'Connected')]));
+    await send({ type: 'rowsAppended', firstIndex: 1, rows: [row(1, 'text', 'received', 'a'), row(2, 'text', 'received', 'b')], viewCount: 3, totalCount: 3, version: 1 });
     await page.waitForSelector('.row[data-seq="2"]');
     assert.equal(await page.textContent('.session-count'), '3 events');
-    await send({ type: 'rowsAppended', rows: [row(5, 'text', 'received', 'gap')], eventCount: 6 });
-    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length === 2);
-    assert.deepEqual(await posted(), [{ type: 'ready' }, { type: 'ready' }]);
-    assert.equal((await rowTexts()).length, 3, 'the out-of-order row is not shown');
+    // A flood: only the tail of the batch comes; rows 3 and 4 are fetched as they are shown.
+    await send({ type: 'rowsAppended', firstIndex: 5, rows: [row(5, 'text', 'received', 'tail')], viewCount: 6, totalCount: 6, version: 1 });
+    const request = await nextRequest('rows');
+    assert.deepEqual(request.params, { start: 0, end: 6 });
+    await reply(request, { firstIndex: 0, rows: [0, 1, 2, 3, 4, 5].map((i) => row(i, 'text', 'received', `r${i}`)), viewCount: 6, version: 1 });
+    await page.waitForSelector('.row[data-seq="4"]');
+    assert.equal((await rowTexts()).length, 6);
+    // Rows addressed to a replaced view (an older version) are ignored.
+    await send({ type: 'rowsAppended', firstIndex: 6, rows: [row(6, 'text', 'received', 'stale')], viewCount: 7, totalCount: 7, version: 0 });
+    await page.waitForTimeout(50);
+    assert.equal((await rowTexts()).length, 6);
   });
 
-  it('sends the composer text with Ctrl+Enter as a typed request and shows the reply', async () => {
-    await send({ type: 'snapshot', session: session('open'), firstSeq: 0, rows: [] });
+  it('sends the composer text with Ctrl+Enter as a typed request, shows the reply, and recalls it with ↑', async () => {
+    await send(snapshot('open', []));
     await page.fill('.composer-input', 'hello {"x":1}');
     await page.press('.composer-input', 'Control+Enter');
-    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length === 2);
-    const request = (await posted())[1];
-    assert.ok(request.type === 'request');
-    assert.equal(request.method, 'sendText');
-    assert.deepEqual(request.params, { text: 'hello {"x":1}' });
-    await send({ type: 'reply', inReplyTo: request.id, ok: true, result: { bytes: 13 } });
+    const request = await nextRequest('send');
+    assert.deepEqual(request.params, { mode: 'text', text: 'hello {"x":1}', encoding: 'hex' });
+    await reply(request, { bytes: 13 });
     await page.waitForFunction(() => document.querySelector('.composer-status')?.textContent === 'Sent 13 bytes');
+    assert.equal(await page.inputValue('.composer-input'), '');
+    await page.press('.composer-input', 'ArrowUp');
+    assert.equal(await page.inputValue('.composer-input'), 'hello {"x":1}');
+    await page.press('.composer-input', 'ArrowDown');
     assert.equal(await page.inputValue('.composer-input'), '');
   });
 
   it('shows the host\'s error when a send fails and keeps the text', async () => {
-    await send({ type: 'snapshot', session: session('open'), firstSeq: 0, rows: [] });
+    await send(snapshot('open', []));
     await page.fill('.composer-input', 'keep me');
     await page.click('.composer-send');
-    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length === 2);
-    const request = (await posted())[1];
-    assert.ok(request.type === 'request');
+    const request = await nextRequest('send');
     await send({ type: 'reply', inReplyTo: request.id, ok: false, error: 'Cannot send a message: the connection is closed.' });
     await page.waitForFunction(() => /connection is closed/.test(document.querySelector('.composer-status')?.textContent ?? ''));
     assert.equal(await page.inputValue('.composer-input'), 'keep me');
   });
 
   it('disables the composer when the session is not open and says why', async () => {
-    await send({ type: 'snapshot', session: session('closed'), firstSeq: 0, rows: [] });
+    await send(snapshot('closed', []));
     await page.waitForFunction(() => document.querySelector('.session-state')?.textContent === 'closed');
-    assert.equal(await page.isDisabled('.composer-send'), true);
-    assert.equal(await page.isDisabled('.composer-input'), true);
+    for (const selector of ['.composer-send', '.composer-input', '.ping-button', '.close-button', '.close-reason']) {
+      assert.equal(await page.isDisabled(selector), true, `${selector} is disabled`);
+    }
     assert.equal(await page.getAttribute('.composer-send', 'title'), 'Cannot send: the connection is closed');
+    assert.equal(await page.textContent('.composer-disabled-note'), 'Cannot send: the connection is closed');
+  });
+
+  it('validates the composer: bad JSON, bad hex, base64 byte count, close reason over 123 bytes, ping over 125', async () => {
+    await send(snapshot('open', []));
+    await page.selectOption('.composer-mode', 'json');
+    await page.fill('.composer-input', '{"a": 1,}');
+    assert.match(await page.textContent('.composer-bytes') ?? '', /Not valid JSON/);
+    assert.equal(await page.isDisabled('.composer-send'), true);
+    await page.fill('.composer-input', '{"a":[1,2]}');
+    assert.equal(await page.textContent('.composer-bytes'), '11 bytes');
+    await page.click('.composer-format');
+    assert.equal(await page.inputValue('.composer-input'), '{\n  "a": [\n    1,\n    2\n  ]\n}');
+
+    await page.selectOption('.composer-mode', 'binary');
+    await page.fill('.composer-input', 'de ad be eg');
+    assert.match(await page.textContent('.composer-bytes') ?? '', /"g" is not a hex digit/);
+    assert.equal(await page.isDisabled('.composer-send'), true);
+    await page.fill('.composer-input', '0xde ad b');
+    assert.match(await page.textContent('.composer-bytes') ?? '', /every byte needs two digits/);
+    await page.fill('.composer-input', '0xde ad be ef');
+    assert.equal(await page.textContent('.composer-bytes'), '4 bytes');
+    await page.selectOption('.composer-encoding', 'base64');
+    await page.fill('.composer-input', 'aGVsbG8=');
+    assert.equal(await page.textContent('.composer-bytes'), '5 bytes');
+    await page.press('.composer-input', 'Control+Enter');
+    const request = await nextRequest('send');
+    assert.deepEqual(request.params, { mode: 'binary', text: 'aGVsbG8=', encoding: 'base64' });
+
+    await page.fill('.close-reason', 'é'.repeat(62)); // 124 bytes of UTF-8 in 62 characters
+    assert.match(await page.textContent('.control-error') ?? '', /124 bytes of UTF-8; at most 123/);
+    assert.equal(await page.isDisabled('.close-button'), true);
+    await page.fill('.close-reason', 'é'.repeat(61));
+    assert.equal(await page.textContent('.control-error'), '');
+    await page.fill('.close-code', '4000');
+    await page.click('.close-button');
+    assert.deepEqual((await nextRequest('close')).params, { code: 4000, reason: 'é'.repeat(61) });
+    await page.fill('.ping-payload', 'x'.repeat(126));
+    assert.match(await page.textContent('.control-error') ?? '', /126 bytes; at most 125/);
+    assert.equal(await page.isDisabled('.ping-button'), true);
+  });
+
+  it('shows the profile\'s saved messages as buttons that send them by name', async () => {
+    await send(snapshot('open', [], ['join', 'raw']));
+    await page.click('.saved-message:has-text("raw")');
+    assert.deepEqual((await nextRequest('sendSaved')).params, { name: 'raw' });
   });
 
   it('answers the host\'s renderedRows request from its document', async () => {
-    await send({ type: 'snapshot', session: session('open', 2), firstSeq: 0, rows: [row(0, 'open', 'local', 'Connected'), row(1, 'text', 'received', 'echoed')] });
+    await send(snapshot('open', [row(0, 'open', 'local', 'Connected'), row(1, 'text', 'received', 'echoed')]));
     await send({ type: 'request', id: 41, method: 'renderedRows', params: {} });
-    await page.waitForFunction(() => (window as unknown as { __posted: unknown[] }).__posted.length === 2);
-    const reply = (await posted())[1];
-    assert.ok(reply.type === 'reply' && reply.ok);
-    assert.equal(reply.inReplyTo, 41);
-    assert.deepEqual(reply.result, ['0.0 ms • open Connected', '1.5 ms ↓ text 6 B echoed']);
+    await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'reply'));
+    const answer = (await posted()).find((m) => m.type === 'reply');
+    assert.ok(answer && answer.type === 'reply' && answer.ok);
+    assert.equal(answer.inReplyTo, 41);
+    assert.deepEqual(answer.result, ['0.0 ms • open Connected', '1.5 ms ↓ text 6 B echoed']);
+  });
+
+  it('shows handshake details: status line, header table and the accept check', async () => {
+    await send(snapshot('open', [row(0, 'handshake-response', 'received', 'HTTP/1.1 101 Switching Protocols')]));
+    await page.click('.row[data-seq="0"]');
+    const request = await nextRequest('details');
+    const details: EventDetails = {
+      row: row(0, 'handshake-response', 'received', 'HTTP/1.1 101 Switching Protocols'), payloadBytes: 0, payloadTruncated: false, payloadDropped: false,
+      payloadBase64: base64('HTTP/1.1 101 Switching Protocols\r\n\r\n'),
+      handshake: {
+        startLine: 'HTTP/1.1 101 Switching Protocols',
+        headers: [['Upgrade', 'websocket'], ['Sec-WebSocket-Accept', 's3pPLMBiTxaQ9kYGzzhZRbK+xOo='], ['X-Evil', '<script>alert(1)</script>']],
+        acceptCheck: { ok: true, message: 'matches the key sent' },
+        negotiated: { subprotocol: 'chat', extensions: 'permessage-deflate' },
+      },
+    };
+    await reply(request, details);
+    await page.waitForSelector('.headers-table');
+    const cells = await page.$$eval('.headers-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent)));
+    assert.deepEqual(cells, [['Upgrade', 'websocket'], ['Sec-WebSocket-Accept', 's3pPLMBiTxaQ9kYGzzhZRbK+xOo='], ['X-Evil', '<script>alert(1)</script>']]);
+    assert.equal(await page.textContent('.handshake-start-line'), 'HTTP/1.1 101 Switching Protocols');
+    assert.match(await page.textContent('.accept-check') ?? '', /Sec-WebSocket-Accept: matches the key sent/);
+    assert.equal(await page.locator('.details script').count(), 0);
+    await send({ type: 'request', id: 7, method: 'renderedDetails', params: {} });
+    await page.waitForFunction(() => (window as unknown as { __posted: Array<{ type: string }> }).__posted.some((m) => m.type === 'reply'));
+    const answer = (await posted()).find((m) => m.type === 'reply');
+    assert.ok(answer?.type === 'reply' && answer.ok);
+    const rendered = answer.result as { seq: number; tabs: string[]; text: string };
+    assert.equal(rendered.seq, 0);
+    assert.deepEqual(rendered.tabs, ['Overview', 'Headers']);
+    assert.match(rendered.text, /Upgrade websocket/);
+  });
+
+  it('shows a JSON message pretty and collapsible, with Text and Hex views; Copy and Open in Editor go to the host', async () => {
+    const text = '{"op":"join","list":[1,2,{"deep":true}]}';
+    await send(snapshot('open', [row(0, 'text', 'received', text)]));
+    await page.click('.row[data-seq="0"]');
+    await reply(await nextRequest('details'), {
+      row: row(0, 'text', 'received', text), payloadBase64: base64(text), payloadBytes: text.length, payloadTruncated: false, payloadDropped: false,
+      wire: { wireBytes: 44, frameCount: 1, compressed: false, frames: [{ fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 1, opcodeName: 'text', masked: false, payloadLength: text.length }] },
+    } satisfies EventDetails);
+    await page.waitForSelector('.json-tree');
+    assert.deepEqual(await page.$$eval('.details-tab', (tabs) => tabs.map((t) => t.textContent)), ['Overview', 'Text', 'JSON', 'Hex', 'Frames']);
+    assert.equal(await page.locator('.json-tree details').count(), 3);
+    assert.match(await page.textContent('.json-tree') ?? '', /"op": "join"/);
+    await page.click('.json-tree > details > summary');
+    assert.equal(await page.locator('.json-tree > details[open]').count(), 0, 'the root collapses');
+    await page.click('.details-tab:has-text("Text")');
+    assert.equal(await page.textContent('.payload-text'), text);
+    await page.click('.details-tab:has-text("Frames")');
+    assert.deepEqual(await page.$$eval('.frames-table tbody td', (tds) => tds.map((t) => t.textContent)), ['1', '1', '0', '0', '0', '1 (text)', 'no', String(text.length)]);
+    await page.click('.details-tab:has-text("JSON")');
+    await page.click('.details-copy');
+    assert.deepEqual((await nextRequest('copy')).params, { seq: 0, as: 'json' });
+    await page.click('.details-open');
+    assert.deepEqual((await nextRequest('openInEditor')).params, { seq: 0 });
+  });
+
+  it('offers no JSON view for text that does not parse', async () => {
+    await send(snapshot('open', [row(0, 'text', 'received', 'not json')]));
+    await page.click('.row[data-seq="0"]');
+    await reply(await nextRequest('details'), { row: row(0, 'text', 'received', 'not json'), payloadBase64: base64('not json'), payloadBytes: 8, payloadTruncated: false, payloadDropped: false } satisfies EventDetails);
+    await page.waitForSelector('.payload-text');
+    assert.deepEqual(await page.$$eval('.details-tab', (tabs) => tabs.map((t) => t.textContent)), ['Overview', 'Text', 'Hex']);
+  });
+
+  it('shows binary as hex with offsets and non-printable bytes as dots', async () => {
+    const bytes = new Uint8Array([0x00, 0x41, 0x42, 0x0a, 0x7f, 0xff, 0x3c, 0x62, 0x3e, 0x20, 0x7e, 0x80, 0x01, 0x02, 0x03, 0x04, 0x05, 0x48]);
+    await send(snapshot('open', [row(0, 'binary', 'received', '00 41 42', bytes.length)]));
+    await page.click('.row[data-seq="0"]');
+    await reply(await nextRequest('details'), { row: row(0, 'binary', 'received', '00 41 42', bytes.length), payloadBase64: base64(bytes), payloadBytes: bytes.length, payloadTruncated: false, payloadDropped: false } satisfies EventDetails);
+    await page.waitForSelector('.hex-table');
+    const lines = await page.$$eval('.hex-table tbody tr', (trs) => trs.map((tr) => Array.from(tr.children, (td) => td.textContent)));
+    assert.deepEqual(lines, [
+      ['00000000', '00 41 42 0a 7f ff 3c 62  3e 20 7e 80 01 02 03 04', '.AB...<b> ~.....'],
+      ['00000010', '05 48', '.H'],
+    ]);
+    assert.equal(await page.locator('.details b').count(), 0);
+  });
+
+  it('shows a close: code, meaning, reason, clean, who closed', async () => {
+    await send(snapshot('closed', [row(0, 'close', 'local', '4000 bye')]));
+    await page.click('.row[data-seq="0"]');
+    await reply(await nextRequest('details'), {
+      row: row(0, 'close', 'local', '4000 bye'), payloadBytes: 0, payloadTruncated: false, payloadDropped: false, message: 'Closed by the server',
+      close: { code: 4000, reason: 'bye <now>', meaning: 'Private use', initiatedBy: 'server', clean: true },
+    } satisfies EventDetails);
+    await page.waitForSelector('.details-facts');
+    const facts = await page.$$eval('.details-facts dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])));
+    assert.equal(facts.Code, '4000');
+    assert.equal(facts.Meaning, 'Private use');
+    assert.equal(facts.Reason, 'bye <now>');
+    assert.match(facts.Clean ?? '', /^yes/);
+    assert.equal(facts['Closed by'], 'server');
+  });
+
+  it('moves through rows with ↑/↓, opens details with Enter and closes them with Escape', async () => {
+    await send(snapshot('open', [0, 1, 2, 3].map((i) => row(i, 'text', 'received', `m${i}`))));
+    await page.waitForSelector('.row[data-seq="3"]');
+    await page.focus('.timeline');
+    await page.keyboard.press('ArrowDown');
+    assert.equal(await page.getAttribute('.row[data-seq="0"]', 'aria-selected'), 'true');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowUp');
+    assert.equal(await page.getAttribute('.row[data-seq="1"]', 'aria-selected'), 'true');
+    assert.equal(await page.locator('.row[aria-selected="true"]').count(), 1);
+    assert.equal(await page.getAttribute('.timeline', 'aria-activedescendant'), await page.getAttribute('.row[data-seq="1"]', 'id'));
+    await page.keyboard.press('Enter');
+    const request = await nextRequest('details');
+    assert.deepEqual(request.params, { seq: 1 });
+    await reply(request, { row: row(1, 'text', 'received', 'm1'), payloadBase64: base64('m1'), payloadBytes: 2, payloadTruncated: false, payloadDropped: false } satisfies EventDetails);
+    await page.waitForSelector('.details:not([hidden])');
+    // While open, the details follow the selection.
+    await page.keyboard.press('ArrowDown');
+    assert.deepEqual((await nextRequest('details', 1)).params, { seq: 2 });
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.details', { state: 'hidden' });
+  });
+
+  it('shows a bad regular expression inline and asks nothing of the host; a good filter does', async () => {
+    await send(snapshot('open', [row(0, 'text', 'received', 'a'), row(1, 'text', 'sent', 'b')]));
+    await page.click('.filter-regex');
+    await page.fill('.filter-input', '([a-');
+    await page.waitForFunction(() => /Not a valid regular expression/.test(document.querySelector('.filter-error')?.textContent ?? ''));
+    assert.equal(await page.getAttribute('.filter-input', 'aria-invalid'), 'true');
+    assert.equal((await requests('setFilter')).length, 0);
+    await page.fill('.filter-input', '^a$');
+    const request = await nextRequest('setFilter');
+    assert.deepEqual((request.params as { filter: unknown }).filter, { ...NO_FILTER, text: '^a$', regex: true });
+    assert.equal(await page.textContent('.filter-error'), '');
+    await reply(request, { ...view(1, 2), totalCount: 2, filter: { ...NO_FILTER, text: '^a$', regex: true } } satisfies ViewState);
+    await page.waitForFunction(() => document.querySelector('.filter-count')?.textContent === '1 of 2');
+    const rows = await nextRequest('rows');
+    await reply(rows, { firstIndex: 0, rows: [row(0, 'text', 'received', 'a')], viewCount: 1, version: 2 });
+    await page.waitForFunction(() => document.querySelectorAll('.row[data-seq]').length === 1);
+    // Direction toggles go to the host too.
+    await page.click('.filter-dir-sent');
+    const byDirection = await nextRequest('setFilter', 1);
+    assert.deepEqual((byDirection.params as { filter: { directions: string[] } }).filter.directions, ['received', 'local']);
+  });
+
+  it('Clear asks the host and starts an empty view; Disconnect and Reconnect are requests', async () => {
+    await send(snapshot('open', [row(0, 'text', 'received', 'a')]));
+    await page.click('.session-clear');
+    await reply(await nextRequest('clear'), { ...view(0, 2), clearedBefore: 1 } satisfies ViewState);
+    await page.waitForFunction(() => document.querySelectorAll('.row').length === 0);
+    await page.click('.session-disconnect');
+    await nextRequest('disconnect');
+    await page.click('.session-reconnect');
+    await nextRequest('reconnect');
+  });
+
+  it('keeps a 1,000,000-row timeline small in the document, scrolls to the end and back, and offers Jump to latest', async () => {
+    const total = 1_000_000;
+    await page.evaluate((total) => {
+      // The scripted host: answers every `rows` request from a synthetic log.
+      const w = window as unknown as { __host: (m: { type: string; method?: string; id?: number; params?: { start: number; end: number } }) => void };
+      w.__host = (m) => {
+        if (m.type !== 'request' || m.method !== 'rows' || !m.params) return;
+        const { start, end } = m.params;
+        const rows: unknown[] = [];
+        for (let i = start; i < Math.min(end, total); i++) rows.push({ seq: i, kind: 'text', direction: i % 2 ? 'sent' : 'received', monoUs: i * 1000, wallMs: 0, size: 8, preview: `message ${i}`, truncated: false });
+        setTimeout(() => window.postMessage({ type: 'reply', inReplyTo: m.id, ok: true, result: { firstIndex: start, rows, viewCount: total, version: 1 } }, '*'), 1);
+      };
+    }, total);
+    const tail = Array.from({ length: 200 }, (_, k) => total - 200 + k).map((i) => row(i, 'text', i % 2 ? 'sent' : 'received', `message ${i}`, 8));
+    await send({ type: 'snapshot', session: session('open', total), view: view(total), firstIndex: total - 200, rows: tail, savedMessages: [] });
+    await page.waitForSelector(`.row[data-seq="${total - 1}"]`);
+    const domRows = (): Promise<number> => page.locator('.row').count();
+    assert.ok((await domRows()) < 100, `only visible rows are in the document (${await domRows()})`);
+    assert.equal(await page.isHidden('.jump-latest'), true, 'following the tail');
+
+    // Scroll to the top: rows 0.. are fetched and shown.
+    await page.$eval('.timeline', (t) => (t.scrollTop = 0));
+    await page.waitForSelector('.row[data-seq="0"]');
+    assert.match((await rowTexts())[0], /message 0$/);
+    assert.ok((await domRows()) < 100);
+    assert.equal(await page.isVisible('.jump-latest'), true, 'scrolled up: Jump to latest is offered');
+    // New rows do not move a person who scrolled up.
+    await send({ type: 'rowsAppended', firstIndex: total, rows: [row(total, 'text', 'received', 'newest')], viewCount: total + 1, totalCount: total + 1, version: 1 });
+    await page.waitForTimeout(50);
+    assert.ok(await page.locator('.row[data-seq="0"]').count() === 1);
+
+    // The middle, by scrollbar position.
+    await page.$eval('.timeline', (t) => (t.scrollTop = (t.scrollHeight - t.clientHeight) / 2));
+    await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLElement>('.row[data-seq]')).some((r) => Math.abs(Number(r.dataset.seq) - 500_000) < 100));
+    const frameTimes = await page.evaluate(async () => {
+      const t = document.querySelector('.timeline')!;
+      const times: number[] = [];
+      for (let i = 0; i < 30; i++) {
+        const started = performance.now();
+        t.scrollTop += 3000;
+        t.dispatchEvent(new Event('scroll'));
+        times.push(performance.now() - started);
+        await new Promise((r) => requestAnimationFrame(r));
+      }
+      return times;
+    });
+    assert.ok(Math.max(...frameTimes) < 50, `a scroll step renders in well under a frame budget: ${Math.max(...frameTimes).toFixed(1)} ms`);
+
+    await page.click('.jump-latest');
+    await page.waitForSelector('.row[data-seq="1000000"]');
+    assert.equal(await page.isHidden('.jump-latest'), true);
+    assert.ok((await domRows()) < 100);
+    await page.focus('.timeline');
+    await page.keyboard.press('End');
+    assert.equal(await page.getAttribute('.row[data-seq="1000000"]', 'aria-selected'), 'true');
+  });
+
+  it('in message log mode: compact rows, no composer, a click reveals the row in the panel', async () => {
+    await page.goto(`${server.url}?mode=log`);
+    await send(snapshot('open', [row(0, 'text', 'received', 'hello')]));
+    await page.waitForSelector('.row[data-seq="0"]');
+    assert.equal(await page.locator('.composer').count(), 0);
+    assert.equal(await page.locator('.details').count(), 0);
+    await page.click('.row[data-seq="0"]');
+    assert.deepEqual((await nextRequest('revealInPanel')).params, { seq: 0 });
   });
 });

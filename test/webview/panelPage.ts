@@ -15,11 +15,12 @@ const page = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; script-src 'nonce-${NONCE}'">
 <link rel="stylesheet" href="/media/panel.css">
-</head><body><div id="app"></div>
+</head><body data-mode="__MODE__"><div id="app"></div>
 <script nonce="${NONCE}">
   window.__posted = [];
   window.acquireVsCodeApi = () => ({
-    postMessage: (m) => window.__posted.push(m),
+    // __host, when a test sets it, plays the extension host: it sees every message the page posts.
+    postMessage: (m) => { window.__posted.push(m); if (window.__host) window.__host(m); },
     getState: () => undefined,
     setState: () => undefined,
   });
@@ -38,8 +39,8 @@ export async function servePanelPage(): Promise<PanelPageServer> {
     '/media/panel.css': { type: 'text/css', path: join(root, 'media', 'panel.css') },
   };
   const server: Server = createServer((req, res) => {
-    if (req.url === '/') {
-      res.writeHead(200, { 'Content-Type': 'text/html' }).end(page);
+    if (req.url === '/' || req.url === '/?mode=log') {
+      res.writeHead(200, { 'Content-Type': 'text/html' }).end(page.replace('__MODE__', req.url === '/' ? 'panel' : 'log'));
       return;
     }
     const file = files[req.url ?? ''];

@@ -3,7 +3,7 @@
  * A bad regular expression shows inline and nothing is asked of the host; the host filters.
  */
 import type { ViewState } from '../../src/shared/protocol';
-import { compileFilter, DIRECTIONS, KIND_GROUPS, NO_FILTER, type KindGroup, type RowFilter } from '../../src/shared/rowFilter';
+import { compileFilter, DIRECTIONS, isFilterActive, KIND_GROUPS, NO_FILTER, type KindGroup, type RowFilter } from '../../src/shared/rowFilter';
 import type { EventDirection } from '../../src/shared/sessionEvent';
 import { el, errorText, isPressed, toggleButton } from './dom';
 import { ARROWS } from './format';
@@ -97,6 +97,11 @@ export class FilterBar {
     this.errorEl.textContent = '';
     this.input.removeAttribute('aria-invalid');
     if (JSON.stringify(filter) === JSON.stringify(this.applied)) return;
+    // Toggling "regular expression" on an empty search changes nothing the host would see.
+    if (!isFilterActive(filter) && !isFilterActive(this.applied)) {
+      this.applied = filter;
+      return;
+    }
     try {
       const view = await host.request('setFilter', { filter });
       this.applied = filter;
