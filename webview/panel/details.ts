@@ -22,6 +22,8 @@ export class DetailsPane {
   private readonly body: HTMLElement;
   private readonly actions: HTMLElement;
   private readonly statusEl: HTMLElement;
+  /** The event's sentence (an error's cause, a refusal's status), shown above every tab. */
+  private readonly messageEl: HTMLElement;
   private current: EventDetails | undefined;
   private bytes: Uint8Array = new Uint8Array(0);
   private text = '';
@@ -48,7 +50,8 @@ export class DetailsPane {
     this.body.tabIndex = 0;
     this.statusEl = el('div', 'details-status');
     this.statusEl.setAttribute('role', 'status');
-    this.element.append(head, this.body, this.statusEl);
+    this.messageEl = el('p', 'details-message');
+    this.element.append(head, this.messageEl, this.body, this.statusEl);
     this.element.addEventListener('keydown', (event) => {
       if (event.key === 'Escape') {
         event.preventDefault();
@@ -109,6 +112,8 @@ export class DetailsPane {
       }
     }
     const row = details.row;
+    this.messageEl.textContent = details.message ?? '';
+    this.messageEl.classList.toggle('error', row.kind === 'error');
     this.titleEl.textContent = `#${row.seq} ${row.kind}${row.size > 0 ? ` \u00b7 ${row.size} B` : ''}`;
     const tabs = this.tabsFor(details);
     const preferred: Tab = details.handshake ? 'Headers' : this.jsonOk ? 'JSON' : details.row.kind === 'binary' ? 'Hex' : details.payloadBase64 !== undefined ? 'Text' : 'Overview';
