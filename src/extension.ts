@@ -2,14 +2,25 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerConnectCommand } from './vscode/connectCommand';
+import { registerNewProfileCommand } from './vscode/newProfileCommand';
+import { registerProfileCodeLens } from './vscode/profileCodeLens';
+import { registerProfileDiagnostics } from './vscode/profileDiagnostics';
+import { registerProfilesView } from './vscode/profilesTree';
+import { RecentUrls } from './vscode/recentUrls';
+import { registerSessionCommands } from './vscode/sessionCommands';
+import { trackSessionContextKeys } from './vscode/sessionContextKeys';
 import { SessionRegistry } from './vscode/sessionRegistry';
+import { registerSessionsView } from './vscode/sessionsTree';
+import { SessionStatusBar } from './vscode/sessionStatusBar';
 import { createVariableResolver } from './vscode/variableResolver';
 
 let registry: SessionRegistry | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
   registry = new SessionRegistry(context.extensionUri, join(context.globalStorageUri.fsPath, 'spill'));
-  context.subscriptions.push(registry, registerConnectCommand(registry, createVariableResolver(context.secrets)));
+  context.subscriptions.push(registry, registerConnectCommand(registry, createVariableResolver(context.secrets), new RecentUrls(context.globalState)));
+  context.subscriptions.push(registerNewProfileCommand(), registerSessionCommands(registry), trackSessionContextKeys(registry), new SessionStatusBar(registry));
+  context.subscriptions.push(registerProfileCodeLens(), registerProfileDiagnostics(), registerProfilesView(), registerSessionsView(registry));
   // VS Code's JSON language server (completion, hover and schema checks for .wsprofile, through
   // contributes.jsonLanguageParticipants) starts only for json/jsonc documents; start it for ours.
   void vscode.extensions.getExtension('vscode.json-language-features')?.activate();

@@ -1,6 +1,7 @@
 /**
- * "WebSocket: Connect WebSocket": connects a .wsprofile (when given its Uri), a URL (when given a
- * string), or asks for a URL.
+ * "WebSocket: Connect WebSocket": connects a .wsprofile (when given its Uri or its Profiles view
+ * row), a URL (when given a string), or offers a quick pick of the workspace's profiles, recent URLs, "Enter URL…" and
+ * "New Profile…".
  */
 import * as vscode from 'vscode';
 import { checkEndpointUrl } from '../core/endpointUrl';
@@ -8,16 +9,60 @@ import { parseProfile } from '../core/profile';
 import { sessionOptionsFromProfile } from '../core/profileSession';
 import type { SessionOptions } from '../core/session';
 import type { VariableResolver } from '../core/variables';
+import type { ProfileFileNode } from './profilesTree';
+import type { RecentUrls } from './recentUrls';
 import type { SessionHandle, SessionRegistry } from './sessionRegistry';
+import { describeProfileFault, findWorkspaceProfiles, type WorkspaceProfile } from './workspaceProfiles';
 
 export const CONNECT_COMMAND = 'wsInspector.connect';
+export const NEW_PROFILE_COMMAND = 'wsInspector.newProfile';
 
-export function registerConnectCommand(registry: SessionRegistry, resolver: VariableResolver): vscode.Disposable {
+/** What the person chose in the quick pick. */
+export type ConnectChoice =
+  | { readonly kind: 'profile'; readonly uri: vscode.Uri }
+  | { readonly kind: 'brokenProfile'; readonly uri: vscode.Uri }
+  | { readonly kind: 'url'; readonly url: string }
+  | { readonly kind: 'enterUrl' }
+  | { readonly kind: 'newProfile' };
+
+export interface ConnectPickItem extends vscode.QuickPickItem {
+  readonly choice?: ConnectChoice;
+}
+
+export const ENTER_URL_LABEL = 'Enter URL…';
+export const NEW_PROFILE_LABEL = 'New Profile…';
+const FORGET_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('close'), tooltip: 'Remove from recent URLs' };
+
+export function registerConnectCommand(registry: SessionRegistry, resolver: VariableResolver, recentUrls: RecentUrls): vscode.Disposable {
   return vscode.commands.registerCommand(CONNECT_COMMAND, async (target?: unknown): Promise<SessionHandle | undefined> => {
     try {
-      const profileUri = target instanceof vscode.Uri ? target : undefined;
-      const options = profileUri ? await optionsFromProfile(profileUri, resolver) : await optionsFromUrl(typeof target === 'string' ? target : undefined);
-      return options ? registry.open(options, profileUri) : undefined;
+      const profileUri = target instanceof vscode.Uri ? target : isProfileRow(target) ? target.uri : undefined;
+      if (profileUri) return registry.open(await optionsFromProfile(profileUri, resolver), profileUri);
+      if (typeof target === 'string') return await connectUrl(registry, recentUrls, target);
+      const choice = await pickConnectChoice(recentUrls);
+      switch (choice?.kind) {
+        case undefined:
+          return undefined; // the person dismissed the quick pick
+        case 'profile':
+          return registry.open(await optionsFromProfile(choice.uri, resolver), choice.uri);
+        case 'brokenProfile':
+          // Connecting would only repeat its problems; show them where they can be fixed.
+          await vscode.window.showTextDocument(choice.uri);
+          return undefined;
+        case 'url':
+          return await connectUrl(registry, recentUrls, choice.url);
+        case 'enterUrl': {
+          const url = await askForUrl();
+          return url === undefined ? undefined : await connectUrl(registry, recentUrls, url);
+        }
+        case 'newProfile':
+          await vscode.commands.executeCommand(NEW_PROFILE_COMMAND);
+          return undefined;
+        default: {
+          const unhandled: never = choice;
+          throw new Error(`unhandled choice ${JSON.stringify(unhandled)}`);
+        }
+      }
     } catch (err) {
       // Every failure here is about the input (URL, profile, variables, files): say what and where.
       void vscode.window.showErrorMessage(`Connect WebSocket: ${err instanceof Error ? err.message : String(err)}`);
@@ -26,15 +71,100 @@ export function registerConnectCommand(registry: SessionRegistry, resolver: Vari
   });
 }
 
-async function optionsFromUrl(given: string | undefined): Promise<SessionOptions | undefined> {
-  const url = given ?? (await askForUrl());
-  if (url === undefined) return undefined; // the person dismissed the input box
+async function connectUrl(registry: SessionRegistry, recentUrls: RecentUrls, url: string): Promise<SessionHandle> {
   const check = checkEndpointUrl(url);
   if (!check.ok) throw new Error(check.message);
-  return { url: check.url.toString(), proxy: editorProxySources() };
+  const handle = registry.open({ url: check.url.toString(), proxy: editorProxySources() });
+  // A URL worth connecting to is worth offering again; the newest goes first.
+  await recentUrls.remember(handle.session.url);
+  return handle;
 }
 
-async function optionsFromProfile(uri: vscode.Uri, resolver: VariableResolver): Promise<SessionOptions | undefined> {
+/** The quick pick's rows: profiles, recent URLs, then the two ways to make a new endpoint. */
+export function connectPickItems(profiles: readonly WorkspaceProfile[], recent: readonly string[]): ConnectPickItem[] {
+  const items: ConnectPickItem[] = [];
+  if (profiles.length > 0) items.push({ label: 'Profiles', kind: vscode.QuickPickItemKind.Separator });
+  for (const profile of profiles) {
+    const fault = describeProfileFault(profile);
+    items.push(
+      fault === undefined
+        ? { label: profile.name, description: profile.url, detail: profile.relativePath, iconPath: new vscode.ThemeIcon('plug'), choice: { kind: 'profile', uri: profile.uri } }
+        : { label: profile.name, description: `cannot connect: ${fault}`, detail: `${profile.relativePath} (pick to open it)`, iconPath: new vscode.ThemeIcon('warning'), choice: { kind: 'brokenProfile', uri: profile.uri } },
+    );
+  }
+  if (recent.length > 0) items.push({ label: 'Recent URLs', kind: vscode.QuickPickItemKind.Separator });
+  for (const url of recent) {
+    items.push({ label: url, iconPath: new vscode.ThemeIcon('history'), buttons: [FORGET_BUTTON], choice: { kind: 'url', url } });
+  }
+  items.push(
+    { label: '', kind: vscode.QuickPickItemKind.Separator },
+    { label: ENTER_URL_LABEL, description: 'a ws:// or wss:// URL', iconPath: new vscode.ThemeIcon('link'), alwaysShow: true, choice: { kind: 'enterUrl' } },
+    { label: NEW_PROFILE_LABEL, description: 'save an endpoint in a .wsprofile file', iconPath: new vscode.ThemeIcon('new-file'), alwaysShow: true, choice: { kind: 'newProfile' } },
+  );
+  return items;
+}
+
+/** The row offered when what is typed in the quick pick is itself a URL, so it can be connected without a second step. */
+function typedUrlItem(value: string): ConnectPickItem | undefined {
+  const trimmed = value.trim();
+  if (!/^wss?:\/\//i.test(trimmed) || !checkEndpointUrl(trimmed).ok) return undefined;
+  return { label: trimmed, description: 'connect to this URL', iconPath: new vscode.ThemeIcon('plug'), alwaysShow: true, choice: { kind: 'url', url: trimmed } };
+}
+
+function pickConnectChoice(recentUrls: RecentUrls): Promise<ConnectChoice | undefined> {
+  const pick = vscode.window.createQuickPick<ConnectPickItem>();
+  pick.title = 'Connect WebSocket';
+  pick.placeholder = 'Pick a profile or a recent URL, or type a ws:// URL';
+  pick.matchOnDescription = true;
+  pick.matchOnDetail = true;
+  pick.busy = true;
+  let baseItems = connectPickItems([], recentUrls.list());
+  const showItems = (): void => {
+    const typed = typedUrlItem(pick.value);
+    pick.items = typed ? [typed, ...baseItems] : baseItems;
+  };
+  showItems();
+  const search = new vscode.CancellationTokenSource();
+  return new Promise<ConnectChoice | undefined>((resolve) => {
+    const disposables: vscode.Disposable[] = [search];
+    let finished = false;
+    const finish = (choice: ConnectChoice | undefined): void => {
+      if (finished) return; // hiding follows accepting
+      finished = true;
+      resolve(choice);
+      search.cancel();
+      for (const d of disposables) d.dispose();
+      pick.dispose();
+    };
+    disposables.push(
+      pick.onDidChangeValue(showItems),
+      pick.onDidAccept(() => finish(pick.selectedItems[0]?.choice)),
+      pick.onDidHide(() => finish(undefined)),
+      pick.onDidTriggerItemButton(({ item }) => {
+        if (item.choice?.kind !== 'url') return;
+        const url = item.choice.url;
+        void recentUrls.forget(url).then(() => {
+          baseItems = baseItems.filter((i) => i !== item);
+          showItems();
+        });
+      }),
+    );
+    pick.show();
+    findWorkspaceProfiles(search.token).then(
+      (profiles) => {
+        baseItems = connectPickItems(profiles, recentUrls.list());
+        showItems();
+        pick.busy = false;
+      },
+      (err: unknown) => {
+        pick.busy = false;
+        void vscode.window.showErrorMessage(`Connect WebSocket: the workspace's .wsprofile files could not be listed (${err instanceof Error ? err.message : String(err)}).`);
+      },
+    );
+  });
+}
+
+async function optionsFromProfile(uri: vscode.Uri, resolver: VariableResolver): Promise<SessionOptions> {
   // Use the open document when there is one, so unsaved edits count.
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   const text = document ? document.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
@@ -46,6 +176,11 @@ async function optionsFromProfile(uri: vscode.Uri, resolver: VariableResolver): 
     throw new Error(`${vscode.workspace.asRelativePath(uri)} has ${errors.length} problem${errors.length === 1 ? '' : 's'}${where}. Fix ${errors.length === 1 ? 'it' : 'them'} and connect again.`);
   }
   return sessionOptionsFromProfile(parsed.profile, { resolver, proxy: editorProxySources() });
+}
+
+/** A row of the Profiles view, as its inline "Connect" passes it. */
+function isProfileRow(value: unknown): value is ProfileFileNode {
+  return typeof value === 'object' && value !== null && (value as Partial<ProfileFileNode>).kind === 'profile' && (value as Partial<ProfileFileNode>).uri instanceof vscode.Uri;
 }
 
 /** VS Code's http.proxy setting, then the usual environment variables (with NO_PROXY). */

@@ -47,6 +47,23 @@ async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promis
   throw new Error(`the command palette did not list "${title}" within ${timeoutMs} ms; it showed ${JSON.stringify(labels)} (screenshot: test-results/palette-failure.png)`);
 }
 
+/** Waits for the quick pick to list a row whose label starts with `label`, and returns it. */
+async function waitForQuickInputRow(page: Page, label: string, timeoutMs = 30_000) {
+  return page.waitForSelector(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="${label}"]`, { timeout: timeoutMs }).catch(async () => {
+    throw new Error(`the quick pick did not list "${label}" within ${timeoutMs} ms; it showed ${JSON.stringify(await quickInputRows(page))}`);
+  });
+}
+
+/** Picks the quick pick's row whose label starts with `label`. */
+async function pickQuickInputRow(page: Page, label: string): Promise<void> {
+  await (await waitForQuickInputRow(page, label)).click();
+}
+
+/** The aria-labels of the rows the quick pick shows now. */
+function quickInputRows(page: Page): Promise<Array<string | null>> {
+  return page.$$eval('.quick-input-widget .quick-input-list .monaco-list-row', (rows) => rows.map((r) => r.getAttribute('aria-label')));
+}
+
 describe('the packaged extension in code-server', function () {
   this.timeout(180_000);
   const vsix = process.env.WS_INSPECTOR_VSIX ?? '';
@@ -85,6 +102,10 @@ describe('the packaged extension in code-server', function () {
   it('activates from the command palette and round-trips a message through /echo', async () => {
     await page.click('.monaco-workbench .part.editor');
     await runCommand(page, 'WebSocket: Connect WebSocket');
+    // The first step is a quick pick of the workspace's profiles, recent URLs, "Enter URL…" and
+    // "New Profile…". Its rows are replaced once the profiles are found; wait for them before clicking.
+    await waitForQuickInputRow(page, 'Sample echo');
+    await pickQuickInputRow(page, 'Enter URL…');
     const input = await page.waitForSelector('.quick-input-widget input[aria-describedby], .quick-input-widget input');
     await page.waitForFunction(() => /WebSocket endpoint URL/.test(document.querySelector('.quick-input-widget')?.textContent ?? ''));
     await input.fill(demo.url('echo'));
@@ -104,6 +125,17 @@ describe('the packaged extension in code-server', function () {
     log(`rows in the webview: ${JSON.stringify(rows)}`);
     assert.ok(rows.some((r) => r.includes('↑ text') && r.includes(text)), 'the sent row is shown');
     assert.ok(rows.some((r) => r.includes('↓ text') && r.includes(text)), 'the echoed row is shown');
+
+    // Connect again: the quick pick now offers the URL just used, and the workspace's profile.
+    // (The panel's webview covers the editor area; its tab takes the click.)
+    await page.click('.monaco-workbench .part.editor .tab.active');
+    await runCommand(page, 'WebSocket: Connect WebSocket');
+    await waitForQuickInputRow(page, 'Sample echo');
+    const offered = await quickInputRows(page);
+    log(`the connect quick pick offers: ${JSON.stringify(offered)}`);
+    assert.ok(offered.some((l) => l?.startsWith(demo.url('echo'))), 'the URL just connected is offered again');
+    assert.ok(offered.some((l) => l?.startsWith('New Profile…')), '"New Profile…" is offered');
+    await page.keyboard.press('Escape');
     if (process.env.WS_INSPECTOR_SCREENSHOT) {
       await page.screenshot({ path: process.env.WS_INSPECTOR_SCREENSHOT });
       log(`screenshot written to ${process.env.WS_INSPECTOR_SCREENSHOT}`);
