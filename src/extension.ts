@@ -2,7 +2,9 @@
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { registerConnectCommand } from './vscode/connectCommand';
+import { MessageLogViewProvider } from './vscode/messageLogView';
 import { registerNewProfileCommand } from './vscode/newProfileCommand';
+import { registerPanelSerializer } from './vscode/panelSerializer';
 import { registerProfileCodeLens } from './vscode/profileCodeLens';
 import { registerProfileDiagnostics } from './vscode/profileDiagnostics';
 import { registerProfilesView } from './vscode/profilesTree';
@@ -20,6 +22,7 @@ export function activate(context: vscode.ExtensionContext): void {
   registry = new SessionRegistry(context.extensionUri, join(context.globalStorageUri.fsPath, 'spill'));
   context.subscriptions.push(registry, registerConnectCommand(registry, createVariableResolver(context.secrets), new RecentUrls(context.globalState)));
   context.subscriptions.push(registerNewProfileCommand(), registerSessionCommands(registry), trackSessionContextKeys(registry), new SessionStatusBar(registry));
+  context.subscriptions.push(registerPanelSerializer(context.extensionUri), MessageLogViewProvider.register(registry, context.extensionUri));
   context.subscriptions.push(registerProfileCodeLens(), registerProfileDiagnostics(), registerProfilesView(), registerSessionsView(registry));
   // VS Code's JSON language server (completion, hover and schema checks for .wsprofile, through
   // contributes.jsonLanguageParticipants) starts only for json/jsonc documents; start it for ours.

@@ -149,5 +149,15 @@ export type FromWebviewMessage =
 
 // #endregion
 
+/**
+ * What a session panel's webview keeps in its state (getState/setState) that the host reads back
+ * when VS Code restores the panel after a window reload (WebviewPanelSerializer).
+ */
+export interface PanelRestoreState {
+  readonly session?: SessionSummary;
+  /** The last rows the webview held, oldest first. */
+  readonly lastRows?: readonly EventRow[];
+}
+
 /** How long either side waits for a reply before giving up. */
 export const REQUEST_TIMEOUT_MS = 10_000;

@@ -4,23 +4,19 @@
  * the last rows so a panel restored after a window reload shows the ended session's history.
  */
 import type { BinaryEncoding } from '../../src/shared/composerInput';
-import type { ComposerMode } from '../../src/shared/protocol';
+import type { ComposerMode, PanelRestoreState } from '../../src/shared/protocol';
 import type { RowFilter } from '../../src/shared/rowFilter';
-import type { EventRow, SessionSummary } from '../../src/shared/sessionEvent';
 import { vscodeApi } from './hostChannel';
 
 export type TimeMode = 'relative' | 'wall';
 
-export interface PersistedState {
+export interface PersistedState extends PanelRestoreState {
   readonly timeMode?: TimeMode;
   readonly filter?: RowFilter;
   readonly composerMode?: ComposerMode;
   readonly encoding?: BinaryEncoding;
   readonly history?: readonly string[];
   readonly draft?: string;
-  /** The session as last seen and its last rows: what a restored panel shows. */
-  readonly session?: SessionSummary;
-  readonly lastRows?: readonly EventRow[];
 }
 
 /** Rows kept in the state for a restored panel. */

@@ -1,0 +1,91 @@
+/**
+ * The Message Log webview view: a compact live log of the registry's active session, with the same
+ * filter as the panel. It runs the panel's bundle in `log` mode over the same channel, so it lists
+ * the same rows in the same order; clicking a row reveals it in the session's panel.
+ */
+import * as vscode from 'vscode';
+import type { FromWebviewMessage, ToWebviewMessage } from '../shared/protocol';
+import { SessionChannel } from './sessionPanel';
+import type { SessionHandle, SessionRegistry } from './sessionRegistry';
+import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
+
+export const MESSAGE_LOG_VIEW_ID = 'wsInspector.messageLog';
+
+export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private channel: SessionChannel | undefined;
+  private handle: SessionHandle | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    private readonly registry: SessionRegistry,
+    private readonly extensionUri: vscode.Uri,
+  ) {
+    this.disposables.push(registry.onDidChange(() => this.follow()));
+  }
+
+  static register(registry: SessionRegistry, extensionUri: vscode.Uri): vscode.Disposable {
+    const provider = new MessageLogViewProvider(registry, extensionUri);
+    return vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(MESSAGE_LOG_VIEW_ID, provider));
+  }
+
+  resolveWebviewView(view: vscode.WebviewView): void {
+    this.view = view;
+    view.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
+    view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, { title: 'Message Log', script: 'panel.js', style: 'panel.css', mode: 'log' });
+    const listeners = [
+      // Without a session, the page's `ready` is answered here: it shows that nothing is selected.
+      view.webview.onDidReceiveMessage((message: FromWebviewMessage) => {
+        if (!this.channel && message.type === 'ready') void this.post({ type: 'detached' });
+      }),
+      view.onDidChangeVisibility(() => {
+        if (!view.visible) this.channel?.markUnsynced();
+      }),
+    ];
+    view.onDidDispose(() => {
+      for (const l of listeners) l.dispose();
+      this.channel?.dispose();
+      this.channel = undefined;
+      this.handle = undefined;
+      this.view = undefined;
+    });
+    this.attach(this.registry.activeHandle);
+  }
+
+  /** The session the log shows, if any (tests read it). */
+  get session(): SessionHandle | undefined {
+    return this.handle;
+  }
+
+  /** Rows as the log's document renders them. */
+  renderedRows(): Promise<string[]> {
+    return this.channel ? this.channel.renderedRows() : Promise.resolve([]);
+  }
+
+  dispose(): void {
+    this.channel?.dispose();
+    for (const d of this.disposables.splice(0)) d.dispose();
+  }
+
+  private follow(): void {
+    const active = this.registry.activeHandle;
+    if (active !== this.handle) this.attach(active);
+  }
+
+  private attach(handle: SessionHandle | undefined): void {
+    this.channel?.dispose();
+    this.channel = undefined;
+    this.handle = handle;
+    if (!this.view) return;
+    if (!handle) {
+      void this.post({ type: 'detached' });
+      return;
+    }
+    this.channel = new SessionChannel(this.view.webview, handle.session, { onRevealInPanel: (seq) => handle.panel.revealRow(seq) });
+    this.channel.sendSnapshot();
+  }
+
+  private post(message: ToWebviewMessage): Thenable<boolean> {
+    return this.view ? this.view.webview.postMessage(message) : Promise.resolve(false);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Brings session panels back after a window reload. The session itself did not survive (its socket
+ * belonged to the old extension host), so the panel comes back as an ended session: the rows its
+ * webview kept in its state, a banner saying so, and a Reconnect button that starts a new session
+ * for the same profile or URL.
+ */
+import * as vscode from 'vscode';
+import { type FromWebviewMessage, type HostMethods, type PanelRestoreState, type ToWebviewMessage } from '../shared/protocol';
+import { answerRequest } from '../shared/requestTracker';
+import { NO_FILTER } from '../shared/rowFilter';
+import { EMPTY_COUNTERS } from '../shared/sessionCounters';
+import type { EventRow, SessionSummary } from '../shared/sessionEvent';
+import { PANEL_VIEW_TYPE } from './sessionPanel';
+import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
+
+const CONNECT_COMMAND = 'wsInspector.connect';
+
+export function registerPanelSerializer(extensionUri: vscode.Uri): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+    deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Thenable<void> {
+      restoreEndedPanel(panel, extensionUri, (state ?? {}) as PanelRestoreState);
+      return Promise.resolve();
+    },
+  });
+}
+
+function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: PanelRestoreState): void {
+  const rows: readonly EventRow[] = state.lastRows ?? [];
+  const saved = state.session;
+  const session: SessionSummary = {
+    id: saved?.id ?? 'restored',
+    title: saved?.title ?? panel.title,
+    url: saved?.url ?? '',
+    state: 'closed',
+    eventCount: saved?.eventCount ?? rows.length,
+    negotiated: saved?.negotiated,
+    counters: saved?.counters ?? EMPTY_COUNTERS,
+    profileUri: saved?.profileUri,
+    ended: true,
+  };
+  const view = { filter: NO_FILTER, clearedBefore: 0, viewCount: rows.length, totalCount: rows.length, version: 1 };
+  const ended = (): never => {
+    throw new Error('This session ended when the window was reloaded; only its last rows are kept. Reconnect to start a new session.');
+  };
+  panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(extensionUri) };
+  panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
+  const post = (message: ToWebviewMessage): Thenable<boolean> => panel.webview.postMessage(message);
+  const listener = panel.webview.onDidReceiveMessage((message: FromWebviewMessage) => {
+    switch (message.type) {
+      case 'ready':
+        void post({ type: 'snapshot', session, view, firstIndex: 0, rows, savedMessages: [] });
+        return;
+      case 'request':
+        void answerRequest<HostMethods>(message, {
+          rows: ({ start, end }) => ({ firstIndex: Math.max(0, start), rows: rows.slice(Math.max(0, start), Math.max(0, end)), viewCount: rows.length, version: 1 }),
+          indexOf: ({ seq }) => {
+            const index = rows.findIndex((r) => r.seq === seq);
+            return { index: index >= 0 ? index : null };
+          },
+          reconnect: async () => {
+            const target = session.profileUri ? vscode.Uri.parse(session.profileUri) : session.url;
+            if (!target) ended();
+            const handle = await vscode.commands.executeCommand(CONNECT_COMMAND, target);
+            if (handle) panel.dispose();
+            return {};
+          },
+          setFilter: ended, clear: ended, details: ended, send: ended, sendFile: ended, sendSaved: ended, ping: ended, close: ended,
+          disconnect: ended, copy: ended, openInEditor: ended, revealInPanel: ended,
+        }).then((reply) => post(reply));
+        return;
+      case 'reply':
+        return; // this panel never asks the page anything
+      default: {
+        const unhandled: never = message;
+        console.warn(`[wsInspector] unknown message from a restored panel: ${JSON.stringify(unhandled)}`);
+      }
+    }
+  });
+  panel.onDidDispose(() => listener.dispose());
+  panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, { title: session.title, script: 'panel.js', style: 'panel.css' });
+}
