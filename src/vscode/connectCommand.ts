@@ -84,7 +84,9 @@ async function connectUrl(registry: SessionRegistry, recentUrls: RecentUrls, url
 export function connectPickItems(profiles: readonly WorkspaceProfile[], recent: readonly string[]): ConnectPickItem[] {
   const items: ConnectPickItem[] = [];
   if (profiles.length > 0) items.push({ label: 'Profiles', kind: vscode.QuickPickItemKind.Separator });
-  for (const profile of profiles) {
+  // Profiles that can connect first; the broken ones after them, still listed so they can be found and fixed.
+  const ordered = [...profiles.filter((p) => describeProfileFault(p) === undefined), ...profiles.filter((p) => describeProfileFault(p) !== undefined)];
+  for (const profile of ordered) {
     const fault = describeProfileFault(profile);
     items.push(
       fault === undefined

@@ -26,17 +26,20 @@ export interface ProfileFileNode {
   readonly profile: WorkspaceProfile;
 }
 
-/** Groups profiles by the folder they are in, folders in path order. */
+/** Groups profiles by the folder they are in: a workspace folder's own files first, then subfolders in path order. */
 export function groupProfilesByFolder(profiles: readonly WorkspaceProfile[]): ProfileFolderNode[] {
-  const groups = new Map<string, ProfileFileNode[]>();
+  const groups = new Map<string, { root: boolean; nodes: ProfileFileNode[] }>();
   for (const profile of profiles) {
     const slash = profile.relativePath.lastIndexOf('/');
-    const label = slash >= 0 ? profile.relativePath.slice(0, slash) : (vscode.workspace.getWorkspaceFolder(profile.uri)?.name ?? '.');
-    const group = groups.get(label) ?? [];
-    group.push({ kind: 'profile', uri: profile.uri, profile });
+    const root = slash < 0;
+    const label = root ? (vscode.workspace.getWorkspaceFolder(profile.uri)?.name ?? '.') : profile.relativePath.slice(0, slash);
+    const group = groups.get(label) ?? { root, nodes: [] };
+    group.nodes.push({ kind: 'profile', uri: profile.uri, profile });
     groups.set(label, group);
   }
-  return [...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([label, nodes]) => ({ kind: 'folder', label, profiles: nodes }));
+  return [...groups.entries()]
+    .sort(([a, ga], [b, gb]) => Number(gb.root) - Number(ga.root) || a.localeCompare(b))
+    .map(([label, group]) => ({ kind: 'folder', label, profiles: group.nodes }));
 }
 
 export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTreeNode>, vscode.Disposable {

@@ -140,6 +140,8 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
           const found = (await rows()).find((g) => g.folder === name);
           return found?.profiles.length === 2 ? found : undefined;
         });
+        // The workspace folder's own files come first, subfolders after it whatever their names.
+        assert.equal((await rows())[0].folder, vscode.workspace.workspaceFolders?.[0].name);
         const good = provider.getTreeItem(group.profiles.find((p) => p.profile.name === 'Scratch')!);
         assert.equal(good.description, 'ws://127.0.0.1:1/scratch');
         const bad = provider.getTreeItem(group.profiles.find((p) => p.profile.relativePath.endsWith('bad.wsprofile'))!);
