@@ -19,8 +19,9 @@ import { createVariableResolver } from './vscode/variableResolver';
 let registry: SessionRegistry | undefined;
 
 export function activate(context: vscode.ExtensionContext): void {
-  registry = new SessionRegistry(context.extensionUri, join(context.globalStorageUri.fsPath, 'spill'));
-  context.subscriptions.push(registry, registerConnectCommand(registry, createVariableResolver(context.secrets), new RecentUrls(context.globalState)));
+  const resolver = createVariableResolver(context.secrets);
+  registry = new SessionRegistry(context.extensionUri, join(context.globalStorageUri.fsPath, 'spill'), resolver);
+  context.subscriptions.push(registry, registerConnectCommand(registry, resolver, new RecentUrls(context.globalState)));
   context.subscriptions.push(registerNewProfileCommand(), registerSessionCommands(registry), trackSessionContextKeys(registry), new SessionStatusBar(registry));
   context.subscriptions.push(registerPanelSerializer(context.extensionUri), MessageLogViewProvider.register(registry, context.extensionUri));
   context.subscriptions.push(registerProfileCodeLens(), registerProfileDiagnostics(), registerProfilesView(), registerSessionsView(registry));

@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { WebSocketSession, type SessionOptions } from '../core/session';
+import type { VariableResolver } from '../core/variables';
 import { SessionPanel } from './sessionPanel';
 
 /** A session with its panel; what `wsInspector.connect` returns to its caller. */
@@ -23,6 +24,8 @@ export class SessionRegistry implements vscode.Disposable {
     private readonly extensionUri: vscode.Uri,
     /** Folder for the event logs' spill files (the extension's global storage). */
     private readonly spillDir: string,
+    /** Resolves variables in the profile's saved messages when the panel sends them. */
+    private readonly resolver: VariableResolver,
   ) {}
 
   /** Creates a session, opens its panel and connects. Throws SessionError for a bad URL. */
@@ -33,7 +36,7 @@ export class SessionRegistry implements vscode.Disposable {
       ...options,
       store: { memoryCapBytes: Math.max(16, capMb) * 1024 * 1024, spillDir: this.spillDir, ...options.store },
     });
-    const panel = new SessionPanel(session, this.extensionUri);
+    const panel = new SessionPanel(session, this.extensionUri, { profileUri, resolver: this.resolver });
     const handle: SessionHandle = { session, panel, profileUri };
     this.handles.push(handle);
     this.active = handle;

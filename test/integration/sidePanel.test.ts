@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { startDemoServer, type DemoServer } from '../../scripts/demoServer';
+import { processEnvResolver } from '../../src/core/variables';
 import { connectPickItems, ENTER_URL_LABEL, NEW_PROFILE_LABEL } from '../../src/vscode/connectCommand';
 import { ProfilesTreeProvider, type ProfileFileNode, type ProfileFolderNode } from '../../src/vscode/profilesTree';
 import { SessionRegistry, type SessionHandle } from '../../src/vscode/sessionRegistry';
@@ -171,7 +172,7 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
 
     before(() => {
       // A registry of its own, with real sessions and panels, read through the same providers the extension registers.
-      registry = new SessionRegistry(extension.extensionUri, spillDir);
+      registry = new SessionRegistry(extension.extensionUri, spillDir, processEnvResolver);
       tree = new SessionsTreeProvider(registry);
       statusBar = new SessionStatusBar(registry);
     });
