@@ -50,9 +50,26 @@ export class ProfilesTreeProvider implements vscode.TreeDataProvider<ProfilesTre
   private folders: Promise<ProfileFolderNode[]> | undefined;
 
   constructor() {
+    // The watcher sees changes made outside VS Code (a branch switch, a script), but its events
+    // can lag by seconds under load; what is done inside VS Code (the Explorer, applyEdit, saving)
+    // is also heard through the workspace's own events, at once.
     const watcher = vscode.workspace.createFileSystemWatcher(PROFILE_GLOB);
     const later = (): void => this.refreshSoon();
-    this.disposables.push(watcher, watcher.onDidCreate(later), watcher.onDidChange(later), watcher.onDidDelete(later), vscode.workspace.onDidChangeWorkspaceFolders(later));
+    const ifProfile = (uris: readonly vscode.Uri[]): void => {
+      if (uris.some((uri) => uri.path.endsWith('.wsprofile'))) later();
+    };
+    this.disposables.push(
+      watcher,
+      watcher.onDidCreate(later),
+      watcher.onDidChange(later),
+      watcher.onDidDelete(later),
+      vscode.workspace.onDidChangeWorkspaceFolders(later),
+      vscode.workspace.onDidCreateFiles(({ files }) => ifProfile(files)),
+      vscode.workspace.onDidDeleteFiles(({ files }) => ifProfile(files)),
+      // A renamed folder may hold profiles, whatever its own name.
+      vscode.workspace.onDidRenameFiles(later),
+      vscode.workspace.onDidSaveTextDocument((document) => ifProfile([document.uri])),
+    );
   }
 
   /** Forgets what was found and asks the view to list the files again. */

