@@ -61,7 +61,7 @@ describe('the inspector panel in a real VS Code', () => {
       const rendered = await handle.panel.renderedRows();
       return rendered.some((r) => r.includes('HTTP 401')) ? rendered : undefined;
     });
-    assert.ok(rows.some((r) => /↓ handshake-response .*HTTP\/1\.1 401 Unauthorized/.test(r)), JSON.stringify(rows));
+    assert.ok(rows.some((r) => /↓ handshake .*HTTP\/1\.1 401 Unauthorized/.test(r)), JSON.stringify(rows));
     const refusal = handle.session.store.readRange(0, handle.session.store.length).find((e) => e.kind === 'error' && e.direction === 'received');
     assert.ok(refusal);
     handle.panel.revealRow(refusal.seq);

@@ -44,8 +44,8 @@ describe('Connect a .wsprofile in a real VS Code', () => {
       const rendered = await handle.panel.renderedRows();
       return rendered.some((r) => r.includes('↓ text') && r.includes('hello from onOpen')) ? rendered : undefined;
     });
-    assert.ok(rows.some((r) => /↑ handshake-request .*GET \/echo HTTP\/1\.1/.test(r)), JSON.stringify(rows));
-    assert.ok(rows.some((r) => /↓ handshake-response .*HTTP\/1\.1 101 Switching Protocols/.test(r)), JSON.stringify(rows));
+    assert.ok(rows.some((r) => /↑ handshake .*GET \/echo HTTP\/1\.1/.test(r)), JSON.stringify(rows));
+    assert.ok(rows.some((r) => /↓ handshake .*HTTP\/1\.1 101 Switching Protocols/.test(r)), JSON.stringify(rows));
     assert.ok(rows.some((r) => r.includes('↑ text') && r.includes('hello from onOpen')), JSON.stringify(rows));
     const request = handle.session.store.readRange(0, handle.session.store.length).find((e) => e.kind === 'handshake-request');
     assert.ok(request?.handshake?.headers.some(([name, value]) => name.toLowerCase() === 'x-from' && value === 'integration'));

@@ -94,7 +94,7 @@ describe('session panel webview', function () {
     assert.equal(await page.textContent('.session-count'), '12 events');
     const texts = await rowTexts();
     assert.equal(texts.length, 12);
-    assert.match(texts[0], /↑ handshake-request GET \/echo HTTP\/1\.1$/);
+    assert.match(texts[0], /↑ handshake GET \/echo HTTP\/1\.1$/);
     assert.match(texts[3], /↑ text .*<img src=x onerror="alert\(1\)"><\/script><b>bold<\/b>$/);
     assert.match(texts[4], /↓ text/);
     assert.match(texts[5], /↓ binary 4 B de ad be ef$/);

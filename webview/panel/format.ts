@@ -12,6 +12,11 @@ export function formatTime(row: EventRow, mode: TimeMode): string {
   return `${two(d.getHours())}:${two(d.getMinutes())}:${two(d.getSeconds())}.${String(d.getMilliseconds()).padStart(3, '0')}`;
 }
 
+/** The kind badge: both halves of the opening handshake read "handshake"; the arrow tells them apart. */
+export function kindBadge(kind: EventRow['kind']): string {
+  return kind === 'handshake-request' || kind === 'handshake-response' ? 'handshake' : kind;
+}
+
 export function formatSize(size: number): string {
   return size > 0 ? `${size} B` : '';
 }

@@ -6,7 +6,7 @@
  */
 import type { EventRow } from '../../src/shared/sessionEvent';
 import { el } from './dom';
-import { ARROWS, DIRECTION_NAMES, formatSize, formatTime } from './format';
+import { ARROWS, DIRECTION_NAMES, formatSize, formatTime, kindBadge } from './format';
 import type { TimeMode } from './persistedState';
 
 export const ROW_HEIGHT = 20;
@@ -302,7 +302,7 @@ export class Timeline {
     slot.time.textContent = formatTime(row, this.timeMode);
     slot.dir.textContent = ARROWS[row.direction];
     slot.dir.title = DIRECTION_NAMES[row.direction];
-    slot.kind.textContent = row.kind;
+    slot.kind.textContent = kindBadge(row.kind);
     slot.size.textContent = formatSize(row.size);
     slot.preview.textContent = row.truncated ? `${row.preview}\u2026` : row.preview;
     node.setAttribute('aria-label', `${DIRECTION_NAMES[row.direction]} ${row.kind}${row.size > 0 ? `, ${row.size} bytes` : ''}: ${row.preview}`);
