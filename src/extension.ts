@@ -18,16 +18,24 @@ import { createVariableResolver } from './vscode/variableResolver';
 
 let registry: SessionRegistry | undefined;
 
-export function activate(context: vscode.ExtensionContext): void {
+/** What activate() returns: the running parts, for the integration tests (no other extension relies on it). */
+export interface WsInspectorApi {
+  readonly registry: SessionRegistry;
+  readonly messageLog: MessageLogViewProvider;
+}
+
+export function activate(context: vscode.ExtensionContext): WsInspectorApi {
   const resolver = createVariableResolver(context.secrets);
   registry = new SessionRegistry(context.extensionUri, join(context.globalStorageUri.fsPath, 'spill'), resolver);
   context.subscriptions.push(registry, registerConnectCommand(registry, resolver, new RecentUrls(context.globalState)));
   context.subscriptions.push(registerNewProfileCommand(), registerSessionCommands(registry), trackSessionContextKeys(registry), new SessionStatusBar(registry));
-  context.subscriptions.push(registerPanelSerializer(context.extensionUri), MessageLogViewProvider.register(registry, context.extensionUri));
+  const messageLog = MessageLogViewProvider.register(registry, context.extensionUri);
+  context.subscriptions.push(registerPanelSerializer(context.extensionUri), messageLog.disposable);
   context.subscriptions.push(registerProfileCodeLens(), registerProfileDiagnostics(), registerProfilesView(), registerSessionsView(registry));
   // VS Code's JSON language server (completion, hover and schema checks for .wsprofile, through
   // contributes.jsonLanguageParticipants) starts only for json/jsonc documents; start it for ours.
   void vscode.extensions.getExtension('vscode.json-language-features')?.activate();
+  return { registry, messageLog: messageLog.provider };
 }
 
 export function deactivate(): void {

@@ -24,9 +24,9 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
     this.disposables.push(registry.onDidChange(() => this.follow()));
   }
 
-  static register(registry: SessionRegistry, extensionUri: vscode.Uri): vscode.Disposable {
+  static register(registry: SessionRegistry, extensionUri: vscode.Uri): { provider: MessageLogViewProvider; disposable: vscode.Disposable } {
     const provider = new MessageLogViewProvider(registry, extensionUri);
-    return vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(MESSAGE_LOG_VIEW_ID, provider));
+    return { provider, disposable: vscode.Disposable.from(provider, vscode.window.registerWebviewViewProvider(MESSAGE_LOG_VIEW_ID, provider)) };
   }
 
   resolveWebviewView(view: vscode.WebviewView): void {

@@ -1,0 +1,68 @@
+/** The side panel's Message Log mirrors the active session's panel; pings, pongs and a close 4000 show in both. */
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { startDemoServer, type DemoServer } from '../../scripts/demoServer';
+import type { WsInspectorApi } from '../../src/extension';
+import type { SessionHandle } from '../../src/vscode/sessionRegistry';
+import { poll } from './poll';
+
+const EXTENSION_ID = 'websocket-inspector.websocket-inspector';
+
+/** A panel row without its time and size columns, which the compact log does not show. */
+const withoutTimeAndSize = (row: string): string => row.replace(/^\S+ ms /, '').replace(/ \d+ B /, ' ');
+
+describe('the Message Log and the panel in a real VS Code', () => {
+  let demo: DemoServer;
+  let api: WsInspectorApi;
+
+  before(async () => {
+    demo = await startDemoServer({ closeAfterMs: 1500 });
+    const extension = vscode.extensions.getExtension<WsInspectorApi>(EXTENSION_ID);
+    assert.ok(extension);
+    api = await extension.activate();
+  });
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await demo.close();
+  });
+
+  it('shows the server\'s ping and the automatic pong, then the close 4000 with its reason, in panel and log alike', async () => {
+    const ping = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', demo.url('ping'));
+    assert.ok(ping);
+    const pingRows = await poll('a ping and its pong in the panel', async () => {
+      const rows = await ping.panel.renderedRows();
+      return rows.some((r) => r.includes('↓ ping')) && rows.some((r) => r.includes('↑ pong')) ? rows : undefined;
+    });
+    assert.ok(pingRows.findIndex((r) => r.includes('↓ ping')) < pingRows.findIndex((r) => r.includes('↑ pong')), JSON.stringify(pingRows));
+    ping.panel.dispose();
+
+    const handle = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', demo.url('close'));
+    assert.ok(handle);
+    await vscode.commands.executeCommand('wsInspector.showMessageLog');
+    const panelRows = await poll('the close in the panel', async () => {
+      const rows = await handle.panel.renderedRows();
+      return rows.some((r) => /• close .*4000/.test(r)) ? rows : undefined;
+    }, 20_000);
+    assert.ok(panelRows.some((r) => /↓ close .*4000 .*"demo: closing after 5 seconds"/.test(r)), JSON.stringify(panelRows));
+    assert.ok(panelRows.some((r) => /↑ close .*4000/.test(r)), JSON.stringify(panelRows));
+
+    const closeSeq = handle.session.store.readRange(0, handle.session.store.length).find((e) => e.kind === 'close' && e.direction === 'local')?.seq;
+    handle.panel.revealRow(closeSeq!);
+    const details = await poll('the close details', async () => {
+      const rendered = await handle.panel.renderedDetails();
+      return rendered && rendered.seq === closeSeq ? rendered : undefined;
+    });
+    assert.match(details.text, /4000/);
+    assert.match(details.text, /demo: closing after 5 seconds/);
+    assert.match(details.text, /server/i);
+    assert.match(details.text, /clean/i);
+
+    // The log follows the active session and lists the same events in the same order.
+    assert.equal(api.messageLog.session?.session.id, handle.session.id);
+    const logRows = await poll('the same rows in the Message Log', async () => {
+      const rows = await api.messageLog.renderedRows();
+      return rows.length === panelRows.length ? rows : undefined;
+    });
+    assert.deepEqual(logRows.map((r) => r.trim()), panelRows.map(withoutTimeAndSize));
+  });
+});
