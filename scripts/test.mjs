@@ -35,7 +35,7 @@ const stages = {
   integration: () => run(node, [join(root, 'scripts', 'test-integration.mjs')]),
   e2e: () => e2e(),
   // Not part of a plain `npm test`: refreshes the README's screenshot from the e2e run.
-  screenshot: () => e2e({ WS_INSPECTOR_SCREENSHOT: join(root, 'media', 'screenshot.png') }),
+  screenshot: () => e2e({ WS_INSPECTOR_SCREENSHOTS: join(root, 'media', 'screenshots') }),
 };
 const defaultStages = ['packages', 'build', 'typecheck', 'unit', 'webview', 'integration', 'e2e'];
 

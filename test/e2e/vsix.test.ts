@@ -136,9 +136,20 @@ describe('the packaged extension in code-server', function () {
     assert.ok(offered.some((l) => l?.startsWith(demo.url('echo'))), 'the URL just connected is offered again');
     assert.ok(offered.some((l) => l?.startsWith('New Profile…')), '"New Profile…" is offered');
     await page.keyboard.press('Escape');
-    if (process.env.WS_INSPECTOR_SCREENSHOT) {
-      await page.screenshot({ path: process.env.WS_INSPECTOR_SCREENSHOT });
-      log(`screenshot written to ${process.env.WS_INSPECTOR_SCREENSHOT}`);
+    const shots = process.env.WS_INSPECTOR_SCREENSHOTS;
+    if (shots) {
+      // The README's pictures: the panel with a message's details, the side panel, and the same in a dark theme.
+      mkdirSync(shots, { recursive: true });
+      await frame.click(`.row:has-text("↓") >> text=${text}`);
+      await frame.waitForSelector('.details');
+      await page.screenshot({ path: join(shots, 'panel-light.png') });
+      await runCommand(page, 'WebSocket: Show Message Log');
+      await findFrame(page, 'body.mode-log .row');
+      await page.screenshot({ path: join(shots, 'side-panel-light.png') });
+      await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
+      await page.waitForTimeout(1500);
+      await page.screenshot({ path: join(shots, 'panel-dark.png') });
+      log(`screenshots written to ${shots}`);
     }
   });
 });
