@@ -138,14 +138,13 @@ describe('the packaged extension in code-server', function () {
     await page.keyboard.press('Escape');
     const shots = process.env.WS_INSPECTOR_SCREENSHOTS;
     if (shots) {
-      // The README's pictures: the panel with a message's details, the side panel, and the same in a dark theme.
+      // The README's pictures: the panel with a message's details beside the side panel, in a light and a dark theme.
       mkdirSync(shots, { recursive: true });
       await frame.click(`.row:has-text("↓") >> text=${text}`);
       await frame.waitForSelector('.details');
-      await page.screenshot({ path: join(shots, 'panel-light.png') });
       await runCommand(page, 'WebSocket: Show Message Log');
       await findFrame(page, 'body.mode-log .row');
-      await page.screenshot({ path: join(shots, 'side-panel-light.png') });
+      await page.screenshot({ path: join(shots, 'panel-light.png') });
       await runCommand(page, 'Preferences: Toggle between Light/Dark Themes');
       await page.waitForTimeout(1500);
       await page.screenshot({ path: join(shots, 'panel-dark.png') });
