@@ -4,7 +4,7 @@
  * the echo shows in the webview. Run by scripts/test.mjs with WS_INSPECTOR_VSIX set.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
@@ -84,7 +84,15 @@ describe('the packaged extension in code-server', function () {
     const installed = readdirSync(extensionsDir).filter((name) => name.startsWith('websocket-inspector.websocket-inspector-'));
     assert.equal(installed.length, 1, `the extension is not in ${extensionsDir}: ${readdirSync(extensionsDir).join(', ')}`);
     demo = await startDemoServer();
-    server = await api.startCodeServer({ workspace: join(repoRoot, 'test', 'fixtures', 'workspace'), extensionsDir, userDataDir, log });
+    // The fixture workspace plus a profile of the demo server's /echo with a saved message.
+    const workspace = mkdtempSync(join(tmpdir(), 'wsi-e2e-workspace-'));
+    dirs.push(workspace);
+    cpSync(join(repoRoot, 'test', 'fixtures', 'workspace'), workspace, { recursive: true });
+    writeFileSync(
+      join(workspace, 'echo.wsprofile'),
+      `// The demo server's echo endpoint\n${JSON.stringify({ name: 'E2E echo', url: demo.url('echo'), messages: [{ name: 'hello', type: 'json', data: '{"hello": "from a saved message"}' }] }, null, 2)}\n`,
+    );
+    server = await api.startCodeServer({ workspace, extensionsDir, userDataDir, log });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     await page.goto(server.url);
@@ -150,5 +158,33 @@ describe('the packaged extension in code-server', function () {
       await page.screenshot({ path: join(shots, 'panel-dark.png') });
       log(`screenshots written to ${shots}`);
     }
+  });
+
+  it('connects a profile picked in the palette and sends its saved message; connects it again from its CodeLens', async () => {
+    const panelFrame = (): Promise<Frame> => findFrame(page, 'body.mode-panel .session-state[data-state="open"]');
+    await page.click('.monaco-workbench .part.editor .tab.active');
+    await runCommand(page, 'WebSocket: Connect WebSocket');
+    await pickQuickInputRow(page, 'E2E echo');
+    await page.waitForSelector('.monaco-workbench .tab.active[aria-label*="E2E echo"]', { timeout: 30_000 });
+    let frame = await panelFrame();
+    await frame.click('.saved-message:has-text("hello")');
+    await frame.waitForFunction(
+      () => Array.from(document.querySelectorAll('.row')).some((r) => /↓\s*text/.test((r as HTMLElement).innerText) && (r as HTMLElement).innerText.includes('from a saved message')),
+      undefined,
+      { timeout: 30_000 },
+    );
+
+    // From the file: its CodeLens "Connect" opens a second session of the same profile.
+    await page.keyboard.press('Control+P');
+    await page.keyboard.type('echo.wsprofile');
+    await waitForQuickInputRow(page, 'echo.wsprofile');
+    await page.keyboard.press('Enter');
+    const lens = await page.waitForSelector('.codelens-decoration a:has-text("Connect")', { timeout: 30_000 });
+    await lens.click();
+    await page.waitForFunction(() => document.querySelectorAll('.monaco-workbench .tab[aria-label*="E2E echo"]').length === 2, undefined, { timeout: 30_000 });
+    frame = await panelFrame();
+    const rows = await frame.$$eval('.row', (els) => els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+    log(`rows of the session connected from the CodeLens: ${JSON.stringify(rows)}`);
+    assert.ok(rows.some((r) => /↓ handshake .*101 Switching Protocols/.test(r)), JSON.stringify(rows));
   });
 });
