@@ -186,5 +186,14 @@ describe('the packaged extension in code-server', function () {
     const rows = await frame.$$eval('.row', (els) => els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
     log(`rows of the session connected from the CodeLens: ${JSON.stringify(rows)}`);
     assert.ok(rows.some((r) => /↓ handshake .*101 Switching Protocols/.test(r)), JSON.stringify(rows));
+
+    // A window reload ends the sessions (their sockets belonged to the old extension host); the panel comes back as ended, with its rows.
+    await runCommand(page, 'Developer: Reload Window');
+    await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    const restored = await findFrame(page, 'body.mode-panel .session-banner:not([hidden])', 60_000);
+    assert.match((await restored.textContent('.session-banner')) ?? '', /ended when the window was reloaded/);
+    assert.equal(await restored.textContent('.session-state'), 'ended');
+    const restoredRows = await restored.$$eval('.row', (els) => els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
+    assert.ok(restoredRows.some((r) => /↓ handshake .*101 Switching Protocols/.test(r)), JSON.stringify(restoredRows));
   });
 });
