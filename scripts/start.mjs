@@ -29,7 +29,18 @@ const workspace = join(root, '.demo', 'workspace');
 rmSync(workspace, { recursive: true, force: true });
 mkdirSync(workspace, { recursive: true });
 for (const endpoint of DEMO_ENDPOINTS) {
-  const profile = `// ${descriptions[endpoint]}\n${JSON.stringify({ name: `Demo ${endpoint}`, url: demo.url(endpoint) }, null, 2)}\n`;
+  const extra = endpoint === 'echo'
+    ? {
+        // One-click buttons in the panel's composer: one of each kind of message.
+        messages: [
+          { name: 'hello', type: 'text', data: 'hello at ${timestamp}' },
+          { name: 'json', type: 'json', data: '{"op": "subscribe", "id": "${uuid}"}' },
+          { name: 'bytes', type: 'binary', encoding: 'hex', data: 'de ad be ef 00 ff' },
+        ],
+        keepAlive: { pingIntervalMs: 5000, pongTimeoutMs: 2000 },
+      }
+    : {};
+  const profile = `// ${descriptions[endpoint]}\n${JSON.stringify({ name: `Demo ${endpoint}`, url: demo.url(endpoint), ...extra }, null, 2)}\n`;
   writeFileSync(join(workspace, `${endpoint}.wsprofile`), profile);
   log(`  ${demo.url(endpoint).padEnd(36)} ${descriptions[endpoint]}`);
 }
