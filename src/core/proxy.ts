@@ -34,7 +34,8 @@ export class ProxyError extends Error {
 /** Picks the proxy for an endpoint: the profile's, else the editor's, else the environment's (with NO_PROXY). */
 export function chooseProxy(endpoint: URL, sources: ProxySources): ProxyChoice {
   if (sources.profile) {
-    return { url: parseProxyUrl(sources.profile, 'the profile\'s "proxy"'), reason: `proxy ${sources.profile} from the profile` };
+    const url = parseProxyUrl(sources.profile, 'the profile\'s "proxy"');
+    return { url, reason: `proxy ${displayProxy(url)} from the profile` };
   }
   const env = sources.env ?? {};
   const read = (name: string): string | undefined => env[name] ?? env[name.toLowerCase()] ?? undefined;
@@ -43,17 +44,24 @@ export function chooseProxy(endpoint: URL, sources: ProxySources): ProxyChoice {
     return { reason: `direct: ${endpoint.hostname} matches NO_PROXY` };
   }
   if (sources.editor) {
-    return { url: parseProxyUrl(sources.editor, 'the http.proxy setting'), reason: `proxy ${sources.editor} from the http.proxy setting` };
+    const url = parseProxyUrl(sources.editor, 'the http.proxy setting');
+    return { url, reason: `proxy ${displayProxy(url)} from the http.proxy setting` };
   }
   const secure = endpoint.protocol === 'wss:';
   const names = secure ? ['HTTPS_PROXY', 'ALL_PROXY'] : ['HTTP_PROXY', 'ALL_PROXY'];
   for (const name of names) {
     const value = read(name);
     if (value) {
-      return { url: parseProxyUrl(value, `the ${name} environment variable`), reason: `proxy ${value} from ${name}` };
+      const url = parseProxyUrl(value, `the ${name} environment variable`);
+      return { url, reason: `proxy ${displayProxy(url)} from ${name}` };
     }
   }
   return { reason: 'direct: no proxy configured' };
+}
+
+/** The proxy as the log shows it: credentials in the URL are never written out. */
+function displayProxy(url: URL): string {
+  return `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.host}`;
 }
 
 function parseProxyUrl(text: string, source: string): URL {

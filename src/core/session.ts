@@ -153,6 +153,8 @@ export class WebSocketSession {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private negotiatedInfo: NegotiatedInfo | undefined;
   private disposed = false;
+  /** A reconnect on request waiting for the old connection to close; close() and dispose() cancel it. */
+  private pendingReconnect: { readonly socket: WebSocket; readonly listener: () => void } | undefined;
 
   constructor(private readonly options: SessionOptions) {
     const check = checkEndpointUrl(options.url);
@@ -195,6 +197,7 @@ export class WebSocketSession {
   /** Drops the current connection (if any) and connects again. */
   reconnect(): void {
     if (this.disposed) throw new SessionError('This session was disposed; start a new one.');
+    if (this.pendingReconnect) return; // one is already under way
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     this.userClosed = false;
@@ -204,10 +207,13 @@ export class WebSocketSession {
       this.record({ kind: 'reconnect', direction: 'local', message: 'Reconnecting on request: dropping the current connection' });
       previous.lastCause = 'reconnect requested';
       this.userClosed = true; // the old connection's close must not schedule an automatic reconnect
-      previous.socket.once('close', () => {
+      const listener = (): void => {
+        this.pendingReconnect = undefined;
         this.userClosed = false;
         this.startAttempt();
-      });
+      };
+      this.pendingReconnect = { socket: previous.socket, listener };
+      previous.socket.once('close', listener);
       previous.socket.terminate();
       return;
     }
@@ -258,6 +264,7 @@ export class WebSocketSession {
     const problem = checkCloseToSend(code, reason);
     if (problem) throw new SessionError(problem);
     this.userClosed = true;
+    this.cancelPendingReconnect();
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     const attempt = this.attempt;
@@ -292,6 +299,7 @@ export class WebSocketSession {
     if (this.disposed) return;
     this.disposed = true;
     this.userClosed = true;
+    this.cancelPendingReconnect();
     clearTimeout(this.reconnectTimer);
     const attempt = this.attempt;
     const done = (): void => {
@@ -316,6 +324,13 @@ export class WebSocketSession {
     attempt.timers.add(timer);
   }
 
+  private cancelPendingReconnect(): void {
+    const pending = this.pendingReconnect;
+    if (!pending) return;
+    pending.socket.off('close', pending.listener);
+    this.pendingReconnect = undefined;
+  }
+
   // ---- connection attempts -------------------------------------------------------------------
 
   private startAttempt(): void {
@@ -331,10 +346,26 @@ export class WebSocketSession {
       this.setState('closed');
       return;
     }
+    let attempt: Attempt | undefined;
+    let socket: WebSocket;
+    try {
+      socket = this.createSocket(url, proxyUrl, () => attempt!);
+    } catch (err) {
+      // ws builds the HTTP request synchronously; Node refuses, for example, header values with
+      // characters above U+00FF. That must be an event, not an exception out of connect().
+      this.record({ kind: 'error', direction: 'local', message: `Could not start the connection: ${err instanceof Error ? err.message : String(err)}` });
+      this.setState('closed');
+      return;
+    }
+    attempt = new Attempt(socket);
+    this.attempt = attempt;
+    this.listen(attempt);
+  }
+
+  private createSocket(url: URL, proxyUrl: URL | undefined, getAttempt: () => Attempt): WebSocket {
     const tlsOptions = this.options.tls ?? {};
     const handshakeTimeoutMs = this.options.handshakeTimeoutMs ?? 10_000;
-    let attempt: Attempt | undefined;
-    const socket = new WebSocket(this.url, this.options.subprotocols ? [...this.options.subprotocols] : [], {
+    return new WebSocket(this.url, this.options.subprotocols ? [...this.options.subprotocols] : [], {
       headers: this.options.headers ? { ...this.options.headers } : undefined,
       origin: this.options.origin,
       perMessageDeflate: this.options.perMessageDeflate ?? true,
@@ -351,12 +382,9 @@ export class WebSocketSession {
         secure: url.protocol === 'wss:',
         proxy: proxyUrl,
         proxyTimeoutMs: handshakeTimeoutMs,
-        onConnection: () => this.tapFor(() => attempt!),
+        onConnection: () => this.tapFor(getAttempt),
       }) as unknown as WebSocket.ClientOptions['createConnection'],
     });
-    attempt = new Attempt(socket);
-    this.attempt = attempt;
-    this.listen(attempt);
   }
 
   private listen(attempt: Attempt): void {
@@ -377,6 +405,10 @@ export class WebSocketSession {
       void this.sendOnOpen(attempt);
     });
     socket.on('message', (data, isBinary) => this.onMessage(attempt, toBuffer(data), isBinary));
+    socket.on('pong', (data) => {
+      // Normally the incoming decoder matches pongs to pings; once it has failed, ws's event has to.
+      if (attempt.incomingDecoderFailed) attempt.pingsInFlight.delete(data.toString('hex'));
+    });
     socket.on('redirect', (url: string) => {
       this.record({ kind: 'info', direction: 'local', message: `Following the redirect to ${url}` });
     });
@@ -635,6 +667,8 @@ export class WebSocketSession {
       if (attempt.socket.readyState !== WebSocket.OPEN) return;
       const payload = Buffer.from(`keepalive ${n++}`);
       const key = payload.toString('hex');
+      // Known from the moment it is asked for; the outgoing decoder refines the time when the frame hits the socket.
+      attempt.pingsInFlight.set(key, Number(process.hrtime.bigint() - this.startedAt) / 1e6);
       attempt.socket.ping(payload);
       const timeout = setTimeout(() => {
         attempt.timers.delete(timeout);

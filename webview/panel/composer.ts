@@ -164,7 +164,8 @@ export class Composer {
         const b = button(name, 'saved-message', `Send the saved message "${name}"`);
         b.disabled = !this.open;
         b.addEventListener('click', () => void this.run(async () => {
-          const { bytes } = await host.request('sendSaved', { name });
+          // The host may ask the person for ${input:…} or a missing ${secret:…} first: wait as long as a file dialog.
+          const { bytes } = await host.request('sendSaved', { name }, 10 * 60_000);
           return `Sent "${name}" (${bytes} bytes)`;
         }));
         return b;

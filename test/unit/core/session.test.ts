@@ -322,6 +322,15 @@ describe('WebSocketSession', function () {
       assert.equal(close.close?.cause, 'ECONNREFUSED');
     });
 
+    it('a header Node cannot send becomes an error event, not an exception', async () => {
+      const session = new WebSocketSession({ url: demo.url('echo'), headers: { 'X-Name': '日本' }, proxy: { env: {} } });
+      sessions.push(session);
+      assert.doesNotThrow(() => session.connect());
+      const close = await waitForEvent(session, (e) => e.kind === 'error');
+      assert.match(close.message ?? '', /Could not start the connection: .*Invalid character in header content/);
+      assert.equal(session.state, 'closed');
+    });
+
     it('refuses to send before the connection is open, saying why', () => {
       const session = open(demo.url('echo'));
       assert.throws(() => session.sendText('too early'), /Cannot send a message: the connection is connecting/);
@@ -372,6 +381,36 @@ describe('WebSocketSession', function () {
       session.sendText('after reconnect');
       const echo = await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received');
       assert.equal(echo.payload?.toString(), 'after reconnect');
+    });
+
+    it('a Disconnect or dispose right after Reconnect wins, and a second Reconnect does not open a second socket', async () => {
+      const clients = new Set<unknown>();
+      const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      await new Promise((r) => server.once('listening', r));
+      server.on('connection', (ws) => {
+        clients.add(ws);
+        ws.on('close', () => clients.delete(ws));
+      });
+      cleanups.push(() => new Promise((r) => server.close(r)));
+      const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+
+      const closedAfter = await opened(open(url));
+      closedAfter.reconnect();
+      closedAfter.close(1000, 'changed my mind');
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(closedAfter.state, 'closed', describeEvents(closedAfter));
+
+      const disposedAfter = await opened(open(url));
+      disposedAfter.reconnect();
+      disposedAfter.dispose();
+
+      const twice = await opened(open(url));
+      twice.reconnect();
+      twice.reconnect();
+      await waitForEvent(twice, (e) => e.kind === 'open' && e.seq > 4);
+      await new Promise((r) => setTimeout(r, 300));
+      assert.equal(clients.size, 1, 'only the one reconnected socket is open');
+      assert.equal(allEvents(twice).filter((e) => e.kind === 'open').length, 2, describeEvents(twice));
     });
 
     it('never reconnects after a close the user asked for', async () => {
@@ -430,6 +469,15 @@ describe('WebSocketSession', function () {
       await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received');
       assert.deepEqual(proxy.requests, [`127.0.0.1:${new URL(demo.url('echo')).port}`]);
       assert.match(allEvents(session)[0].message ?? '', /proxy http:\/\/127\.0\.0\.1:\d+ from the profile/);
+    });
+
+    it('never writes the proxy\'s credentials into the log', async () => {
+      const proxy = await startConnectProxy();
+      cleanups.push(() => proxy.close());
+      const withCredentials = proxy.url.replace('http://', 'http://alice:s3cret@');
+      const session = await opened(open(demo.url('echo'), { proxy: { env: { HTTP_PROXY: withCredentials } } }));
+      assert.match(allEvents(session)[0].message ?? '', /proxy http:\/\/\*\*\*@127\.0\.0\.1:\d+ from HTTP_PROXY/);
+      assert.ok(!describeEvents(session).includes('s3cret'));
     });
 
     it('tunnels wss:// through the proxy from the environment', async () => {
