@@ -11,7 +11,8 @@ const EXTENSION_ID = 'websocket-inspector.websocket-inspector';
 /** A panel row without its time and size columns, which the compact log does not show. */
 const withoutTimeAndSize = (row: string): string => row.replace(/^\S+ ms /, '').replace(/ \d+ B /, ' ');
 
-describe('the Message Log and the panel in a real VS Code', () => {
+describe('the Message Log and the panel in a real VS Code', function () {
+  this.timeout(180_000);
   let demo: DemoServer;
   let api: WsInspectorApi;
 
@@ -59,10 +60,12 @@ describe('the Message Log and the panel in a real VS Code', () => {
 
     // The log follows the active session and lists the same events in the same order.
     assert.equal(api.messageLog.session?.session.id, handle.session.id);
+    // The view's webview loads when the side bar first shows it (slow on a cold machine); a request
+    // sent while it loads goes unanswered and times out, so keep asking for up to a minute.
     const logRows = await poll('the same rows in the Message Log', async () => {
       const rows = await api.messageLog.renderedRows();
       return rows.length === panelRows.length ? rows : undefined;
-    });
+    }, 60_000);
     assert.deepEqual(logRows.map((r) => r.trim()), panelRows.map(withoutTimeAndSize));
   });
 });
