@@ -524,7 +524,7 @@ export class WebSocketSession {
     } else if (message.kind === 'pong') {
       const sentAt = attempt.pingsInFlight.get(payload.toString('hex'));
       attempt.pingsInFlight.delete(payload.toString('hex'));
-      const rttMs = sentAt === undefined ? undefined : Number(process.hrtime.bigint() - this.startedAt) / 1e6 - sentAt;
+      const rttMs = sentAt === undefined ? undefined : this.elapsedMs() - sentAt;
       event = { kind: 'pong', direction: 'received', payload, wire: message, ...(rttMs !== undefined ? { rttMs: Math.round(rttMs * 1000) / 1000 } : {}) };
     } else {
       event = { kind: 'ping', direction: 'received', payload, wire: message };
@@ -589,7 +589,7 @@ export class WebSocketSession {
       }
       case 'ping': {
         const payload = message.payload ?? Buffer.alloc(0);
-        attempt.pingsInFlight.set(payload.toString('hex'), Number(process.hrtime.bigint() - this.startedAt) / 1e6);
+        attempt.pingsInFlight.set(payload.toString('hex'), this.elapsedMs());
         this.enqueue(attempt, { kind: 'ping', direction: 'sent', payload, wire: message });
         return;
       }
@@ -668,7 +668,7 @@ export class WebSocketSession {
       const payload = Buffer.from(`keepalive ${n++}`);
       const key = payload.toString('hex');
       // Known from the moment it is asked for; the outgoing decoder refines the time when the frame hits the socket.
-      attempt.pingsInFlight.set(key, Number(process.hrtime.bigint() - this.startedAt) / 1e6);
+      attempt.pingsInFlight.set(key, this.elapsedMs());
       attempt.socket.ping(payload);
       const timeout = setTimeout(() => {
         attempt.timers.delete(timeout);
@@ -774,6 +774,11 @@ export class WebSocketSession {
       payload: Buffer.concat(chunks),
       message: `The server refused the WebSocket upgrade with HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim() + cut,
     });
+  }
+
+  /** Monotonic milliseconds since the session started (ping round trips are measured on this clock). */
+  private elapsedMs(): number {
+    return Number(process.hrtime.bigint() - this.startedAt) / 1e6;
   }
 
   private record(event: Omit<NewSessionEvent, 'monoUs' | 'wallMs'>): void {

@@ -10,10 +10,10 @@ import { answerRequest } from '../shared/requestTracker';
 import { NO_FILTER } from '../shared/rowFilter';
 import { EMPTY_COUNTERS } from '../shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../shared/sessionEvent';
+import { CONNECT_COMMAND } from './connectCommand';
 import { PANEL_VIEW_TYPE } from './sessionPanel';
 import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
 
-const CONNECT_COMMAND = 'wsInspector.connect';
 
 export function registerPanelSerializer(extensionUri: vscode.Uri): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
