@@ -32,10 +32,27 @@ export function activate(context: vscode.ExtensionContext): WsInspectorApi {
   const messageLog = MessageLogViewProvider.register(registry, context.extensionUri);
   context.subscriptions.push(registerPanelSerializer(context.extensionUri), messageLog.disposable);
   context.subscriptions.push(registerProfileCodeLens(), registerProfileDiagnostics(), registerProfilesView(), registerSessionsView(registry));
-  // VS Code's JSON language server (completion, hover and schema checks for .wsprofile, through
-  // contributes.jsonLanguageParticipants) starts only for json/jsonc documents; start it for ours.
-  void vscode.extensions.getExtension('vscode.json-language-features')?.activate();
+  context.subscriptions.push(startJsonServerForProfiles());
   return { registry, messageLog: messageLog.provider };
+}
+
+/**
+ * VS Code's JSON language server (completion, hover and schema checks for .wsprofile, through
+ * contributes.jsonLanguageParticipants) starts only for json/jsonc documents; start it when a
+ * .wsprofile is open, and not before: a session started from the palette does not need it.
+ */
+function startJsonServerForProfiles(): vscode.Disposable {
+  const start = (): void => void vscode.extensions.getExtension('vscode.json-language-features')?.activate();
+  if (vscode.workspace.textDocuments.some((d) => d.languageId === 'wsprofile')) {
+    start();
+    return new vscode.Disposable(() => undefined);
+  }
+  const listener = vscode.workspace.onDidOpenTextDocument((document) => {
+    if (document.languageId !== 'wsprofile') return;
+    listener.dispose();
+    start();
+  });
+  return listener;
 }
 
 export function deactivate(): void {

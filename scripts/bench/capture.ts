@@ -21,14 +21,23 @@ export interface RateSample {
   readonly megabytesPerSecond: number;
 }
 
-export async function startFloodServer(): Promise<{ url: (flood: Flood) => string; stop: () => void }> {
+export interface FloodServer {
+  /** A flood of `flood.n` messages; with `go`, it starts when the client sends its first message. */
+  url(flood: Flood & { readonly go?: boolean }): string;
+  /** Echoes every message back. */
+  readonly echoUrl: string;
+  stop(): void;
+}
+
+export async function startFloodServer(): Promise<FloodServer> {
   const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'floodServer.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
     child.once('exit', (code) => reject(new Error(`flood server exited with ${code}`)));
   });
   return {
-    url: (f) => `ws://127.0.0.1:${port}/?n=${f.n}&size=${f.size}&type=${f.type}`,
+    url: (f) => `ws://127.0.0.1:${port}/?n=${f.n}&size=${f.size}&type=${f.type}${f.go ? '&go=1' : ''}`,
+    echoUrl: `ws://127.0.0.1:${port}/echo`,
     stop: () => child.kill('SIGTERM'),
   };
 }

@@ -3,6 +3,9 @@
  * with the client being measured. Binds to 127.0.0.1 on a free port and prints the port.
  * ws://127.0.0.1:PORT/?n=N&size=S&type=text|binary sends N messages of S bytes as fast as the
  * socket takes them; each payload starts with its index (8 ASCII digits) so order can be checked.
+ * With `go=1` the flood starts when the client sends its first message (so a panel can be open and
+ * ready before the clock starts); n=0 keeps a quiet socket open. ws://127.0.0.1:PORT/echo echoes
+ * every message back.
  */
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -26,7 +29,14 @@ function flood(ws: WebSocket, n: number, size: number, binary: boolean): void {
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
 wss.on('listening', () => console.log((wss.address() as AddressInfo).port));
 wss.on('connection', (ws, request) => {
-  const params = new URL(request.url ?? '/', 'http://localhost').searchParams;
-  flood(ws, Number(params.get('n') ?? 1000), Number(params.get('size') ?? 64), params.get('type') === 'binary');
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  if (url.pathname === '/echo') {
+    ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
+    return;
+  }
+  const params = url.searchParams;
+  const start = (): void => flood(ws, Number(params.get('n') ?? 1000), Number(params.get('size') ?? 64), params.get('type') === 'binary');
+  if (params.get('go') === '1') ws.once('message', start);
+  else start();
 });
 process.on('SIGTERM', () => process.exit(0));

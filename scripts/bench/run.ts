@@ -1,18 +1,28 @@
 /**
- * `npm run bench`: timing figures that do not belong in `npm test`. Each figure is the median of
- * several runs, and each comparison a ratio measured in the same run, because these machines are
- * noisy. Writes bench/results/latest.json and prints a table.
- *   node out/scripts/bench/run.js [--runs 5] [--quick]
+ * `npm run bench`: the figures of issue 5 that do not belong in `npm test`. Each figure is the
+ * median of several runs, and each comparison a ratio measured in the same run, because these
+ * machines are noisy. Writes bench/results/latest.json and prints a table of figures and targets.
+ *   node out/scripts/bench/run.js [--runs 5] [--quick] [--only capture,vscode,package] [--no-package]
+ *                                 [--vscode-parts display,scale,cap,latency,idle]
+ * (--no-package: the VS Code parts run whatever is in dist/, e.g. a development build)
+ * Parts: 1-2 capture (bare ws vs the engine), 3, 5, 6, 7 in VS Code (vscodeBench.ts), 7 package size.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { measureBareWs, measureEngine, startFloodServer, type Flood, type RateSample } from './capture';
+import { pathToFileURL } from 'node:url';
+import { measureBareWs, measureEngine, startFloodServer, type Flood, type FloodServer, type RateSample } from './capture';
+import { median } from './stats';
+import { runVscodeBench, type VscodeBenchResults, type VscodePart } from './vscodeBench';
 
 const root = join(__dirname, '..', '..', '..');
 const argv = process.argv.slice(2);
-const runs = Number(argv[argv.indexOf('--runs') + 1]) || 5;
+const option = (name: string): string | undefined => (argv.includes(name) ? argv[argv.indexOf(name) + 1] : undefined);
+const runs = Number(option('--runs')) || 5;
 const quick = argv.includes('--quick');
+const only = option('--only')?.split(',');
+const wanted = (part: string): boolean => !only || only.includes(part);
+const log = (line: string): void => console.log(`[bench] ${line}`);
 
 const floods: Flood[] = [
   { label: '64 B text', n: quick ? 50_000 : 500_000, size: 64, type: 'text' },
@@ -20,64 +30,164 @@ const floods: Flood[] = [
   { label: '4 MiB binary', n: quick ? 20 : 200, size: 4 * 1024 * 1024, type: 'binary' },
 ];
 /** Capture targets of issue 5, as a share of the bare ws ceiling. */
-const targets: Record<string, number> = { '64 B text': 0.7, '64 KiB binary': 0.9 };
+const captureTargets: Record<string, number> = { '64 B text': 0.7, '64 KiB binary': 0.9 };
 
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
+interface CaptureRow {
+  readonly flood: string;
+  readonly messages: number;
+  readonly bareWsMessagesPerSecond: number;
+  readonly bareWsMBps: number;
+  readonly engineMessagesPerSecond: number;
+  readonly engineMBps: number;
+  readonly ratio: number;
+}
+
+/** One line of the summary table: a figure, its target, and whether it is met. */
+interface Figure {
+  readonly part: string;
+  readonly figure: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly target?: { readonly op: '>=' | '<='; readonly value: number };
+}
+
+async function measureCapture(server: FloodServer): Promise<CaptureRow[]> {
+  const rows: CaptureRow[] = [];
+  for (const flood of floods) {
+    const bare: RateSample[] = [];
+    const engine: RateSample[] = [];
+    const ratios: number[] = [];
+    // One unmeasured round each, so JIT warm-up is not charged to whichever side runs first.
+    await measureBareWs(server.url(flood), flood);
+    await measureEngine(server.url(flood), flood);
+    for (let run = 0; run < runs; run++) {
+      // Alternate the order so neither side always runs on a warmer machine.
+      const first = run % 2 === 0;
+      const a = first ? await measureBareWs(server.url(flood), flood) : await measureEngine(server.url(flood), flood);
+      const b = first ? await measureEngine(server.url(flood), flood) : await measureBareWs(server.url(flood), flood);
+      const [ws, ours] = first ? [a, b] : [b, a];
+      bare.push(ws);
+      engine.push(ours);
+      ratios.push(ours.messagesPerSecond / ws.messagesPerSecond);
+    }
+    const row: CaptureRow = {
+      flood: flood.label,
+      messages: flood.n,
+      bareWsMessagesPerSecond: Math.round(median(bare.map((s) => s.messagesPerSecond))),
+      bareWsMBps: Math.round(median(bare.map((s) => s.megabytesPerSecond))),
+      engineMessagesPerSecond: Math.round(median(engine.map((s) => s.messagesPerSecond))),
+      engineMBps: Math.round(median(engine.map((s) => s.megabytesPerSecond))),
+      ratio: Number(median(ratios).toFixed(3)),
+    };
+    rows.push(row);
+    log(`capture ${JSON.stringify(row)}`);
+  }
+  return rows;
+}
+
+async function packageSize(): Promise<number> {
+  const { packageVsix } = (await import(pathToFileURL(join(root, 'scripts', 'package.mjs')).href)) as { packageVsix: (out?: string) => string };
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  const vsix = packageVsix(join(root, 'bench', 'results', 'bench.vsix'));
+  return statSync(vsix).size;
+}
+
+function figuresOf(capture: CaptureRow[] | undefined, vscode: VscodeBenchResults | undefined, vsixBytes: number | undefined): Figure[] {
+  const figures: Figure[] = [];
+  for (const row of capture ?? []) {
+    figures.push({ part: '1', figure: `bare ws, ${row.flood}`, value: row.bareWsMessagesPerSecond, unit: 'msg/s' });
+    figures.push({ part: '1', figure: `bare ws, ${row.flood}`, value: row.bareWsMBps, unit: 'MB/s' });
+    figures.push({ part: '2', figure: `engine, ${row.flood}`, value: row.engineMessagesPerSecond, unit: 'msg/s' });
+    const target = captureTargets[row.flood];
+    figures.push({ part: '2', figure: `engine / bare ws, ${row.flood}`, value: row.ratio, unit: 'ratio', target: target === undefined ? undefined : { op: '>=', value: target } });
+  }
+  if (vscode) {
+    const { activation: a, display: d, latency: l } = vscode;
+    const s = vscode.scale as Record<string, number> | undefined;
+    const c = vscode.cap as Record<string, number> | undefined;
+    const i = vscode.idle as Record<string, number> | undefined;
+    if (d) {
+      figures.push(
+        { part: '3', figure: 'display, 64 B, counter shows all', value: Math.round(d.medianMessagesPerSecond), unit: 'msg/s', target: { op: '>=', value: 100_000 } },
+        { part: '3', figure: 'longest webview task during floods', value: round1(d.longestTaskMs), unit: 'ms', target: { op: '<=', value: 50 } },
+      );
+    }
+    if (s) {
+      figures.push(
+        { part: '5', figure: `display, ${s.messages} msgs`, value: Math.round(s.displayMessagesPerSecond), unit: 'msg/s' },
+        { part: '5', figure: `host heap growth, ${s.messages} msgs`, value: round1(s.hostHeapGrowthMB), unit: 'MB', target: { op: '<=', value: 250 } },
+        { part: '5', figure: `host heap + external growth, ${s.messages} msgs`, value: round1(s.hostHeapGrowthMB + s.hostExternalGrowthMB), unit: 'MB' },
+        { part: '5', figure: 'webview heap', value: round1(s.webviewHeapMB), unit: 'MB', target: { op: '<=', value: 150 } },
+        { part: '5', figure: 'jump to the middle, to painted frame', value: round1(s.jumpMiddleMs), unit: 'ms', target: { op: '<=', value: 50 } },
+        { part: '5', figure: 'jump to the end, to painted frame', value: round1(s.jumpEndMs), unit: 'ms', target: { op: '<=', value: 50 } },
+        { part: '5', figure: `text filter over ${s.messages} (matches)`, value: round1(s.filterMatchingMs), unit: 'ms', target: { op: '<=', value: 300 } },
+        { part: '5', figure: `text filter over ${s.messages} (no match)`, value: round1(s.filterNoMatchMs), unit: 'ms', target: { op: '<=', value: 300 } },
+      );
+    }
+    if (c) {
+      figures.push(
+        { part: '5', figure: `display, ${c.messages} msgs, cap 64 MB`, value: Math.round(c.displayMessagesPerSecond), unit: 'msg/s' },
+        { part: '5', figure: `store memory after ${c.messages} msgs, cap 64 MB`, value: round1(c.storeBytesInMemoryMB), unit: 'MB', target: { op: '<=', value: 64 } },
+      );
+    }
+    if (l) {
+      figures.push(
+        { part: '6', figure: 'composer -> echo -> painted, p50', value: round1(l.p50Ms), unit: 'ms', target: { op: '<=', value: 15 } },
+        { part: '6', figure: 'composer -> echo -> painted, p99', value: round1(l.p99Ms), unit: 'ms', target: { op: '<=', value: 50 } },
+      );
+    }
+    figures.push({ part: '7', figure: 'activation (load code + activate())', value: round1(a.activationMs), unit: 'ms', target: { op: '<=', value: 30 } });
+    if (i) {
+      figures.push(
+        { part: '7', figure: 'host CPU, 20 quiet sessions', value: round1(i.quietCpuPercent), unit: '% of a core' },
+        { part: '7', figure: 'host CPU, no session (baseline)', value: round1(i.baselineCpuPercent), unit: '% of a core' },
+      );
+    }
+  }
+  if (vsixBytes !== undefined) figures.push({ part: '7', figure: '.vsix size', value: Math.round(vsixBytes / 1024), unit: 'KiB', target: { op: '<=', value: 600 } });
+  return figures;
+}
+
+const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+function met(f: Figure): boolean | null {
+  if (!f.target) return null;
+  return f.target.op === '>=' ? f.value >= f.target.value : f.value <= f.target.value;
+}
+
+function printTable(figures: Figure[]): void {
+  console.log('\npart  figure                                          value          target     status');
+  for (const f of figures) {
+    const target = f.target ? `${f.target.op} ${f.target.value}` : '';
+    const status = met(f) === null ? '' : met(f) ? 'met' : 'MISSED';
+    console.log(`${f.part.padEnd(5)} ${f.figure.padEnd(47)} ${`${f.value} ${f.unit}`.padEnd(14)} ${target.padEnd(10)} ${status}`);
+  }
+}
 
 async function main(): Promise<void> {
+  const started = Date.now();
   const server = await startFloodServer();
-  const results: Array<Record<string, unknown>> = [];
+  let capture: CaptureRow[] | undefined;
+  let vscode: VscodeBenchResults | undefined;
+  let vsixBytes: number | undefined;
   try {
-    for (const flood of floods) {
-      const bare: RateSample[] = [];
-      const engine: RateSample[] = [];
-      const ratios: number[] = [];
-      // One unmeasured round each, so JIT warm-up is not charged to whichever side runs first.
-      await measureBareWs(server.url(flood), flood);
-      await measureEngine(server.url(flood), flood);
-      for (let run = 0; run < runs; run++) {
-        // Alternate the order so neither side always runs on a warmer machine.
-        const first = run % 2 === 0;
-        const a = first ? await measureBareWs(server.url(flood), flood) : await measureEngine(server.url(flood), flood);
-        const b = first ? await measureEngine(server.url(flood), flood) : await measureBareWs(server.url(flood), flood);
-        const [ws, ours] = first ? [a, b] : [b, a];
-        bare.push(ws);
-        engine.push(ours);
-        ratios.push(ours.messagesPerSecond / ws.messagesPerSecond);
-      }
-      const row = {
-        flood: flood.label,
-        messages: flood.n,
-        bareWsMessagesPerSecond: Math.round(median(bare.map((s) => s.messagesPerSecond))),
-        bareWsMBps: Math.round(median(bare.map((s) => s.megabytesPerSecond))),
-        engineMessagesPerSecond: Math.round(median(engine.map((s) => s.messagesPerSecond))),
-        engineMBps: Math.round(median(engine.map((s) => s.megabytesPerSecond))),
-        ratio: Number(median(ratios).toFixed(3)),
-        target: targets[flood.label] ?? null,
-        met: targets[flood.label] === undefined ? null : median(ratios) >= targets[flood.label],
-        runs,
-      };
-      results.push(row);
-      console.log(JSON.stringify(row));
+    if (wanted('capture')) capture = await measureCapture(server);
+    // Packaged first: the VS Code parts then run the production bundle that ships.
+    if ((wanted('package') || wanted('vscode')) && !argv.includes('--no-package')) vsixBytes = await packageSize();
+    if (wanted('vscode')) {
+      const parts = option('--vscode-parts')?.split(',') as VscodePart[] | undefined;
+      vscode = await runVscodeBench({ floodUrl: (flood) => server.url(flood), echoUrl: server.echoUrl, runs: Math.min(runs, 3), quick, parts, log });
     }
   } finally {
     server.stop();
   }
-  const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
+  const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, vscode: vscode?.vscodeVersion, date: new Date().toISOString() };
+  const figures = figuresOf(capture, vscode, vsixBytes);
+  const seconds = Math.round((Date.now() - started) / 1000);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, capture: results }, null, 2)}\n`);
-  console.log('\nCapture (median of %d runs; ratio = engine / bare ws, per run, then median)', runs);
-  console.log('flood           bare ws msg/s   MB/s   engine msg/s   MB/s   ratio  target');
-  for (const r of results) {
-    console.log(
-      `${String(r.flood).padEnd(15)} ${String(r.bareWsMessagesPerSecond).padStart(13)} ${String(r.bareWsMBps).padStart(6)} ${String(r.engineMessagesPerSecond).padStart(14)} ${String(r.engineMBps).padStart(6)} ${String(r.ratio).padStart(7)}  ${r.target === null ? '-' : `${r.target} ${r.met ? 'met' : 'MISSED'}`}`,
-    );
-  }
-  console.log(`\nmachine: ${JSON.stringify(machine)}\nwritten: bench/results/latest.json`);
+  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, runs, quick, seconds, figures: figures.map((f) => ({ ...f, met: met(f) })), capture, vscode, vsixBytes }, null, 2)}\n`);
+  printTable(figures);
+  console.log(`\nmachine: ${JSON.stringify(machine)}\n${seconds} s; written: bench/results/latest.json`);
 }
 
 main().catch((err) => {

@@ -30,7 +30,10 @@ import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'wsInspector.sessionPanel';
 
-/** Rows are flushed to the webview at most this often, so a flood costs one message per interval, not per event. */
+/**
+ * Rows are flushed to the webview at most this often, so a flood costs one message per interval,
+ * not per event. The first rows after a quiet spell go out at once (no added latency for an echo).
+ */
 const FLUSH_INTERVAL_MS = 25;
 /** Most rows one `rows` request may ask for. */
 const MAX_ROWS_PER_REQUEST = 1000;
@@ -183,6 +186,8 @@ export class SessionChannel implements vscode.Disposable {
   /** View index of the first row not yet sent to the webview. */
   private sentUpTo = 0;
   private flushTimer: NodeJS.Timeout | undefined;
+  /** performance.now() of the last flush, for the interval between flushes. */
+  private lastFlushAt = -Infinity;
   private disposed = false;
 
   constructor(
@@ -389,14 +394,17 @@ export class SessionChannel implements vscode.Disposable {
   }
 
   private scheduleFlush(): void {
-    if (!this.synced) return; // the snapshot the webview will ask for includes these rows
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_INTERVAL_MS);
+    if (!this.synced || this.flushTimer) return; // a snapshot the webview will ask for includes these rows
+    const wait = this.lastFlushAt + FLUSH_INTERVAL_MS - performance.now();
+    if (wait <= 0) this.flush();
+    else this.flushTimer = setTimeout(() => this.flush(), wait);
   }
 
   private flush(): void {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (!this.synced) return;
+    this.lastFlushAt = performance.now();
     const view = this.view.state();
     if (view.viewCount > this.sentUpTo) {
       // Only the tail goes out; rows before it are fetched by the webview if it scrolls there.

@@ -400,19 +400,19 @@ describe('session panel webview', function () {
     // The middle, by scrollbar position.
     await page.$eval('.timeline', (t) => (t.scrollTop = (t.scrollHeight - t.clientHeight) / 2));
     await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLElement>('.row[data-seq]')).some((r) => Math.abs(Number(r.dataset.seq) - 500_000) < 100));
-    const frameTimes = await page.evaluate(async () => {
+    // Each scroll step touches a screenful of row nodes, never the log (timings are `npm run bench`'s job).
+    const nodesPerStep = await page.evaluate(async () => {
       const t = document.querySelector('.timeline')!;
-      const times: number[] = [];
+      const counts: number[] = [];
       for (let i = 0; i < 30; i++) {
-        const started = performance.now();
         t.scrollTop += 3000;
         t.dispatchEvent(new Event('scroll'));
-        times.push(performance.now() - started);
+        counts.push(document.querySelectorAll('.row').length);
         await new Promise((r) => requestAnimationFrame(r));
       }
-      return times;
+      return counts;
     });
-    assert.ok(Math.max(...frameTimes) < 50, `a scroll step renders in well under a frame budget: ${Math.max(...frameTimes).toFixed(1)} ms`);
+    assert.ok(Math.max(...nodesPerStep) < 100, `a scroll step keeps only visible rows in the document: ${Math.max(...nodesPerStep)}`);
 
     await page.click('.jump-latest');
     await page.waitForSelector('.row[data-seq="1000000"]');

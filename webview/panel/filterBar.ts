@@ -51,6 +51,13 @@ export class FilterBar {
     this.errorEl.setAttribute('role', 'alert');
     this.element.append(this.input, this.regex, directions, kinds, this.countEl, this.errorEl);
     this.input.addEventListener('input', () => this.schedule());
+    // Enter applies at once instead of waiting for typing to pause.
+    this.input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        this.schedule(0);
+      }
+    });
     for (const button of [this.regex, ...this.directionButtons.values(), ...this.kindButtons.values()]) {
       button.addEventListener('click', () => {
         button.setAttribute('aria-pressed', String(!isPressed(button)));

@@ -13,7 +13,7 @@ import { el, errorText, iconButton } from './dom';
 import { FilterBar } from './filterBar';
 import { SessionHeader } from './header';
 import { host, post } from './hostChannel';
-import { persist, persisted, PERSISTED_ROWS } from './persistedState';
+import { persist, persisted, persistSoon, PERSISTED_ROWS } from './persistedState';
 import { Timeline } from './timeline';
 
 const compact = document.body.dataset.mode === 'log';
@@ -88,7 +88,7 @@ function resetView(view: ViewState, firstIndex = view.viewCount, rows: Parameter
 function renderSession(next: SessionSummary): void {
   header.render(next, timeline.viewCount);
   composer?.setSession(next.state, next.ended === true);
-  persist({ session: next, lastRows: timeline.tailRows(PERSISTED_ROWS) });
+  persistSoon({ session: next, lastRows: timeline.tailRows(PERSISTED_ROWS) });
 }
 
 async function reveal(seq: number): Promise<void> {

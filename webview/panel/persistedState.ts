@@ -28,7 +28,26 @@ export function persisted(): PersistedState {
   return current;
 }
 
+/** How long the session's own updates (state, last rows) may wait before they are saved. */
+const SOON_MS = 250;
+let soonTimer: number | undefined;
+
+/** Saves at once: what the person chose or typed is never left waiting. */
 export function persist(patch: Partial<PersistedState>): void {
   current = { ...current, ...patch };
+  window.clearTimeout(soonTimer);
+  soonTimer = undefined;
   vscodeApi.setState(current);
+}
+
+/**
+ * Saves within SOON_MS: during a flood the session changes dozens of times a second, and each save
+ * serializes the whole state; the latest one wins.
+ */
+export function persistSoon(patch: Partial<PersistedState>): void {
+  current = { ...current, ...patch };
+  soonTimer ??= window.setTimeout(() => {
+    soonTimer = undefined;
+    vscodeApi.setState(current);
+  }, SOON_MS);
 }

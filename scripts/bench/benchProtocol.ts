@@ -1,0 +1,39 @@
+/** The commands the VS Code benchmark driver (vscodeBench.ts) sends to its agent in the extension host (hostAgent.ts). */
+import type { EventStoreStats } from '../../src/core/eventStore';
+
+/** Environment variable that tells the agent where the driver's control socket listens. */
+export const BENCH_CONTROL_ENV = 'WSI_BENCH_CONTROL';
+export const EXTENSION_ID = 'websocket-inspector.websocket-inspector';
+
+export interface AgentCommands {
+  /**
+   * Activates the extension (it must not be active yet: activation is lazy) and times it: loading
+   * its code plus its activate() call, by VS Code's own marks; totalMs adds VS Code's work around them.
+   */
+  activate: { args: Record<string, never>; result: { wasActive: boolean; codeLoadingMs: number; activateCallMs: number; activationMs: number; totalMs: number } };
+  /** Opens a session (and its panel) through the extension's registry; resolves once it is open. */
+  open: { args: { url: string; title: string }; result: { id: string; events: number } };
+  /** Sends "go" (the flood server's start signal); returns the wall clock and the events logged so far, "go" included. */
+  go: { args: { id: string }; result: { atMs: number; eventsBefore: number } };
+  waitForEvents: { args: { id: string; events: number; timeoutMs: number }; result: { atMs: number; events: number } };
+  /** Reads the whole log: the received messages of `kind`, in order, and the store's notices. */
+  verify: {
+    args: { id: string; kind: 'text' | 'binary'; expected: number };
+    result: { received: number; outOfOrder: number; complete: boolean; stats: EventStoreStats; notices: string[] };
+  };
+  /** process.memoryUsage() after full garbage collections. */
+  memory: { args: Record<string, never>; result: { heapUsed: number; external: number; arrayBuffers: number; rss: number } };
+  /** Sets wsInspector.memoryCapMB (user settings), as a person would. */
+  setMemoryCap: { args: { megabytes: number }; result: Record<string, never> };
+  closeAll: { args: Record<string, never>; result: { closed: number } };
+  /** CPU time this process used over `ms` of wall time, and its active timers before and after. */
+  cpu: { args: { ms: number }; result: { cpuMs: number; wallMs: number; timersBefore: number; timersAfter: number } };
+}
+
+export type AgentRequest = { id: number; cmd: 'done'; args?: undefined } | { [K in keyof AgentCommands]: { id: number; cmd: K; args: AgentCommands[K]['args'] } }[keyof AgentCommands];
+
+export interface AgentReply {
+  readonly id: number;
+  readonly result?: unknown;
+  readonly error?: string;
+}
