@@ -31,8 +31,10 @@ export interface DisplayRun {
   readonly messages: number;
   readonly seconds: number;
   readonly messagesPerSecond: number;
+  /** The webview's own longest task ("self"); tasks of the workbench around it are in longTasksByAttribution. */
   readonly longestTaskMs: number;
   readonly longTasks: number;
+  readonly longTasksByAttribution: LongTaskTally['byAttribution'];
   readonly followedTail: boolean;
 }
 
@@ -105,17 +107,30 @@ async function findFrame(page: Page, selector: string, timeoutMs = 60_000): Prom
   throw new Error(`no webview frame with ${selector} appeared within ${timeoutMs} ms`);
 }
 
-/** Starts a long-task observer in the webview and proves it sees a deliberate 80 ms task. */
+interface LongTaskTally {
+  /** Longest task of the webview's own document ("self" attribution), in ms. */
+  readonly longest: number;
+  readonly count: number;
+  /** Longest task by attribution name (self, cross-origin-ancestor: the workbench, ...). */
+  readonly byAttribution: Record<string, { longest: number; count: number }>;
+}
+
+/** Starts a long-task observer in the webview and proves it sees a deliberate 80 ms task of the page's own. */
 async function watchLongTasks(frame: Frame, selfCheck: boolean): Promise<void> {
   await frame.evaluate(() => {
-    const w = window as unknown as { wsiBench?: { longest: number; count: number; observer: PerformanceObserver } };
+    type Tally = { byAttribution: Record<string, { longest: number; count: number }>; observer: PerformanceObserver };
+    const w = window as unknown as { wsiBench?: Tally };
     w.wsiBench?.observer.disconnect();
-    const state = { longest: 0, count: 0, observer: new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) {
-        state.count++;
-        state.longest = Math.max(state.longest, entry.duration);
-      }
-    }) };
+    const state: Tally = {
+      byAttribution: {},
+      observer: new PerformanceObserver((list) => {
+        for (const entry of list.getEntries()) {
+          const tally = (state.byAttribution[entry.name] ??= { longest: 0, count: 0 });
+          tally.count++;
+          tally.longest = Math.max(tally.longest, entry.duration);
+        }
+      }),
+    };
     state.observer.observe({ type: 'longtask' });
     w.wsiBench = state;
   });
@@ -135,11 +150,10 @@ async function watchLongTasks(frame: Frame, selfCheck: boolean): Promise<void> {
   await watchLongTasks(frame, false);
 }
 
-function longTasks(frame: Frame): Promise<{ longest: number; count: number }> {
-  return frame.evaluate(() => {
-    const state = (window as unknown as { wsiBench: { longest: number; count: number } }).wsiBench;
-    return { longest: state.longest, count: state.count };
-  });
+async function longTasks(frame: Frame): Promise<LongTaskTally> {
+  const byAttribution = await frame.evaluate(() => (window as unknown as { wsiBench: { byAttribution: Record<string, { longest: number; count: number }> } }).wsiBench.byAttribution);
+  const own = byAttribution.self ?? { longest: 0, count: 0 };
+  return { longest: own.longest, count: own.count, byAttribution };
 }
 
 /** Resolves with Date.now() of the first animation frame in which the header counts `n` received messages. */
@@ -527,6 +541,7 @@ async function displayOnce<T = undefined>(
     messagesPerSecond: flood.n / seconds,
     longestTaskMs: tasks.longest,
     longTasks: tasks.count,
+    longTasksByAttribution: tasks.byAttribution,
     followedTail: await followsTail(frame, flood.n - 1),
   };
   const extra = then ? await then(frame, id) : (undefined as T);

@@ -31,10 +31,13 @@ import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
 export const PANEL_VIEW_TYPE = 'wsInspector.sessionPanel';
 
 /**
- * Rows are flushed to the webview at most this often, so a flood costs one message per interval,
- * not per event. The first rows after a quiet spell go out at once (no added latency for an echo).
+ * While rows arrive faster than BUSY_ROWS per BUSY_WINDOW_MS, they are flushed to the webview at most
+ * every FLUSH_INTERVAL_MS, so a flood costs one message per interval, not one per event. Slower
+ * traffic (a person's messages and their echoes) goes out as it comes, with no added latency.
  */
 const FLUSH_INTERVAL_MS = 25;
+const BUSY_WINDOW_MS = 100;
+const BUSY_ROWS = 50;
 /** Most rows one `rows` request may ask for. */
 const MAX_ROWS_PER_REQUEST = 1000;
 /** Bytes of a text payload the filter looks at; a 100 MB message is not decoded whole to be searched. */
@@ -188,6 +191,10 @@ export class SessionChannel implements vscode.Disposable {
   private flushTimer: NodeJS.Timeout | undefined;
   /** performance.now() of the last flush, for the interval between flushes. */
   private lastFlushAt = -Infinity;
+  /** Events logged between windowStart and the last flush (shown or filtered out): the measure of "busy". */
+  private windowRows = 0;
+  private windowStart = -Infinity;
+  private flushedLength = 0;
   private disposed = false;
 
   constructor(
@@ -395,7 +402,10 @@ export class SessionChannel implements vscode.Disposable {
 
   private scheduleFlush(): void {
     if (!this.synced || this.flushTimer) return; // a snapshot the webview will ask for includes these rows
-    const wait = this.lastFlushAt + FLUSH_INTERVAL_MS - performance.now();
+    const now = performance.now();
+    const busy = now - this.windowStart < BUSY_WINDOW_MS && this.windowRows > BUSY_ROWS;
+    const wait = busy ? this.lastFlushAt + FLUSH_INTERVAL_MS - now : 0;
+    // The store already batches its notifications per turn of the event loop.
     if (wait <= 0) this.flush();
     else this.flushTimer = setTimeout(() => this.flush(), wait);
   }
@@ -404,7 +414,14 @@ export class SessionChannel implements vscode.Disposable {
     clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (!this.synced) return;
-    this.lastFlushAt = performance.now();
+    const now = performance.now();
+    this.lastFlushAt = now;
+    if (now - this.windowStart >= BUSY_WINDOW_MS) {
+      this.windowStart = now;
+      this.windowRows = 0;
+    }
+    this.windowRows += this.session.store.length - this.flushedLength;
+    this.flushedLength = this.session.store.length;
     const view = this.view.state();
     if (view.viewCount > this.sentUpTo) {
       // Only the tail goes out; rows before it are fetched by the webview if it scrolls there.
