@@ -3,11 +3,15 @@
  * with the client being measured. Binds to 127.0.0.1 on a free port and prints the port.
  * ws://127.0.0.1:PORT/?n=N&size=S&type=text|binary sends N messages of S bytes as fast as the
  * socket takes them; each payload starts with its index (8 ASCII digits) so order can be checked.
+ * With &close=1 the server then closes (1000) and, once the client's close arrives, prints one JSON
+ * line {url, closeCode, seconds} timed from 'connection': a client answers a close only after it
+ * has read every message before it (RFC 6455 section 5.5.1), so this times clients we cannot
+ * instrument, such as wscat.
  */
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
-function flood(ws: WebSocket, n: number, size: number, binary: boolean): void {
+function flood(ws: WebSocket, n: number, size: number, binary: boolean, close: boolean): void {
   const template = Buffer.alloc(size, binary ? 0xab : 0x61);
   let i = 0;
   const pump = (): void => {
@@ -19,6 +23,7 @@ function flood(ws: WebSocket, n: number, size: number, binary: boolean): void {
       i++;
     }
     if (i < n) setImmediate(pump);
+    else if (close) ws.close(1000);
   };
   pump();
 }
@@ -26,7 +31,13 @@ function flood(ws: WebSocket, n: number, size: number, binary: boolean): void {
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
 wss.on('listening', () => console.log((wss.address() as AddressInfo).port));
 wss.on('connection', (ws, request) => {
+  const started = process.hrtime.bigint();
   const params = new URL(request.url ?? '/', 'http://localhost').searchParams;
-  flood(ws, Number(params.get('n') ?? 1000), Number(params.get('size') ?? 64), params.get('type') === 'binary');
+  const close = params.get('close') === '1';
+  flood(ws, Number(params.get('n') ?? 1000), Number(params.get('size') ?? 64), params.get('type') === 'binary', close);
+  if (close) {
+    // 'close' fires when the TCP connection ends, which ws does right after the client's close frame.
+    ws.on('close', (closeCode) => console.log(JSON.stringify({ url: request.url, closeCode, seconds: Number(process.hrtime.bigint() - started) / 1e9 })));
+  }
 });
 process.on('SIGTERM', () => process.exit(0));
