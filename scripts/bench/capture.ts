@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import WebSocket from 'ws';
 import { WebSocketSession } from '../../src/core/session';
 
@@ -21,28 +22,56 @@ export interface RateSample {
   readonly megabytesPerSecond: number;
 }
 
+/** What the flood server prints when a &close=1 connection has ended (see floodServer.ts). */
+export interface CloseReport {
+  readonly url: string;
+  readonly closeCode: number;
+  readonly seconds: number;
+}
+
 export interface FloodServer {
   /** A flood of `flood.n` messages; with `go`, it starts when the client sends its first message. */
   url(flood: Flood & { readonly go?: boolean }): string;
   /** Echoes every message back. */
   readonly echoUrl: string;
+  /** Resolves when the &close=1 connection whose request path is `path` has ended. */
+  closed(path: string): Promise<CloseReport>;
   stop(): void;
 }
 
 export async function startFloodServer(): Promise<FloodServer> {
   const child: ChildProcess = spawn(process.execPath, [join(__dirname, 'floodServer.js')], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // The first line is the port; every later line is a CloseReport.
+  const lines = createInterface({ input: child.stdout! });
+  const reports = new Map<string, CloseReport>();
+  const waiting = new Map<string, (report: CloseReport) => void>();
   const port = await new Promise<number>((resolve, reject) => {
-    child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString().trim())));
+    lines.once('line', (line) => resolve(Number(line.trim())));
     child.once('exit', (code) => reject(new Error(`flood server exited with ${code}`)));
+  });
+  lines.on('line', (line) => {
+    const report = JSON.parse(line) as CloseReport;
+    const resolve = waiting.get(report.url);
+    if (resolve) {
+      waiting.delete(report.url);
+      resolve(report);
+    } else {
+      reports.set(report.url, report);
+    }
   });
   return {
     url: (f) => `ws://127.0.0.1:${port}/?n=${f.n}&size=${f.size}&type=${f.type}${f.go ? '&go=1' : ''}`,
     echoUrl: `ws://127.0.0.1:${port}/echo`,
+    closed: (path) => {
+      const report = reports.get(path);
+      reports.delete(path);
+      return report ? Promise.resolve(report) : new Promise((resolve) => waiting.set(path, resolve));
+    },
     stop: () => child.kill('SIGTERM'),
   };
 }
 
-function rate(flood: Flood, nanoseconds: bigint): RateSample {
+export function rate(flood: Flood, nanoseconds: bigint): RateSample {
   const seconds = Number(nanoseconds) / 1e9;
   return { seconds, messagesPerSecond: flood.n / seconds, megabytesPerSecond: (flood.n * flood.size) / 1e6 / seconds };
 }

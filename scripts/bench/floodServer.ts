@@ -6,11 +6,15 @@
  * With `go=1` the flood starts when the client sends its first message (so a panel can be open and
  * ready before the clock starts); n=0 keeps a quiet socket open. ws://127.0.0.1:PORT/echo echoes
  * every message back.
+ * With &close=1 the server then closes (1000) and, once the client's close arrives, prints one JSON
+ * line {url, closeCode, seconds} timed from 'connection': a client answers a close only after it
+ * has read every message before it (RFC 6455 section 5.5.1), so this times clients we cannot
+ * instrument, such as wscat.
  */
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
-function flood(ws: WebSocket, n: number, size: number, binary: boolean): void {
+function flood(ws: WebSocket, n: number, size: number, binary: boolean, close: boolean): void {
   const template = Buffer.alloc(size, binary ? 0xab : 0x61);
   let i = 0;
   const pump = (): void => {
@@ -22,6 +26,7 @@ function flood(ws: WebSocket, n: number, size: number, binary: boolean): void {
       i++;
     }
     if (i < n) setImmediate(pump);
+    else if (close) ws.close(1000);
   };
   pump();
 }
@@ -29,14 +34,20 @@ function flood(ws: WebSocket, n: number, size: number, binary: boolean): void {
 const wss = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
 wss.on('listening', () => console.log((wss.address() as AddressInfo).port));
 wss.on('connection', (ws, request) => {
+  const started = process.hrtime.bigint();
   const url = new URL(request.url ?? '/', 'http://localhost');
   if (url.pathname === '/echo') {
     ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
     return;
   }
   const params = url.searchParams;
-  const start = (): void => flood(ws, Number(params.get('n') ?? 1000), Number(params.get('size') ?? 64), params.get('type') === 'binary');
+  const close = params.get('close') === '1';
+  const start = (): void => flood(ws, Number(params.get('n') ?? 1000), Number(params.get('size') ?? 64), params.get('type') === 'binary', close);
   if (params.get('go') === '1') ws.once('message', start);
   else start();
+  if (close) {
+    // 'close' fires when the TCP connection ends, which ws does right after the client's close frame.
+    ws.on('close', (closeCode) => console.log(JSON.stringify({ url: request.url, closeCode, seconds: Number(process.hrtime.bigint() - started) / 1e9 })));
+  }
 });
 process.on('SIGTERM', () => process.exit(0));

@@ -2,16 +2,17 @@
  * `npm run bench`: the figures of issue 5 that do not belong in `npm test`. Each figure is the
  * median of several runs, and each comparison a ratio measured in the same run, because these
  * machines are noisy. Writes bench/results/latest.json and prints a table of figures and targets.
- *   node out/scripts/bench/run.js [--runs 5] [--quick] [--only capture,vscode,package] [--no-package]
+ *   node out/scripts/bench/run.js [--runs 5] [--quick] [--only capture,peers,vscode,package] [--no-package]
  *                                 [--vscode-parts display,scale,cap,latency,idle]
  * (--no-package: the VS Code parts run whatever is in dist/, e.g. a development build)
- * Parts: 1-2 capture (bare ws vs the engine), 3, 5, 6, 7 in VS Code (vscodeBench.ts), 7 package size.
+ * Parts: 1-2 capture (bare ws vs the engine), 4 peers (peers.ts), 3, 5, 6, 7 in VS Code (vscodeBench.ts), 7 package size.
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { measureBareWs, measureEngine, startFloodServer, type Flood, type FloodServer, type RateSample } from './capture';
+import { printPeers, runPeers, type PeerRow } from './peers';
 import { median } from './stats';
 import { runVscodeBench, type VscodeBenchResults, type VscodePart } from './vscodeBench';
 
@@ -92,7 +93,7 @@ async function packageSize(): Promise<number> {
   return statSync(vsix).size;
 }
 
-function figuresOf(capture: CaptureRow[] | undefined, vscode: VscodeBenchResults | undefined, vsixBytes: number | undefined): Figure[] {
+function figuresOf(capture: CaptureRow[] | undefined, peers: PeerRow[] | undefined, vscode: VscodeBenchResults | undefined, vsixBytes: number | undefined): Figure[] {
   const figures: Figure[] = [];
   for (const row of capture ?? []) {
     figures.push({ part: '1', figure: `bare ws, ${row.flood}`, value: row.bareWsMessagesPerSecond, unit: 'msg/s' });
@@ -100,6 +101,16 @@ function figuresOf(capture: CaptureRow[] | undefined, vscode: VscodeBenchResults
     figures.push({ part: '2', figure: `engine, ${row.flood}`, value: row.engineMessagesPerSecond, unit: 'msg/s' });
     const target = captureTargets[row.flood];
     figures.push({ part: '2', figure: `engine / bare ws, ${row.flood}`, value: row.ratio, unit: 'ratio', target: target === undefined ? undefined : { op: '>=', value: target } });
+  }
+  for (const row of peers ?? []) {
+    figures.push({ part: '4', figure: `engine / wscat, ${row.flood}`, value: row.engineToWscat, unit: 'ratio' });
+    figures.push({ part: '4', figure: `engine / DevTools, ${row.flood}`, value: row.engineToDevtools, unit: 'ratio' });
+  }
+  const peer64 = peers?.find((row) => row.flood === '64 B text');
+  if (peer64 && vscode?.display) {
+    // Not measured in the same process run as the peers (the display needs VS Code), but in the same bench run.
+    figures.push({ part: '4', figure: 'display / wscat, 64 B', value: round2(vscode.display.medianMessagesPerSecond / peer64.wscatMessagesPerSecond), unit: 'ratio' });
+    figures.push({ part: '4', figure: 'display / DevTools, 64 B', value: round2(vscode.display.medianMessagesPerSecond / peer64.devtoolsMessagesPerSecond), unit: 'ratio' });
   }
   if (vscode) {
     const { activation: a, display: d, latency: l } = vscode;
@@ -149,6 +160,7 @@ function figuresOf(capture: CaptureRow[] | undefined, vscode: VscodeBenchResults
 }
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
+const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 function met(f: Figure): boolean | null {
   if (!f.target) return null;
@@ -170,8 +182,11 @@ async function main(): Promise<void> {
   let capture: CaptureRow[] | undefined;
   let vscode: VscodeBenchResults | undefined;
   let vsixBytes: number | undefined;
+  let peers: PeerRow[] | undefined;
   try {
     if (wanted('capture')) capture = await measureCapture(server);
+    // Part 4: Chromium's DevTools and wscat on the same floods (see peers.ts).
+    if (wanted('peers')) peers = await runPeers(server, floods, runs, measureEngine);
     // Packaged first: the VS Code parts then run the production bundle that ships.
     if ((wanted('package') || wanted('vscode')) && !argv.includes('--no-package')) vsixBytes = await packageSize();
     if (wanted('vscode')) {
@@ -182,10 +197,11 @@ async function main(): Promise<void> {
     server.stop();
   }
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, vscode: vscode?.vscodeVersion, date: new Date().toISOString() };
-  const figures = figuresOf(capture, vscode, vsixBytes);
+  const figures = figuresOf(capture, peers, vscode, vsixBytes);
   const seconds = Math.round((Date.now() - started) / 1000);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, runs, quick, seconds, figures: figures.map((f) => ({ ...f, met: met(f) })), capture, vscode, vsixBytes }, null, 2)}\n`);
+  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, runs, quick, seconds, figures: figures.map((f) => ({ ...f, met: met(f) })), capture, peers, vscode, vsixBytes }, null, 2)}\n`);
+  if (peers) printPeers(peers);
   printTable(figures);
   console.log(`\nmachine: ${JSON.stringify(machine)}\n${seconds} s; written: bench/results/latest.json`);
 }
