@@ -21,6 +21,10 @@ export interface AgentCommands {
     args: { id: string; kind: 'text' | 'binary'; expected: number };
     result: { received: number; outOfOrder: number; complete: boolean; stats: EventStoreStats; notices: string[] };
   };
+  /** Round trips extension host -> webview -> extension host (the panel's renderedRows request), in ms. */
+  transport: { args: { id: string; rounds: number }; result: { samples: number[] } };
+  /** Date.now() at which the extension host logged each text message starting with `prefix`, sent and received. */
+  messageTimes: { args: { id: string; prefix: string }; result: { times: Record<string, { sent?: number; received?: number }> } };
   /** process.memoryUsage() after full garbage collections. */
   memory: { args: Record<string, never>; result: { heapUsed: number; external: number; arrayBuffers: number; rss: number } };
   /** Sets wsInspector.memoryCapMB (user settings), as a person would. */

@@ -107,6 +107,33 @@ const handlers: { [K in keyof AgentCommands]: (args: AgentCommands[K]['args']) =
     return { received, outOfOrder, complete: received === expected && outOfOrder === 0, stats: store.stats, notices };
   },
 
+  async transport({ id, rounds }) {
+    // Extension host -> webview -> extension host: the panel answers with its rendered rows.
+    const { panel } = handle(id);
+    const samples: number[] = [];
+    for (let i = 0; i < rounds; i++) {
+      const started = performance.now();
+      await panel.renderedRows();
+      samples.push(performance.now() - started);
+    }
+    return { samples };
+  },
+
+  async messageTimes({ id, prefix }) {
+    // When the extension host logged each text message starting with `prefix`, by direction: for the latency breakdown.
+    const { session } = handle(id);
+    const times: Record<string, { sent?: number; received?: number }> = {};
+    for (const event of session.store.readRange(0, session.store.length)) {
+      if (event.kind !== 'text' || !event.payload) continue;
+      const text = event.payload.toString('utf8');
+      if (!text.startsWith(prefix)) continue;
+      const entry = (times[text] ??= {});
+      if (event.direction === 'sent') entry.sent = event.wallMs;
+      if (event.direction === 'received') entry.received = event.wallMs;
+    }
+    return { times };
+  },
+
   async memory() {
     const usage = collectGarbage();
     return { heapUsed: usage.heapUsed, external: usage.external, arrayBuffers: usage.arrayBuffers, rss: usage.rss };

@@ -5,7 +5,7 @@
  * webview shows while the agent opens sessions and reads figures inside the extension host.
  * Nothing here is a mock: the floods come from floodServer.ts in its own process.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +47,7 @@ export interface VscodeBenchResults {
   readonly display?: { runs: DisplayRun[]; medianMessagesPerSecond: number; longestTaskMs: number };
   readonly scale?: Record<string, unknown>;
   readonly cap?: Record<string, unknown>;
-  readonly latency?: { roundTrips: number; p50Ms: number; p99Ms: number; maxMs: number; sentRowShownP50Ms: number };
+  readonly latency?: { roundTrips: number; p50Ms: number; p99Ms: number; maxMs: number; sentRowShownP50Ms: number; hostWebviewHostP50Ms: number; breakdownP50Ms: Record<string, number> };
   readonly idle?: Record<string, unknown>;
 }
 
@@ -258,13 +258,15 @@ function timeFilter(frame: Frame, text: string): Promise<{ ms: number; count: st
  * Composer -> echo server -> echoed row painted, `rounds` times. Returns each round trip in ms, and
  * when the composer's own sent row showed (the webview -> host -> webview part of it).
  */
-function roundTrips(frame: Frame, rounds: number, prefix: string): Promise<{ echoed: number[]; sentShown: number[] }> {
+function roundTrips(frame: Frame, rounds: number, prefix: string): Promise<{ echoed: number[]; sentShown: number[]; keyAt: Record<string, number>; echoShownAt: Record<string, number> }> {
   return frame.evaluate(
     async ([count, tag]) => {
       const input = document.querySelector<HTMLTextAreaElement>('.composer-input')!;
       const layer = document.querySelector<HTMLElement>('.timeline-layer')!;
       const echoed: number[] = [];
       const sentShown: number[] = [];
+      const keyAt: Record<string, number> = {};
+      const echoShownAt: Record<string, number> = {};
       const shows = (direction: string, text: string): boolean =>
         Array.from(layer.querySelectorAll(`.row.dir-${direction} .row-preview`)).some((p) => p.textContent === text);
       for (let i = 0; i < count; i++) {
@@ -273,6 +275,7 @@ function roundTrips(frame: Frame, rounds: number, prefix: string): Promise<{ ech
         input.value = text;
         input.dispatchEvent(new Event('input', { bubbles: true }));
         const started = performance.now();
+        keyAt[text] = Date.now();
         input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', ctrlKey: true, bubbles: true }));
         await new Promise<void>((resolve, reject) => {
           const check = (): boolean => {
@@ -292,14 +295,33 @@ function roundTrips(frame: Frame, rounds: number, prefix: string): Promise<{ ech
         // The next animation frame's callbacks run just before the frame with the row is painted.
         await new Promise((resolve) => requestAnimationFrame(resolve));
         echoed.push(performance.now() - started);
+        echoShownAt[text] = Date.now();
         sentShown.push((sentAt || performance.now()) - started);
         // The composer empties once the host confirmed the send; the next message waits for that.
         while (input.value !== '') await new Promise((resolve) => setTimeout(resolve, 0));
       }
-      return { echoed, sentShown };
+      return { echoed, sentShown, keyAt, echoShownAt };
     },
     [rounds, prefix] as const,
   );
+}
+
+/** With WSI_BENCH_PROFILE=<folder>: a CPU profile of the workbench's renderer (the webview's too, when it shares the process). */
+async function profileRenderer(page: Page): Promise<{ stop(name: string): Promise<void> } | undefined> {
+  const folder = process.env.WSI_BENCH_PROFILE;
+  if (!folder) return undefined;
+  const session = await page.context().newCDPSession(page);
+  await session.send('Profiler.enable');
+  await session.send('Profiler.setSamplingInterval', { interval: 200 });
+  await session.send('Profiler.start');
+  return {
+    async stop(name) {
+      const { profile } = await session.send('Profiler.stop');
+      mkdirSync(folder, { recursive: true });
+      writeFileSync(join(folder, `${name}.cpuprofile`), JSON.stringify(profile));
+      await session.detach();
+    },
+  };
 }
 
 /** The webview's JavaScript heap: its own renderer target when it has one (site isolation), else the page's. */
@@ -477,11 +499,25 @@ async function measureCap({ page, agent, options }: PartContext): Promise<Record
 
 /** Part 6: composer -> echo server -> echoed row painted. */
 async function measureLatency({ page, agent, options }: PartContext): Promise<NonNullable<VscodeBenchResults['latency']>> {
-  await agent.call('open', { url: options.echoUrl, title: 'bench echo' });
+  const { id } = await agent.call('open', { url: options.echoUrl, title: 'bench echo' });
   const frame = await findFrame(page, PANEL_OPEN);
+  const transport = (await agent.call('transport', { id, rounds: 50 })).samples;
   await roundTrips(frame, 50, 'warm');
   const rounds = options.quick ? 200 : 1000;
-  const { echoed, sentShown } = await roundTrips(frame, rounds, 'rtt');
+  const profiler = await profileRenderer(page);
+  const { echoed, sentShown, keyAt, echoShownAt } = await roundTrips(frame, rounds, 'rtt');
+  await profiler?.stop('latency-renderer');
+  // Where the time goes, by the wall clock all three processes share: webview -> host, the echo, host -> painted.
+  const { times } = await agent.call('messageTimes', { id, prefix: 'rtt-' });
+  const toHost: number[] = [];
+  const echoMs: number[] = [];
+  const toPainted: number[] = [];
+  for (const [text, at] of Object.entries(times)) {
+    if (at.sent === undefined || at.received === undefined || keyAt[text] === undefined) continue;
+    toHost.push(at.sent - keyAt[text]);
+    echoMs.push(at.received - at.sent);
+    toPainted.push(echoShownAt[text] - at.received);
+  }
   await agent.call('closeAll', {});
   const latency = {
     roundTrips: rounds,
@@ -489,6 +525,8 @@ async function measureLatency({ page, agent, options }: PartContext): Promise<No
     p99Ms: percentile(echoed, 99),
     maxMs: Math.max(...echoed),
     sentRowShownP50Ms: percentile(sentShown, 50),
+    hostWebviewHostP50Ms: percentile(transport, 50),
+    breakdownP50Ms: { webviewToHostLogged: percentile(toHost, 50), echo: percentile(echoMs, 50), hostToPainted: percentile(toPainted, 50) },
   };
   options.log(`latency: ${JSON.stringify(latency)}`);
   return latency;

@@ -38,6 +38,8 @@ export interface TimelineCallbacks {
 
 interface RowNode {
   readonly node: HTMLElement;
+  /** What the node shows now (index, seq, selection, time mode), so an unchanged row is not rewritten. */
+  shown: string;
   readonly time: HTMLElement;
   readonly dir: HTMLElement;
   readonly kind: HTMLElement;
@@ -169,7 +171,8 @@ export class Timeline {
 
   /** The text of the rows in the document, top to bottom, as a person reads them. */
   renderedTexts(): string[] {
-    return Array.from(this.layer.children, (node) => (node as HTMLElement).innerText.replace(/\s+/g, ' ').trim());
+    const nodes = Array.from(this.layer.children as HTMLCollectionOf<HTMLElement>).sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index));
+    return nodes.map((node) => node.innerText.replace(/\s+/g, ' ').trim());
   }
 
   // ---- geometry -------------------------------------------------------------------------------
@@ -243,22 +246,29 @@ export class Timeline {
     const end = Math.min(this.count, first + Math.ceil(this.viewportRows) + 1 + OVERSCAN);
     const needed = Math.max(0, end - start);
     while (this.pool.length < needed) this.pool.push(this.makeRowNode());
+    // A row keeps its node while it stays in view (node = index modulo the pool), so scrolling by a
+    // row, or a new row at the tail, rewrites one node's text and only moves the others.
+    const used = new Set<RowNode>();
     const missing: number[] = [];
-    for (let k = 0; k < needed; k++) {
-      const index = start + k;
-      const slot = this.pool[k];
-      if (slot.node.parentElement !== this.layer || this.layer.children[k] !== slot.node) {
-        this.layer.insertBefore(slot.node, this.layer.children[k] ?? null);
-      }
-      slot.node.style.top = `${(index - first) * ROW_HEIGHT - offsetPx}px`;
+    for (let index = start; index < end; index++) {
+      const slot = this.pool[index % this.pool.length];
+      used.add(slot);
+      if (slot.node.parentElement !== this.layer) this.layer.append(slot.node);
+      const top = `${(index - first) * ROW_HEIGHT - offsetPx}px`;
+      if (slot.node.style.top !== top) slot.node.style.top = top;
       const row = this.cache.get(index);
       if (!row) missing.push(index);
       this.fill(slot, index, row);
     }
-    while (this.layer.children.length > needed) this.layer.lastElementChild!.remove();
+    for (const slot of this.pool) {
+      if (!used.has(slot) && slot.node.parentElement) {
+        slot.node.remove();
+        slot.shown = '';
+      }
+    }
     this.element.setAttribute('aria-rowcount', String(this.count));
-    const selectedNode = this.selected === undefined ? undefined : this.pool[this.selected - start];
-    if (selectedNode && this.selected! >= start && this.selected! < end) this.element.setAttribute('aria-activedescendant', selectedNode.node.id);
+    const selectedNode = this.selected !== undefined && this.selected >= start && this.selected < end ? this.pool[this.selected % this.pool.length] : undefined;
+    if (selectedNode) this.element.setAttribute('aria-activedescendant', selectedNode.node.id);
     else this.element.removeAttribute('aria-activedescendant');
     if (missing.length > 0) void this.ensure(missing[0], missing[missing.length - 1] + 1);
   }
@@ -274,6 +284,7 @@ export class Timeline {
       kind: el('span', 'row-kind'),
       size: el('span', 'row-size'),
       preview: el('span', 'row-preview'),
+      shown: '',
     };
     node.append(slot.time, slot.dir, slot.kind, slot.size, slot.preview);
     return slot;
@@ -281,11 +292,17 @@ export class Timeline {
 
   private fill(slot: RowNode, index: number, row: EventRow | undefined): void {
     const { node } = slot;
+    const setSize = String(this.count);
+    if (node.getAttribute('aria-setsize') !== setSize) node.setAttribute('aria-setsize', setSize);
+    const selected = index === this.selected;
+    // What the node shows; when it already shows exactly this, its text is left alone.
+    const shown = `${index}|${row ? row.seq : '-'}|${selected}|${this.timeMode}`;
+    if (slot.shown === shown) return;
+    slot.shown = shown;
     node.dataset.index = String(index);
     node.setAttribute('aria-posinset', String(index + 1));
-    node.setAttribute('aria-setsize', String(this.count));
-    node.setAttribute('aria-selected', String(index === this.selected));
-    const state = `${index === this.selected ? ' selected' : ''}${index % 2 === 1 ? ' odd' : ''}`;
+    node.setAttribute('aria-selected', String(selected));
+    const state = `${selected ? ' selected' : ''}${index % 2 === 1 ? ' odd' : ''}`;
     if (!row) {
       node.className = `row loading${state}`;
       delete node.dataset.seq;
