@@ -355,6 +355,39 @@ describe('session panel webview', function () {
     assert.deepEqual((byDirection.params as { filter: { directions: string[] } }).filter.directions, ['received', 'local']);
   });
 
+  it('applies the filter at once on Enter, without waiting for typing to pause', async () => {
+    await send(snapshot('open', [row(0, 'text', 'received', 'a'), row(1, 'text', 'sent', 'b')]));
+    // The debounce is 150 ms; the request must be posted before it could have fired.
+    const postedWithin = await page.evaluate(async () => {
+      const input = document.querySelector<HTMLInputElement>('.filter-input')!;
+      input.value = 'b';
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+      input.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      return (window as unknown as { __posted: Array<{ method?: string }> }).__posted.filter((m) => m.method === 'setFilter').length;
+    });
+    assert.equal(postedWithin, 1, 'Enter sent setFilter within 20 ms');
+  });
+
+  it('keeps following the tail when the list gets shorter under it (the header wraps), and stops when someone scrolls up', async () => {
+    const rows = Array.from({ length: 300 }, (_, i) => row(i, 'text', 'received', `m${i}`));
+    await send(snapshot('open', rows));
+    await page.waitForSelector('.row[data-seq="299"]');
+    // The viewport shrinks without anyone scrolling; the scroll event that was already queued then
+    // finds the list short of its bottom.
+    await page.setViewportSize({ width: 800, height: 300 });
+    await page.evaluate(() => document.querySelector('.timeline')!.dispatchEvent(new Event('scroll')));
+    await send({ type: 'rowsAppended', firstIndex: 300, rows: [row(300, 'text', 'received', 'newest')], viewCount: 301, totalCount: 301, version: 1 });
+    await page.waitForSelector('.row[data-seq="300"]');
+    assert.equal(await page.isHidden('.jump-latest'), true, 'still following');
+    // Scrolling up stops following.
+    await page.$eval('.timeline', (t) => (t.scrollTop = 0));
+    await page.waitForSelector('.jump-latest:not([hidden])');
+    await send({ type: 'rowsAppended', firstIndex: 301, rows: [row(301, 'text', 'received', 'later')], viewCount: 302, totalCount: 302, version: 1 });
+    await page.waitForTimeout(50);
+    assert.equal(await page.locator('.row[data-seq="0"]').count(), 1, 'the list stays where the person scrolled');
+  });
+
   it('Clear asks the host and starts an empty view; Disconnect and Reconnect are requests', async () => {
     await send(snapshot('open', [row(0, 'text', 'received', 'a')]));
     await page.click('.session-clear');

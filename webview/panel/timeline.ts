@@ -61,6 +61,8 @@ export class Timeline {
   private selected: number | undefined;
   private timeMode: TimeMode = 'relative';
   private renderQueued = false;
+  /** scrollTop after the list last scrolled itself to the end. */
+  private autoScrollTop = 0;
 
   constructor(private readonly callbacks: TimelineCallbacks) {
     this.element = el('div', 'timeline');
@@ -72,11 +74,16 @@ export class Timeline {
     this.element.append(this.layer, this.spacer);
     this.element.addEventListener('scroll', () => {
       const atBottom = this.isAtBottom();
-      if (atBottom !== this.following) {
-        this.following = atBottom;
-        this.callbacks.onFollowChange(atBottom);
+      // Following stops only when someone scrolls up: a viewport that shrank under the list (the
+      // header wrapping as its counters grow) leaves it short of the bottom without anyone scrolling.
+      const scrolledUp = this.element.scrollTop < this.autoScrollTop - 1;
+      const following = atBottom || (this.following && !scrolledUp);
+      if (following !== this.following) {
+        this.following = following;
+        this.callbacks.onFollowChange(following);
       }
-      this.render();
+      if (following && !atBottom) this.scrollToEnd();
+      else this.render();
     });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.element.addEventListener('click', (event) => {
@@ -87,7 +94,7 @@ export class Timeline {
       const row = this.cache.get(index);
       if (row) this.callbacks.onOpen(row);
     });
-    new ResizeObserver(() => this.render()).observe(this.element);
+    new ResizeObserver(() => (this.following ? this.scrollToEnd() : this.render())).observe(this.element);
   }
 
   get viewCount(): number {
@@ -213,6 +220,7 @@ export class Timeline {
 
   private scrollToEnd(): void {
     this.element.scrollTop = this.element.scrollHeight;
+    this.autoScrollTop = this.element.scrollTop;
     this.render();
   }
 
