@@ -505,7 +505,10 @@ async function measureLatency({ page, agent, options }: PartContext): Promise<No
   await roundTrips(frame, 50, 'warm');
   const rounds = options.quick ? 200 : 1000;
   const profiler = await profileRenderer(page);
+  const trace = process.env.WSI_BENCH_TRACE;
+  if (trace) await page.context().browser()!.startTracing(page, { path: trace, categories: ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'toplevel'] });
   const { echoed, sentShown, keyAt, echoShownAt } = await roundTrips(frame, rounds, 'rtt');
+  if (trace) await page.context().browser()!.stopTracing();
   await profiler?.stop('latency-renderer');
   // Where the time goes, by the wall clock all three processes share: webview -> host, the echo, host -> painted.
   const { times } = await agent.call('messageTimes', { id, prefix: 'rtt-' });
