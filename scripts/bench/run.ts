@@ -8,6 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { measureBareWs, measureEngine, startFloodServer, type Flood, type RateSample } from './capture';
+import { measureFilter, printFilter } from './filter';
 
 const root = join(__dirname, '..', '..', '..');
 const argv = process.argv.slice(2);
@@ -67,9 +68,10 @@ async function main(): Promise<void> {
   } finally {
     server.stop();
   }
+  const filter = await measureFilter({ runs });
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, capture: results }, null, 2)}\n`);
+  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, capture: results, filter }, null, 2)}\n`);
   console.log('\nCapture (median of %d runs; ratio = engine / bare ws, per run, then median)', runs);
   console.log('flood           bare ws msg/s   MB/s   engine msg/s   MB/s   ratio  target');
   for (const r of results) {
@@ -77,6 +79,7 @@ async function main(): Promise<void> {
       `${String(r.flood).padEnd(15)} ${String(r.bareWsMessagesPerSecond).padStart(13)} ${String(r.bareWsMBps).padStart(6)} ${String(r.engineMessagesPerSecond).padStart(14)} ${String(r.engineMBps).padStart(6)} ${String(r.ratio).padStart(7)}  ${r.target === null ? '-' : `${r.target} ${r.met ? 'met' : 'MISSED'}`}`,
     );
   }
+  printFilter(filter);
   console.log(`\nmachine: ${JSON.stringify(machine)}\nwritten: bench/results/latest.json`);
 }
 
