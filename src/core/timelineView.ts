@@ -3,43 +3,73 @@
  * Lives in core (not in the VS Code adapter) because it needs only the event store, so it can be
  * tested and measured outside VS Code.
  */
-import { compileFilter, NO_FILTER, type RowFilter } from '../shared/rowFilter';
 import type { ViewState } from '../shared/protocol';
+import { isFilterActive, NO_FILTER, type RowFilter } from '../shared/rowFilter';
 import type { EventRow } from '../shared/sessionEvent';
 import { toEventRow } from './eventRow';
-import type { EventStore, SessionEvent } from './eventStore';
+import type { EventStore } from './eventStore';
+import { FilterScan } from './filterScan';
 
 /** Most rows one `rows` request may ask for. */
 export const MAX_ROWS_PER_REQUEST = 1000;
-/** Bytes of a text payload the filter looks at; a 100 MB message is not decoded whole to be searched. */
-export const FILTER_TEXT_MAX_BYTES = 64 * 1024;
-/** Events read from the store at a time while scanning for the filter. */
-const SCAN_CHUNK = 4096;
+
+/** The seqs that pass a filter, in order, four bytes each (a session of millions of events stays small). */
+class SeqList {
+  private seqs = new Uint32Array(1024);
+  length = 0;
+
+  push(seq: number): void {
+    if (this.length === this.seqs.length) {
+      const grown = new Uint32Array(this.seqs.length * 2);
+      grown.set(this.seqs);
+      this.seqs = grown;
+    }
+    this.seqs[this.length++] = seq;
+  }
+
+  at(index: number): number {
+    return this.seqs[index];
+  }
+
+  /** Position of `seq`, or -1; binary search, as seqs are pushed in increasing order. */
+  indexOf(seq: number): number {
+    let lo = 0;
+    let hi = this.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >>> 1;
+      const value = this.seqs[mid];
+      if (value === seq) return mid;
+      if (value < seq) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return -1;
+  }
+}
 
 export class TimelineView {
   filter: RowFilter = NO_FILTER;
   clearedBefore = 0;
   version = 1;
   /** Seqs that pass the filter, in order; null when nothing is filtered (view index = seq - clearedBefore). */
-  private matches: number[] | null = null;
-  private matcher: ((event: SessionEvent) => boolean) | null = null;
+  private matches: SeqList | null = null;
+  private scanner: FilterScan | null = null;
   private scannedUpTo = 0;
+  private readonly push = (seq: number): void => this.matches!.push(seq);
 
   constructor(private readonly store: EventStore) {}
 
   /** Throws with a message for a person when the filter does not compile. */
   setFilter(filter: RowFilter): void {
-    const compiled = compileFilter(filter);
-    if (!compiled.ok) throw new Error(compiled.error);
+    const scanner = new FilterScan(this.store, filter);
     this.filter = filter;
     this.version++;
-    if (!compiled.active) {
+    if (!isFilterActive(filter)) {
       this.matches = null;
-      this.matcher = null;
+      this.scanner = null;
       return;
     }
-    this.matcher = (event) => compiled.matches({ kind: event.kind, direction: event.direction, text: filterTextOf(event) });
-    this.matches = [];
+    this.scanner = scanner;
+    this.matches = new SeqList();
     this.scannedUpTo = this.clearedBefore;
     this.catchUp();
   }
@@ -48,21 +78,18 @@ export class TimelineView {
     this.clearedBefore = this.store.length;
     this.version++;
     if (this.matches) {
-      this.matches = [];
+      this.matches = new SeqList();
       this.scannedUpTo = this.clearedBefore;
     }
   }
 
   /** Scans events appended since the last call; returns the view's count. */
   catchUp(): number {
-    if (this.matches && this.matcher) {
+    if (this.matches && this.scanner) {
       const length = this.store.length;
-      while (this.scannedUpTo < length) {
-        const end = Math.min(length, this.scannedUpTo + SCAN_CHUNK);
-        for (const event of this.store.readRange(this.scannedUpTo, end)) {
-          if (this.matcher(event)) this.matches.push(event.seq);
-        }
-        this.scannedUpTo = end;
+      if (this.scannedUpTo < length) {
+        this.scanner.scan(this.scannedUpTo, length, this.push);
+        this.scannedUpTo = length;
       }
       return this.matches.length;
     }
@@ -87,7 +114,7 @@ export class TimelineView {
     }
     const rows: EventRow[] = [];
     for (let i = start; i < end; i++) {
-      const event = this.store.get(this.matches[i]);
+      const event = this.store.get(this.matches.at(i));
       if (event) rows.push(toEventRow(event));
     }
     return rows;
@@ -97,25 +124,7 @@ export class TimelineView {
     this.catchUp();
     if (seq < this.clearedBefore || seq >= this.store.length) return null;
     if (!this.matches) return seq - this.clearedBefore;
-    // Binary search: matches is sorted because seqs are appended in order.
-    let lo = 0;
-    let hi = this.matches.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const value = this.matches[mid];
-      if (value === seq) return mid;
-      if (value < seq) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return null;
+    const index = this.matches.indexOf(seq);
+    return index < 0 ? null : index;
   }
-}
-
-/** The text a filter searches: a text payload's head, otherwise the row's preview and the event's sentence. */
-export function filterTextOf(event: SessionEvent): string {
-  if (event.kind === 'text' && event.payload) {
-    return event.payload.subarray(0, FILTER_TEXT_MAX_BYTES).toString('utf8');
-  }
-  const row = toEventRow(event);
-  return event.message && event.message !== row.preview ? `${row.preview}\n${event.message}` : row.preview;
 }
