@@ -12,7 +12,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventDirection, SessionEventKind } from '../shared/sessionEvent';
+import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
 import type { WireFrame, WireMessage } from './wire';
 
 /** How a close ended; attached to `close` events. */
@@ -127,7 +127,7 @@ export interface EventStoreStats {
   readonly droppedPayloadBytes: number;
 }
 
-const KINDS: readonly SessionEventKind[] = ['handshake-request', 'handshake-response', 'open', 'text', 'binary', 'ping', 'pong', 'close', 'error', 'reconnect', 'info'];
+const KINDS = SESSION_EVENT_KINDS;
 const KIND_CODE = new Map(KINDS.map((k, i) => [k, i]));
 const DIRECTIONS: readonly EventDirection[] = ['sent', 'received', 'local'];
 const DIRECTION_CODE = new Map(DIRECTIONS.map((d, i) => [d, i]));

@@ -12,8 +12,8 @@
  * `indexOf` skips over many events. Everything else (a regular expression, a needle with other
  * characters, events whose text is not their payload) is decoded and tested as `compileFilter` does.
  */
-import { compileFilter, kindGroupOf, type RowFilter } from '../shared/rowFilter';
-import type { EventDirection, SessionEventKind } from '../shared/sessionEvent';
+import { compileFilter, DIRECTIONS as ALL_DIRECTIONS, kindGroupOf, type RowFilter } from '../shared/rowFilter';
+import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
 import { toEventRow } from './eventRow';
 import type { EventStore, SessionEvent } from './eventStore';
 
@@ -52,10 +52,10 @@ interface Probe {
 }
 
 export class FilterScan {
-  private readonly directions: ReadonlySet<EventDirection>;
-  private readonly kindGroups: ReadonlySet<string>;
-  /** The whole filter as compileFilter compiles it: the reference for everything not searched in bytes. */
-  private readonly test: (subject: { kind: SessionEventKind; direction: EventDirection; text: string }) => boolean;
+  /** Which directions and kinds pass the toggles; undefined when all of them do (the usual case). */
+  private readonly shown: { readonly directions: Readonly<Record<EventDirection, boolean>>; readonly kinds: Readonly<Record<SessionEventKind, boolean>> } | undefined;
+  /** The filter's text test as compileFilter compiles it: the reference for everything not searched in bytes. */
+  private readonly test: (text: string) => boolean;
   /** The lower-cased ASCII needle searched in bytes, or undefined when events are decoded instead. */
   private readonly needle: Probe | undefined;
   /** Encodings of LOWERS_TO_ASCII characters that could match the needle: events holding them are decoded. */
@@ -70,9 +70,10 @@ export class FilterScan {
   ) {
     const compiled = compileFilter(filter);
     if (!compiled.ok) throw new Error(compiled.error);
-    this.test = compiled.matches;
-    this.directions = new Set(filter.directions);
-    this.kindGroups = new Set(filter.kinds);
+    this.test = compiled.matchesText;
+    const directions = Object.fromEntries(ALL_DIRECTIONS.map((d) => [d, filter.directions.includes(d)])) as Record<EventDirection, boolean>;
+    const kinds = Object.fromEntries(SESSION_EVENT_KINDS.map((k) => [k, filter.kinds.includes(kindGroupOf(k))])) as Record<SessionEventKind, boolean>;
+    this.shown = Object.values(directions).every(Boolean) && Object.values(kinds).every(Boolean) ? undefined : { directions, kinds };
     this.everyText = filter.text === '';
     if (!filter.regex && filter.text !== '' && /^[\x00-\x7f]*$/.test(filter.text)) {
       const needle = filter.text.toLowerCase();
@@ -90,27 +91,28 @@ export class FilterScan {
     // Windows are never reused across scans: the store's newest slab fills up between two scans.
     this.window = { bytes: undefined, from: 0, to: 0, text: '' };
     this.store.scan(start, end, (seq, kind, direction, bytes, offset, size) => {
-      if (!this.directions.has(direction) || !this.kindGroups.has(kindGroupOf(kind))) return;
-      if (this.everyText || this.passes(seq, kind, direction, bytes, offset, size)) onMatch(seq);
+      const shown = this.shown;
+      if (shown !== undefined && !(shown.directions[direction] && shown.kinds[kind])) return;
+      if (this.everyText || this.passes(seq, kind, bytes, offset, size)) onMatch(seq);
     });
   }
 
-  private passes(seq: number, kind: SessionEventKind, direction: EventDirection, bytes: Buffer | undefined, offset: number, size: number): boolean {
+  private passes(seq: number, kind: SessionEventKind, bytes: Buffer | undefined, offset: number, size: number): boolean {
     if (kind !== 'text' || bytes === undefined) {
       // The filter searches the row's preview and sentence here: rare events, built whole.
       const event = this.store.get(seq);
-      return event !== undefined && this.test({ kind, direction, text: filterTextOf(event) });
+      return event !== undefined && this.test(filterTextOf(event));
     }
     const length = Math.min(size, FILTER_TEXT_MAX_BYTES);
     const needle = this.needle;
     if (needle === undefined) {
-      return this.test({ kind, direction, text: bytes.toString('utf8', offset, offset + length) });
+      return this.test(bytes.toString('utf8', offset, offset + length));
     }
     if (length < needle.text.length) return false;
     this.moveWindow(bytes, offset, length);
     for (const suspect of this.suspects) {
       if (this.occursIn(suspect, offset, length)) {
-        return this.test({ kind, direction, text: bytes.toString('utf8', offset, offset + length) });
+        return this.test(bytes.toString('utf8', offset, offset + length));
       }
     }
     return this.occursIn(needle, offset, length);

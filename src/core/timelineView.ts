@@ -12,6 +12,8 @@ import { FilterScan } from './filterScan';
 
 /** Most rows one `rows` request may ask for. */
 export const MAX_ROWS_PER_REQUEST = 1000;
+/** Events `catchUpInSlices` scans before it lets the event loop turn (some 10 ms of 64-byte messages). */
+export const SCAN_SLICE_EVENTS = 131_072;
 
 /** The seqs that pass a filter, in order, four bytes each (a session of millions of events stays small). */
 class SeqList {
@@ -58,7 +60,10 @@ export class TimelineView {
 
   constructor(private readonly store: EventStore) {}
 
-  /** Throws with a message for a person when the filter does not compile. */
+  /**
+   * Throws with a message for a person when the filter does not compile. The log is scanned when
+   * the view is next read (or by catchUpInSlices), not here.
+   */
   setFilter(filter: RowFilter): void {
     const scanner = new FilterScan(this.store, filter);
     this.filter = filter;
@@ -71,7 +76,6 @@ export class TimelineView {
     this.scanner = scanner;
     this.matches = new SeqList();
     this.scannedUpTo = this.clearedBefore;
-    this.catchUp();
   }
 
   clear(): void {
@@ -94,6 +98,22 @@ export class TimelineView {
       return this.matches.length;
     }
     return Math.max(0, this.store.length - this.clearedBefore);
+  }
+
+  /**
+   * Scans what catchUp would, a slice at a time, letting the event loop turn between slices, so a
+   * filter over millions of events does not stall the extension host. Whatever reads the view
+   * meanwhile (rows, state) finishes the scan itself; a newer filter or Clear ends this one.
+   */
+  async catchUpInSlices(sliceEvents = SCAN_SLICE_EVENTS): Promise<void> {
+    const version = this.version;
+    const target = this.store.length;
+    while (this.version === version && this.scanner && this.scannedUpTo < target) {
+      const end = Math.min(target, this.scannedUpTo + sliceEvents);
+      this.scanner.scan(this.scannedUpTo, end, this.push);
+      this.scannedUpTo = end;
+      if (end < target) await new Promise<void>((resolve) => setImmediate(resolve));
+    }
   }
 
   get count(): number {

@@ -157,8 +157,9 @@ export class SessionChannel implements vscode.Disposable {
       const rows = this.view.rows(start, end);
       return { firstIndex: Math.max(0, Math.min(start, this.view.count)), rows, viewCount: this.view.count, version: this.view.version };
     },
-    setFilter: ({ filter }) => {
+    setFilter: async ({ filter }) => {
       this.view.setFilter(filter);
+      await this.view.catchUpInSlices();
       return this.resetView();
     },
     clear: () => {

@@ -81,4 +81,57 @@ describe('TimelineView', () => {
     assert.equal(view.indexOf(4998), 2499);
     assert.equal(view.rows(2400, 2400 + MAX_ROWS_PER_REQUEST * 2).length, 100, 'clamped to the view');
   });
+
+  describe('scanning in slices', () => {
+    const fills = (n: number): EventStore => {
+      const store = new EventStore({ segmentSize: 64 });
+      for (let i = 0; i < n; i++) store.append(text(i % 4 === 0 ? `fill ${i}` : `tick ${i}`));
+      return store;
+    };
+
+    it('lets the event loop turn between slices and ends with the same rows as a scan in one go', async () => {
+      const store = fills(1000);
+      const view = new TimelineView(store);
+      view.setFilter(textFilter('fill'));
+      let turns = 0;
+      let scanning = true;
+      const other = (): void => {
+        if (!scanning) return;
+        turns++;
+        setImmediate(other);
+      };
+      setImmediate(other);
+      const done = view.catchUpInSlices(100);
+      assert.equal(view.count, 25, 'only the first slice is scanned before the call returns');
+      await done;
+      scanning = false;
+      assert.ok(turns >= 5, `other work ran between the slices (${turns} turns)`);
+      assert.equal(view.count, 250);
+      const whole = new TimelineView(store);
+      whole.setFilter(textFilter('fill'));
+      assert.deepEqual(shownSeqs(view), shownSeqs(whole));
+    });
+
+    it('is finished by a read in the middle, without counting a row twice', async () => {
+      const view = new TimelineView(fills(1000));
+      view.setFilter(textFilter('fill'));
+      const done = view.catchUpInSlices(100);
+      assert.equal(view.state().viewCount, 250);
+      await done;
+      assert.equal(view.state().viewCount, 250);
+    });
+
+    it('stops when a newer filter replaces the one it scans for', async () => {
+      const store = fills(1000);
+      const view = new TimelineView(store);
+      view.setFilter(textFilter('fill'));
+      const older = view.catchUpInSlices(100);
+      view.setFilter(textFilter('tick 9'));
+      await Promise.all([older, view.catchUpInSlices(100)]);
+      assert.deepEqual(
+        shownSeqs(view),
+        store.readRange(0, store.length).filter((e) => e.payload?.toString().startsWith('tick 9')).map((e) => e.seq),
+      );
+    });
+  });
 });
