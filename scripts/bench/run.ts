@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { measureBareWs, measureEngine, startFloodServer, type Flood, type RateSample } from './capture';
+import { measureBareWs, measureBareWsRetaining, measureEngine, startFloodServer, type Flood, type RateSample } from './capture';
 import { measureFilter, printFilter } from './filter';
 
 const root = join(__dirname, '..', '..', '..');
@@ -37,10 +37,15 @@ async function main(): Promise<void> {
       const bare: RateSample[] = [];
       const engine: RateSample[] = [];
       const ratios: number[] = [];
+      const retaining: number[] = [];
+      const retainingRatios: number[] = [];
       // One unmeasured round each, so JIT warm-up is not charged to whichever side runs first.
       await measureBareWs(server.url(flood), flood);
       await measureEngine(server.url(flood), flood);
+      await measureBareWsRetaining(server.url(flood), flood);
       for (let run = 0; run < runs; run++) {
+        // The retaining ceiling (a bare client that keeps every payload) runs first or last, by turns.
+        const keepFirst = run % 2 === 1 ? await measureBareWsRetaining(server.url(flood), flood) : undefined;
         // Alternate the order so neither side always runs on a warmer machine.
         const first = run % 2 === 0;
         const a = first ? await measureBareWs(server.url(flood), flood) : await measureEngine(server.url(flood), flood);
@@ -49,6 +54,9 @@ async function main(): Promise<void> {
         bare.push(ws);
         engine.push(ours);
         ratios.push(ours.messagesPerSecond / ws.messagesPerSecond);
+        const keep = keepFirst ?? (await measureBareWsRetaining(server.url(flood), flood));
+        retaining.push(keep.messagesPerSecond);
+        retainingRatios.push(ours.messagesPerSecond / keep.messagesPerSecond);
       }
       const row = {
         flood: flood.label,
@@ -58,6 +66,8 @@ async function main(): Promise<void> {
         engineMessagesPerSecond: Math.round(median(engine.map((s) => s.messagesPerSecond))),
         engineMBps: Math.round(median(engine.map((s) => s.megabytesPerSecond))),
         ratio: Number(median(ratios).toFixed(3)),
+        retainingWsMessagesPerSecond: Math.round(median(retaining)),
+        ratioVsRetaining: Number(median(retainingRatios).toFixed(3)),
         target: targets[flood.label] ?? null,
         met: targets[flood.label] === undefined ? null : median(ratios) >= targets[flood.label],
         runs,
@@ -73,10 +83,10 @@ async function main(): Promise<void> {
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
   writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, capture: results, filter }, null, 2)}\n`);
   console.log('\nCapture (median of %d runs; ratio = engine / bare ws, per run, then median)', runs);
-  console.log('flood           bare ws msg/s   MB/s   engine msg/s   MB/s   ratio  target');
+  console.log('flood           bare ws msg/s   MB/s   engine msg/s   MB/s   ratio  target       (retaining ws msg/s, engine / it)');
   for (const r of results) {
     console.log(
-      `${String(r.flood).padEnd(15)} ${String(r.bareWsMessagesPerSecond).padStart(13)} ${String(r.bareWsMBps).padStart(6)} ${String(r.engineMessagesPerSecond).padStart(14)} ${String(r.engineMBps).padStart(6)} ${String(r.ratio).padStart(7)}  ${r.target === null ? '-' : `${r.target} ${r.met ? 'met' : 'MISSED'}`}`,
+      `${String(r.flood).padEnd(15)} ${String(r.bareWsMessagesPerSecond).padStart(13)} ${String(r.bareWsMBps).padStart(6)} ${String(r.engineMessagesPerSecond).padStart(14)} ${String(r.engineMBps).padStart(6)} ${String(r.ratio).padStart(7)}  ${(r.target === null ? '-' : `${r.target} ${r.met ? 'met' : 'MISSED'}`).padEnd(11)}  (${r.retainingWsMessagesPerSecond}, ${r.ratioVsRetaining})`,
     );
   }
   printFilter(filter);
