@@ -5,8 +5,6 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import WebSocket from 'ws';
 import { WebSocketSession } from '../../src/core/session';
 
@@ -35,32 +33,13 @@ export async function startFloodServer(): Promise<{ url: (flood: Flood) => strin
   };
 }
 
-/**
- * A full garbage collection, run before each measurement (outside its timed window). Without it a
- * run pays for the previous run's garbage: the hundreds of MB a retaining client or the engine
- * left behind are collected during the next run, and until they are its buffers come from fresh
- * pages. That made the large-message ratios swing with the order of the runs (0.4 to 0.9 for the
- * same engine against the same retaining client).
- */
-const collectGarbage: () => void = (() => {
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
-})();
-
-/** Lets the event loop settle after the collection (pending closes, freed sockets). */
-const settle = (): Promise<void> => {
-  collectGarbage();
-  return new Promise((resolve) => setTimeout(resolve, 50));
-};
-
 function rate(flood: Flood, nanoseconds: bigint): RateSample {
   const seconds = Number(nanoseconds) / 1e9;
   return { seconds, messagesPerSecond: flood.n / seconds, megabytesPerSecond: (flood.n * flood.size) / 1e6 / seconds };
 }
 
 /** A bare ws client: counts messages from open to the n-th, nothing else. */
-export async function measureBareWs(url: string, flood: Flood): Promise<RateSample> {
-  await settle();
+export function measureBareWs(url: string, flood: Flood): Promise<RateSample> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
     let count = 0;
@@ -82,8 +61,7 @@ export async function measureBareWs(url: string, flood: Flood): Promise<RateSamp
  * array. What it loses against measureBareWs is the cost of holding the data at all (fresh pages
  * for every payload, and the collector's work as external memory grows), which no engine avoids.
  */
-export async function measureBareWsRetaining(url: string, flood: Flood): Promise<RateSample> {
-  await settle();
+export function measureBareWsRetaining(url: string, flood: Flood): Promise<RateSample> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
     const kept: WebSocket.RawData[] = [];
@@ -102,8 +80,7 @@ export async function measureBareWsRetaining(url: string, flood: Flood): Promise
 }
 
 /** The engine: a session with its wire decoders and event store; checks afterwards that all n messages were stored in order. */
-export async function measureEngine(url: string, flood: Flood): Promise<RateSample> {
-  await settle();
+export function measureEngine(url: string, flood: Flood): Promise<RateSample> {
   return new Promise((resolve, reject) => {
     const session = new WebSocketSession({ url, maxPayloadBytes: 64 * 1024 * 1024, proxy: { env: {} }, store: { memoryCapBytes: 8 * 1024 * 1024 * 1024 } });
     let started = 0n;
