@@ -94,6 +94,29 @@ export function measureBareWs(url: string, flood: Flood): Promise<RateSample> {
   });
 }
 
+/**
+ * The retaining ceiling: a bare ws client that also keeps every payload (as a capture must), in an
+ * array. What it loses against measureBareWs is the cost of holding the data at all (fresh pages
+ * for every payload, and the collector's work as external memory grows), which no engine avoids.
+ */
+export function measureBareWsRetaining(url: string, flood: Flood): Promise<RateSample> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
+    const kept: WebSocket.RawData[] = [];
+    let started = 0n;
+    ws.on('open', () => (started = process.hrtime.bigint()));
+    ws.on('message', (data) => {
+      kept.push(data);
+      if (kept.length === flood.n) {
+        const elapsed = process.hrtime.bigint() - started;
+        ws.terminate();
+        resolve(rate(flood, elapsed));
+      }
+    });
+    ws.on('error', reject);
+  });
+}
+
 /** The engine: a session with its wire decoders and event store; checks afterwards that all n messages were stored in order. */
 export function measureEngine(url: string, flood: Flood): Promise<RateSample> {
   return new Promise((resolve, reject) => {

@@ -2,16 +2,17 @@
  * `npm run bench`: the figures of issue 5 that do not belong in `npm test`. Each figure is the
  * median of several runs, and each comparison a ratio measured in the same run, because these
  * machines are noisy. Writes bench/results/latest.json and prints a table of figures and targets.
- *   node out/scripts/bench/run.js [--runs 5] [--quick] [--only capture,peers,vscode,package] [--no-package]
+ *   node out/scripts/bench/run.js [--runs 5] [--quick] [--only capture,filter,peers,vscode,package] [--no-package]
  *                                 [--vscode-parts display,scale,cap,latency,idle]
  * (--no-package: the VS Code parts run whatever is in dist/, e.g. a development build)
- * Parts: 1-2 capture (bare ws vs the engine), 4 peers (peers.ts), 3, 5, 6, 7 in VS Code (vscodeBench.ts), 7 package size.
+ * Parts: 1-2 capture (bare ws vs the engine), 5 the filter in plain Node (filter.ts), 4 peers (peers.ts), 3, 5, 6, 7 in VS Code (vscodeBench.ts), 7 package size.
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { measureBareWs, measureEngine, startFloodServer, type Flood, type FloodServer, type RateSample } from './capture';
+import { measureBareWs, measureBareWsRetaining, measureEngine, startFloodServer, type Flood, type FloodServer, type RateSample } from './capture';
+import { measureFilter, printFilter, type FilterBench } from './filter';
 import { printPeers, runPeers, type PeerRow } from './peers';
 import { median } from './stats';
 import { runVscodeBench, type VscodeBenchResults, type VscodePart } from './vscodeBench';
@@ -41,6 +42,9 @@ interface CaptureRow {
   readonly engineMessagesPerSecond: number;
   readonly engineMBps: number;
   readonly ratio: number;
+  /** A bare ws client that keeps every payload, as a capture must: the ceiling for anything that retains. */
+  readonly retainingWsMessagesPerSecond: number;
+  readonly ratioVsRetaining: number;
 }
 
 /** One line of the summary table: a figure, its target, and whether it is met. */
@@ -58,10 +62,15 @@ async function measureCapture(server: FloodServer): Promise<CaptureRow[]> {
     const bare: RateSample[] = [];
     const engine: RateSample[] = [];
     const ratios: number[] = [];
+    const retaining: number[] = [];
+    const retainingRatios: number[] = [];
     // One unmeasured round each, so JIT warm-up is not charged to whichever side runs first.
     await measureBareWs(server.url(flood), flood);
     await measureEngine(server.url(flood), flood);
+    await measureBareWsRetaining(server.url(flood), flood);
     for (let run = 0; run < runs; run++) {
+      // The retaining ceiling (a bare client that keeps every payload, as a capture must) runs first or last, by turns.
+      const keepFirst = run % 2 === 1 ? await measureBareWsRetaining(server.url(flood), flood) : undefined;
       // Alternate the order so neither side always runs on a warmer machine.
       const first = run % 2 === 0;
       const a = first ? await measureBareWs(server.url(flood), flood) : await measureEngine(server.url(flood), flood);
@@ -70,6 +79,9 @@ async function measureCapture(server: FloodServer): Promise<CaptureRow[]> {
       bare.push(ws);
       engine.push(ours);
       ratios.push(ours.messagesPerSecond / ws.messagesPerSecond);
+      const keep = keepFirst ?? (await measureBareWsRetaining(server.url(flood), flood));
+      retaining.push(keep.messagesPerSecond);
+      retainingRatios.push(ours.messagesPerSecond / keep.messagesPerSecond);
     }
     const row: CaptureRow = {
       flood: flood.label,
@@ -79,6 +91,8 @@ async function measureCapture(server: FloodServer): Promise<CaptureRow[]> {
       engineMessagesPerSecond: Math.round(median(engine.map((s) => s.messagesPerSecond))),
       engineMBps: Math.round(median(engine.map((s) => s.megabytesPerSecond))),
       ratio: Number(median(ratios).toFixed(3)),
+      retainingWsMessagesPerSecond: Math.round(median(retaining)),
+      ratioVsRetaining: Number(median(retainingRatios).toFixed(3)),
     };
     rows.push(row);
     log(`capture ${JSON.stringify(row)}`);
@@ -93,7 +107,7 @@ async function packageSize(): Promise<number> {
   return statSync(vsix).size;
 }
 
-function figuresOf(capture: CaptureRow[] | undefined, peers: PeerRow[] | undefined, vscode: VscodeBenchResults | undefined, vsixBytes: number | undefined): Figure[] {
+function figuresOf(capture: CaptureRow[] | undefined, filter: FilterBench | undefined, peers: PeerRow[] | undefined, vscode: VscodeBenchResults | undefined, vsixBytes: number | undefined): Figure[] {
   const figures: Figure[] = [];
   for (const row of capture ?? []) {
     figures.push({ part: '1', figure: `bare ws, ${row.flood}`, value: row.bareWsMessagesPerSecond, unit: 'msg/s' });
@@ -101,6 +115,11 @@ function figuresOf(capture: CaptureRow[] | undefined, peers: PeerRow[] | undefin
     figures.push({ part: '2', figure: `engine, ${row.flood}`, value: row.engineMessagesPerSecond, unit: 'msg/s' });
     const target = captureTargets[row.flood];
     figures.push({ part: '2', figure: `engine / bare ws, ${row.flood}`, value: row.ratio, unit: 'ratio', target: target === undefined ? undefined : { op: '>=', value: target } });
+    figures.push({ part: '2', figure: `engine / retaining ws, ${row.flood}`, value: row.ratioVsRetaining, unit: 'ratio' });
+  }
+  for (const timing of filter?.timings ?? []) {
+    const text = timing.filter.text !== '' && !timing.filter.regex;
+    figures.push({ part: '5', figure: `host filter, ${filter!.events} msgs: ${timing.label}`, value: round1(timing.medianMs), unit: 'ms', target: text ? { op: '<=', value: filter!.targetMs } : undefined });
   }
   for (const row of peers ?? []) {
     figures.push({ part: '4', figure: `engine / wscat, ${row.flood}`, value: row.engineToWscat, unit: 'ratio' });
@@ -183,8 +202,11 @@ async function main(): Promise<void> {
   let vscode: VscodeBenchResults | undefined;
   let vsixBytes: number | undefined;
   let peers: PeerRow[] | undefined;
+  let filter: FilterBench | undefined;
   try {
     if (wanted('capture')) capture = await measureCapture(server);
+    // Part 5, the filter alone: 1,000,000 captured messages, the host-side scan timed in plain Node.
+    if (wanted('filter')) filter = await measureFilter({ runs });
     // Part 4: Chromium's DevTools and wscat on the same floods (see peers.ts).
     if (wanted('peers')) peers = await runPeers(server, floods, runs, measureEngine);
     // Packaged first: the VS Code parts then run the production bundle that ships.
@@ -197,10 +219,11 @@ async function main(): Promise<void> {
     server.stop();
   }
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, vscode: vscode?.vscodeVersion, date: new Date().toISOString() };
-  const figures = figuresOf(capture, peers, vscode, vsixBytes);
+  const figures = figuresOf(capture, filter, peers, vscode, vsixBytes);
   const seconds = Math.round((Date.now() - started) / 1000);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, runs, quick, seconds, figures: figures.map((f) => ({ ...f, met: met(f) })), capture, peers, vscode, vsixBytes }, null, 2)}\n`);
+  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, runs, quick, seconds, figures: figures.map((f) => ({ ...f, met: met(f) })), capture, filter, peers, vscode, vsixBytes }, null, 2)}\n`);
+  if (filter) printFilter(filter);
   if (peers) printPeers(peers);
   printTable(figures);
   console.log(`\nmachine: ${JSON.stringify(machine)}\n${seconds} s; written: bench/results/latest.json`);

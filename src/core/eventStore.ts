@@ -12,7 +12,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EventDirection, SessionEventKind } from '../shared/sessionEvent';
+import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
 import type { WireFrame, WireMessage } from './wire';
 
 /** How a close ended; attached to `close` events. */
@@ -110,6 +110,14 @@ export interface AppendedRange {
 
 export type AppendListener = (range: AppendedRange) => void;
 
+/**
+ * What `EventStore.scan` hands over for each event, without building the event: its seq, kind and
+ * direction, and where its payload's bytes are (`size` bytes of `bytes` from `offset`). `bytes` is
+ * the store's own memory, shared with other events: read it during the call, never keep or change
+ * it. It is undefined when the event has no payload or its payload was dropped; `get(seq)` tells which.
+ */
+export type ScanVisitor = (seq: number, kind: SessionEventKind, direction: EventDirection, bytes: Buffer | undefined, offset: number, size: number) => void;
+
 export interface EventStoreStats {
   readonly events: number;
   readonly bytesInMemory: number;
@@ -119,7 +127,7 @@ export interface EventStoreStats {
   readonly droppedPayloadBytes: number;
 }
 
-const KINDS: readonly SessionEventKind[] = ['handshake-request', 'handshake-response', 'open', 'text', 'binary', 'ping', 'pong', 'close', 'error', 'reconnect', 'info'];
+const KINDS = SESSION_EVENT_KINDS;
 const KIND_CODE = new Map(KINDS.map((k, i) => [k, i]));
 const DIRECTIONS: readonly EventDirection[] = ['sent', 'received', 'local'];
 const DIRECTION_CODE = new Map(DIRECTIONS.map((d, i) => [d, i]));
@@ -294,6 +302,15 @@ class Segment {
     return { ...event, ...rest };
   }
 
+  /** Visits events `from <= i < to` of this segment with their columns and payload location. */
+  scan(from: number, to: number, visit: ScanVisitor): void {
+    for (let i = from; i < to; i++) {
+      const flags = this.flags[i];
+      const kept = (flags & FLAG_HAS_PAYLOAD) !== 0 && (flags & FLAG_DROPPED) === 0;
+      visit(this.firstSeq + i, KINDS[this.kind[i]], DIRECTIONS[this.direction[i]], kept ? this.slabs[this.slab[i]] : undefined, this.offset[i], this.size[i]);
+    }
+  }
+
   /** Rebuilds the one frame of a single-frame message: its header length follows from RFC 6455 section 5.2. */
   private singleFrame(i: number, kind: SessionEventKind, direction: EventDirection): WireFrame {
     const masked = direction === 'sent';
@@ -460,6 +477,21 @@ export class EventStore {
       for (; seq < last; seq++) events.push(segment.read(seq - segment.firstSeq));
     }
     return events;
+  }
+
+  /**
+   * Visits events with `start <= seq < end` (clamped to the log) in order, without building event
+   * objects: for searches over millions of events, where `readRange` would allocate one per event.
+   */
+  scan(start: number, end: number, visit: ScanVisitor): void {
+    const to = Math.min(Math.floor(end), this.total);
+    for (let seq = Math.max(0, Math.floor(start)); seq < to; ) {
+      const segment = this.segmentAt(seq);
+      if (!segment) break;
+      const last = Math.min(to, segment.firstSeq + segment.count);
+      segment.scan(seq - segment.firstSeq, last - segment.firstSeq, visit);
+      seq = last;
+    }
   }
 
   /** Calls `listener` with each batch of appended events until the returned function is called. */

@@ -59,7 +59,13 @@ export interface FilterSubject {
 }
 
 export type CompiledFilter =
-  | { readonly ok: true; readonly active: boolean; matches(subject: FilterSubject): boolean }
+  | {
+      readonly ok: true;
+      readonly active: boolean;
+      matches(subject: FilterSubject): boolean;
+      /** The text part alone, for callers that checked direction and kind already. */
+      matchesText(text: string): boolean;
+    }
   | { readonly ok: false; readonly error: string };
 
 export function compileFilter(filter: RowFilter): CompiledFilter {
@@ -87,5 +93,6 @@ export function compileFilter(filter: RowFilter): CompiledFilter {
     ok: true,
     active: isFilterActive(filter),
     matches: (subject) => directions.has(subject.direction) && kinds.has(kindGroupOf(subject.kind)) && test(subject.text),
+    matchesText: test,
   };
 }

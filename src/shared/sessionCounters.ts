@@ -16,27 +16,27 @@ export interface TrafficCounters {
 
 export const EMPTY_COUNTERS: TrafficCounters = { messagesSent: 0, messagesReceived: 0, bytesSent: 0, bytesReceived: 0 };
 
-/** The facts of an event the counters need. */
-export interface CountedEvent {
-  readonly kind: SessionEventKind;
-  readonly direction: EventDirection;
-  readonly size: number;
-  readonly rttMs?: number;
-}
+/** Counters being added up: TrafficCounters, writable. */
+export type CounterTally = { -readonly [K in keyof TrafficCounters]: TrafficCounters[K] };
 
-/** Counters after one more event. Only data messages (text, binary) count as messages. */
-export function countEvent(counters: TrafficCounters, event: CountedEvent): TrafficCounters {
-  if (event.kind === 'pong' && event.rttMs !== undefined) {
-    return { ...counters, lastRttMs: event.rttMs };
+/**
+ * Adds one event to the tally, in place (a flood is counted without an object per event). Only data
+ * messages (text, binary) count as messages; a pong sets the round trip, asked of `rttMs` only then.
+ */
+export function countEvent(tally: CounterTally, kind: SessionEventKind, direction: EventDirection, size: number, rttMs: () => number | undefined): void {
+  if (kind === 'pong') {
+    const rtt = rttMs();
+    if (rtt !== undefined) tally.lastRttMs = rtt;
+    return;
   }
-  if (event.kind !== 'text' && event.kind !== 'binary') return counters;
-  if (event.direction === 'sent') {
-    return { ...counters, messagesSent: counters.messagesSent + 1, bytesSent: counters.bytesSent + event.size };
+  if (kind !== 'text' && kind !== 'binary') return;
+  if (direction === 'sent') {
+    tally.messagesSent++;
+    tally.bytesSent += size;
+  } else if (direction === 'received') {
+    tally.messagesReceived++;
+    tally.bytesReceived += size;
   }
-  if (event.direction === 'received') {
-    return { ...counters, messagesReceived: counters.messagesReceived + 1, bytesReceived: counters.bytesReceived + event.size };
-  }
-  return counters;
 }
 
 /** "1.2 KiB" style sizes for the header. */

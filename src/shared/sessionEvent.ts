@@ -19,6 +19,10 @@ export type SessionEventKind =
   | 'reconnect'
   | 'info';
 
+/** Every kind, once, in a fixed order (a record, so that a kind added to the type and not here fails to compile). */
+const KIND_ORDER: Record<SessionEventKind, number> = { 'handshake-request': 0, 'handshake-response': 1, open: 2, text: 3, binary: 4, ping: 5, pong: 6, close: 7, error: 8, reconnect: 9, info: 10 };
+export const SESSION_EVENT_KINDS: readonly SessionEventKind[] = (Object.keys(KIND_ORDER) as SessionEventKind[]).sort((a, b) => KIND_ORDER[a] - KIND_ORDER[b]);
+
 /** `sent`: client to server. `received`: server to client. `local`: something the inspector observed. */
 export type EventDirection = 'sent' | 'received' | 'local';
 

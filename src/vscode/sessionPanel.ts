@@ -9,6 +9,7 @@ import { toEventRow } from '../core/eventRow';
 import type { SessionEvent } from '../core/eventStore';
 import { encodeSavedMessage, parseProfile, type SavedMessage } from '../core/profile';
 import type { WebSocketSession } from '../core/session';
+import { TimelineView } from '../core/timelineView';
 import { processEnvResolver, type VariableResolver } from '../core/variables';
 import { DETAILS_PAYLOAD_MAX_BYTES, type EventDetails } from '../shared/eventDetails';
 import { hexDump } from '../shared/hexDump';
@@ -23,9 +24,8 @@ import {
   type WebviewMethods,
 } from '../shared/protocol';
 import { answerRequest, RequestTracker } from '../shared/requestTracker';
-import { compileFilter, NO_FILTER, type RowFilter } from '../shared/rowFilter';
-import { countEvent, EMPTY_COUNTERS, type TrafficCounters } from '../shared/sessionCounters';
-import type { EventRow, SessionSummary } from '../shared/sessionEvent';
+import { countEvent, EMPTY_COUNTERS, type CounterTally, type TrafficCounters } from '../shared/sessionCounters';
+import type { SessionSummary } from '../shared/sessionEvent';
 import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'wsInspector.sessionPanel';
@@ -38,12 +38,6 @@ export const PANEL_VIEW_TYPE = 'wsInspector.sessionPanel';
 const FLUSH_INTERVAL_MS = 25;
 const BUSY_WINDOW_MS = 100;
 const BUSY_ROWS = 50;
-/** Most rows one `rows` request may ask for. */
-const MAX_ROWS_PER_REQUEST = 1000;
-/** Bytes of a text payload the filter looks at; a 100 MB message is not decoded whole to be searched. */
-const FILTER_TEXT_MAX_BYTES = 64 * 1024;
-/** Events read from the store at a time while scanning for the filter or the counters. */
-const SCAN_CHUNK = 4096;
 
 export interface SessionChannelOptions {
   /** The profile's saved messages, sent from one-click buttons. */
@@ -54,128 +48,24 @@ export interface SessionChannelOptions {
   readonly onRevealInPanel?: (seq: number) => void;
 }
 
-/** The timeline view of one webview: Clear and filter, mapped onto the log's seq numbers. */
-class TimelineView {
-  filter: RowFilter = NO_FILTER;
-  clearedBefore = 0;
-  version = 1;
-  /** Seqs that pass the filter, in order; null when nothing is filtered (view index = seq - clearedBefore). */
-  private matches: number[] | null = null;
-  private matcher: ((event: SessionEvent) => boolean) | null = null;
-  private scannedUpTo = 0;
-
-  constructor(private readonly session: WebSocketSession) {}
-
-  /** Throws with a message for a person when the filter does not compile. */
-  setFilter(filter: RowFilter): void {
-    const compiled = compileFilter(filter);
-    if (!compiled.ok) throw new Error(compiled.error);
-    this.filter = filter;
-    this.version++;
-    if (!compiled.active) {
-      this.matches = null;
-      this.matcher = null;
-      return;
-    }
-    this.matcher = (event) => compiled.matches({ kind: event.kind, direction: event.direction, text: filterTextOf(event) });
-    this.matches = [];
-    this.scannedUpTo = this.clearedBefore;
-    this.catchUp();
-  }
-
-  clear(): void {
-    this.clearedBefore = this.session.store.length;
-    this.version++;
-    if (this.matches) {
-      this.matches = [];
-      this.scannedUpTo = this.clearedBefore;
-    }
-  }
-
-  /** Scans events appended since the last call; returns the view's count. */
-  catchUp(): number {
-    if (this.matches && this.matcher) {
-      const length = this.session.store.length;
-      while (this.scannedUpTo < length) {
-        const end = Math.min(length, this.scannedUpTo + SCAN_CHUNK);
-        for (const event of this.session.store.readRange(this.scannedUpTo, end)) {
-          if (this.matcher(event)) this.matches.push(event.seq);
-        }
-        this.scannedUpTo = end;
-      }
-      return this.matches.length;
-    }
-    return Math.max(0, this.session.store.length - this.clearedBefore);
-  }
-
-  get count(): number {
-    return this.matches ? this.matches.length : Math.max(0, this.session.store.length - this.clearedBefore);
-  }
-
-  state(): ViewState {
-    const viewCount = this.catchUp();
-    return { filter: this.filter, clearedBefore: this.clearedBefore, viewCount, totalCount: Math.max(0, this.session.store.length - this.clearedBefore), version: this.version };
-  }
-
-  rows(start: number, end: number): EventRow[] {
-    const count = this.catchUp();
-    start = Math.max(0, Math.min(start, count));
-    end = Math.max(start, Math.min(end, count, start + MAX_ROWS_PER_REQUEST));
-    if (!this.matches) {
-      return this.session.store.readRange(this.clearedBefore + start, this.clearedBefore + end).map(toEventRow);
-    }
-    const rows: EventRow[] = [];
-    for (let i = start; i < end; i++) {
-      const event = this.session.store.get(this.matches[i]);
-      if (event) rows.push(toEventRow(event));
-    }
-    return rows;
-  }
-
-  indexOf(seq: number): number | null {
-    this.catchUp();
-    if (seq < this.clearedBefore || seq >= this.session.store.length) return null;
-    if (!this.matches) return seq - this.clearedBefore;
-    // Binary search: matches is sorted because seqs are appended in order.
-    let lo = 0;
-    let hi = this.matches.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const value = this.matches[mid];
-      if (value === seq) return mid;
-      if (value < seq) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return null;
-  }
-}
-
-/** The text a filter searches: a text payload's head, otherwise the row's preview and the event's sentence. */
-function filterTextOf(event: SessionEvent): string {
-  if (event.kind === 'text' && event.payload) {
-    return event.payload.subarray(0, FILTER_TEXT_MAX_BYTES).toString('utf8');
-  }
-  const row = toEventRow(event);
-  return event.message && event.message !== row.preview ? `${row.preview}\n${event.message}` : row.preview;
-}
-
 /** Counts traffic from the log, catching up lazily so a late-opened view does not miss earlier events. */
 class CounterScan {
-  counters: TrafficCounters = EMPTY_COUNTERS;
+  private readonly tally: CounterTally = { ...EMPTY_COUNTERS };
   private countedUpTo = 0;
 
   constructor(private readonly session: WebSocketSession) {}
 
   catchUp(): TrafficCounters {
-    const length = this.session.store.length;
-    while (this.countedUpTo < length) {
-      const end = Math.min(length, this.countedUpTo + SCAN_CHUNK);
-      for (const event of this.session.store.readRange(this.countedUpTo, end)) {
-        this.counters = countEvent(this.counters, event);
-      }
-      this.countedUpTo = end;
+    const store = this.session.store;
+    const length = store.length;
+    if (this.countedUpTo < length) {
+      // Columns only: no event object is built for a counted message.
+      store.scan(this.countedUpTo, length, (seq, kind, direction, _bytes, _offset, size) =>
+        countEvent(this.tally, kind, direction, size, () => store.get(seq)?.rttMs),
+      );
+      this.countedUpTo = length;
     }
-    return this.counters;
+    return { ...this.tally };
   }
 }
 
@@ -202,7 +92,7 @@ export class SessionChannel implements vscode.Disposable {
     readonly session: WebSocketSession,
     private readonly options: SessionChannelOptions = {},
   ) {
-    this.view = new TimelineView(session);
+    this.view = new TimelineView(session.store);
     this.counters = new CounterScan(session);
     this.requests = new RequestTracker<WebviewMethods>((request) => void this.post(request), { setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }, REQUEST_TIMEOUT_MS);
     this.disposables.push(webview.onDidReceiveMessage((message: FromWebviewMessage) => this.onMessage(message)));
@@ -278,8 +168,9 @@ export class SessionChannel implements vscode.Disposable {
       const rows = this.view.rows(start, end);
       return { firstIndex: Math.max(0, Math.min(start, this.view.count)), rows, viewCount: this.view.count, version: this.view.version };
     },
-    setFilter: ({ filter }) => {
+    setFilter: async ({ filter }) => {
       this.view.setFilter(filter);
+      await this.view.catchUpInSlices();
       return this.resetView();
     },
     clear: () => {

@@ -1,0 +1,137 @@
+/** The host side of the timeline: Clear and the filter over a real event store, as the webview sees them through rows and counts. */
+import * as assert from 'node:assert/strict';
+import { EventStore, type NewSessionEvent } from '../../../src/core/eventStore';
+import { MAX_ROWS_PER_REQUEST, TimelineView } from '../../../src/core/timelineView';
+import { NO_FILTER, type RowFilter } from '../../../src/shared/rowFilter';
+
+const text = (body: string): NewSessionEvent => ({ kind: 'text', direction: 'received', monoUs: 0, wallMs: 0, payload: Buffer.from(body) });
+const textFilter = (value: string): RowFilter => ({ ...NO_FILTER, text: value });
+
+/** Every seq the view shows, read the way the webview reads them: by view index, a page at a time. */
+function shownSeqs(view: TimelineView): number[] {
+  const count = view.state().viewCount;
+  const seqs: number[] = [];
+  for (let start = 0; start < count; start += MAX_ROWS_PER_REQUEST) seqs.push(...view.rows(start, start + MAX_ROWS_PER_REQUEST).map((r) => r.seq));
+  return seqs;
+}
+
+describe('TimelineView', () => {
+  it('shows the whole log without a filter, and only matching rows with one', () => {
+    const store = new EventStore();
+    ['Fill 1', 'tick', 'FILL 2', 'tick'].forEach((b) => store.append(text(b)));
+    const view = new TimelineView(store);
+    assert.deepEqual(shownSeqs(view), [0, 1, 2, 3]);
+    const before = view.version;
+    view.setFilter(textFilter('fill'));
+    assert.ok(view.version > before);
+    assert.deepEqual(shownSeqs(view), [0, 2]);
+    assert.deepEqual(view.state().totalCount, 4);
+    assert.equal(view.indexOf(2), 1);
+    assert.equal(view.indexOf(1), null, 'a hidden row has no view index');
+    view.setFilter(NO_FILTER);
+    assert.deepEqual(shownSeqs(view), [0, 1, 2, 3]);
+    assert.equal(view.indexOf(1), 1);
+  });
+
+  it('keeps up with events appended after the filter was set, in the same payload memory as earlier ones', () => {
+    const store = new EventStore();
+    store.append(text('first fill'));
+    const view = new TimelineView(store);
+    view.setFilter(textFilter('fill'));
+    assert.equal(view.state().viewCount, 1);
+    // These land in the same slab the first scan read; the filter must see their bytes, not what was there before.
+    for (let i = 0; i < 100; i++) store.append(text(i % 10 === 0 ? `fill ${i}` : `tick ${i}`));
+    assert.equal(view.state().viewCount, 11);
+    assert.deepEqual(shownSeqs(view).slice(0, 3), [0, 1, 11]);
+  });
+
+  it('forgets rows before Clear, filtered or not', () => {
+    const store = new EventStore();
+    ['fill a', 'tick', 'fill b'].forEach((b) => store.append(text(b)));
+    const view = new TimelineView(store);
+    view.setFilter(textFilter('fill'));
+    view.clear();
+    assert.equal(view.state().viewCount, 0);
+    store.append(text('fill c'));
+    store.append(text('tick'));
+    assert.deepEqual(shownSeqs(view), [3]);
+    view.setFilter(NO_FILTER);
+    assert.deepEqual(shownSeqs(view), [3, 4]);
+  });
+
+  it('refuses a regular expression that does not compile and keeps the filter it had', () => {
+    const store = new EventStore();
+    store.append(text('fill'));
+    const view = new TimelineView(store);
+    view.setFilter(textFilter('fill'));
+    const version = view.version;
+    assert.throws(() => view.setFilter({ ...NO_FILTER, text: '(', regex: true }), /Not a valid regular expression/);
+    assert.equal(view.version, version);
+    assert.equal(view.filter.text, 'fill');
+  });
+
+  it('pages through more matches than one request carries', () => {
+    const store = new EventStore({ segmentSize: 256 });
+    for (let i = 0; i < 5000; i++) store.append(text(i % 2 ? 'odd' : 'even'));
+    const view = new TimelineView(store);
+    view.setFilter(textFilter('EVEN'));
+    const seqs = shownSeqs(view);
+    assert.equal(seqs.length, 2500);
+    assert.ok(seqs.every((seq, i) => seq === 2 * i));
+    assert.equal(view.indexOf(4998), 2499);
+    assert.equal(view.rows(2400, 2400 + MAX_ROWS_PER_REQUEST * 2).length, 100, 'clamped to the view');
+  });
+
+  describe('scanning in slices', () => {
+    const fills = (n: number): EventStore => {
+      const store = new EventStore({ segmentSize: 64 });
+      for (let i = 0; i < n; i++) store.append(text(i % 4 === 0 ? `fill ${i}` : `tick ${i}`));
+      return store;
+    };
+
+    it('lets the event loop turn between slices and ends with the same rows as a scan in one go', async () => {
+      const store = fills(1000);
+      const view = new TimelineView(store);
+      view.setFilter(textFilter('fill'));
+      let turns = 0;
+      let scanning = true;
+      const other = (): void => {
+        if (!scanning) return;
+        turns++;
+        setImmediate(other);
+      };
+      setImmediate(other);
+      const done = view.catchUpInSlices(100);
+      assert.equal(view.count, 25, 'only the first slice is scanned before the call returns');
+      await done;
+      scanning = false;
+      assert.ok(turns >= 5, `other work ran between the slices (${turns} turns)`);
+      assert.equal(view.count, 250);
+      const whole = new TimelineView(store);
+      whole.setFilter(textFilter('fill'));
+      assert.deepEqual(shownSeqs(view), shownSeqs(whole));
+    });
+
+    it('is finished by a read in the middle, without counting a row twice', async () => {
+      const view = new TimelineView(fills(1000));
+      view.setFilter(textFilter('fill'));
+      const done = view.catchUpInSlices(100);
+      assert.equal(view.state().viewCount, 250);
+      await done;
+      assert.equal(view.state().viewCount, 250);
+    });
+
+    it('stops when a newer filter replaces the one it scans for', async () => {
+      const store = fills(1000);
+      const view = new TimelineView(store);
+      view.setFilter(textFilter('fill'));
+      const older = view.catchUpInSlices(100);
+      view.setFilter(textFilter('tick 9'));
+      await Promise.all([older, view.catchUpInSlices(100)]);
+      assert.deepEqual(
+        shownSeqs(view),
+        store.readRange(0, store.length).filter((e) => e.payload?.toString().startsWith('tick 9')).map((e) => e.seq),
+      );
+    });
+  });
+});
