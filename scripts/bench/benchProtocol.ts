@@ -25,6 +25,8 @@ export interface AgentCommands {
   transport: { args: { id: string; rounds: number }; result: { samples: number[] } };
   /** Date.now() at which the extension host logged each text message starting with `prefix`, sent and received. */
   messageTimes: { args: { id: string; prefix: string }; result: { times: Record<string, { sent?: number; received?: number }> } };
+  /** With WSI_BENCH_PROFILE set: starts, or stops and writes as <name>.cpuprofile, a CPU profile of the extension host. */
+  profile: { args: { name: string; start: boolean }; result: Record<string, never> };
   /** process.memoryUsage() after full garbage collections. */
   memory: { args: Record<string, never>; result: { heapUsed: number; external: number; arrayBuffers: number; rss: number } };
   /** Sets wsInspector.memoryCapMB (user settings), as a person would. */

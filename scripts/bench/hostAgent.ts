@@ -21,6 +21,7 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
 let api: WsInspectorApi | undefined;
+let activeProfile: { stop(name: string): Promise<void> } | undefined;
 
 function handle(id: string): SessionHandle {
   const found = api?.registry.find(id);
@@ -132,6 +133,13 @@ const handlers: { [K in keyof AgentCommands]: (args: AgentCommands[K]['args']) =
       if (event.direction === 'received') entry.received = event.wallMs;
     }
     return { times };
+  },
+
+  async profile({ name, start }) {
+    // WSI_BENCH_PROFILE only: a CPU profile of this extension host over a part of the bench.
+    if (start) activeProfile = await startProfiler();
+    else await activeProfile?.stop(name);
+    return {};
   },
 
   async memory() {

@@ -572,8 +572,13 @@ async function displayOnce<T = undefined>(
   const frame = await findFrame(page, PANEL_OPEN);
   await watchLongTasks(frame, selfCheck);
   const shown = counterShows(frame, flood.n, 600_000);
+  const profileName = `display-${flood.n}`;
+  await agent.call('profile', { name: profileName, start: true });
+  const renderer = await profileRenderer(page);
   const { atMs } = await agent.call('go', { id });
   const shownAt = await shown;
+  await renderer?.stop(`${profileName}-renderer`);
+  await agent.call('profile', { name: `${profileName}-host`, start: false });
   const tasks = await longTasks(frame);
   const seconds = (shownAt - atMs) / 1000;
   const run: DisplayRun = {
