@@ -78,20 +78,7 @@ export function rate(flood: Flood, nanoseconds: bigint): RateSample {
 
 /** A bare ws client: counts messages from open to the n-th, nothing else. */
 export function measureBareWs(url: string, flood: Flood): Promise<RateSample> {
-  return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
-    let count = 0;
-    let started = 0n;
-    ws.on('open', () => (started = process.hrtime.bigint()));
-    ws.on('message', () => {
-      if (++count === flood.n) {
-        const elapsed = process.hrtime.bigint() - started;
-        ws.terminate();
-        resolve(rate(flood, elapsed));
-      }
-    });
-    ws.on('error', reject);
-  });
+  return countWithBareWs(url, flood, false);
 }
 
 /**
@@ -100,14 +87,19 @@ export function measureBareWs(url: string, flood: Flood): Promise<RateSample> {
  * for every payload, and the collector's work as external memory grows), which no engine avoids.
  */
 export function measureBareWsRetaining(url: string, flood: Flood): Promise<RateSample> {
+  return countWithBareWs(url, flood, true);
+}
+
+function countWithBareWs(url: string, flood: Flood, retain: boolean): Promise<RateSample> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url, { perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
     const kept: WebSocket.RawData[] = [];
+    let count = 0;
     let started = 0n;
     ws.on('open', () => (started = process.hrtime.bigint()));
     ws.on('message', (data) => {
-      kept.push(data);
-      if (kept.length === flood.n) {
+      if (retain) kept.push(data);
+      if (++count === flood.n) {
         const elapsed = process.hrtime.bigint() - started;
         ws.terminate();
         resolve(rate(flood, elapsed));
