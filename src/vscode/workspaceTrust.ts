@@ -1,0 +1,54 @@
+/**
+ * Workspace Trust, decided in one place: while the workspace is not trusted (Restricted Mode), a
+ * profile may be viewed, but connecting it asks first, and its ${env:…}, ${secret:…} and TLS files
+ * are not read (the rules themselves are in core/restrictedMode.ts). `isTrusted` is asked at every
+ * use, so trust granted later (onDidGrantWorkspaceTrust) counts from the next connect or send.
+ */
+import { promises as fsp } from 'node:fs';
+import * as vscode from 'vscode';
+import type { ReadFile } from '../core/profile';
+import { restrictResolver, restrictTlsFileReader } from '../core/restrictedMode';
+import type { VariableResolver } from '../core/variables';
+
+export const CONNECT_WITHOUT_THEM = 'Connect Without Them';
+export const MANAGE_WORKSPACE_TRUST = 'Manage Workspace Trust';
+
+/** Shows the modal warning and returns the button picked (undefined = Cancel or Escape). */
+export type TrustWarning = (message: string, detail: string, ...buttons: string[]) => Thenable<string | undefined>;
+
+const modalWarning: TrustWarning = (message, detail, ...buttons) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
+
+export class WorkspaceTrustGuard {
+  constructor(
+    /** Injected by the tests; the extension uses VS Code's own answer. */
+    readonly isTrusted: () => boolean = () => vscode.workspace.isTrusted,
+    private readonly warn: TrustWarning = modalWarning,
+  ) {}
+
+  /** `resolver`, refusing ${env:…} and ${secret:…} while the workspace is not trusted. */
+  guardResolver(resolver: VariableResolver): VariableResolver {
+    return restrictResolver(resolver, this.isTrusted);
+  }
+
+  /** Reads a profile's TLS file from disk, or refuses while the workspace is not trusted. */
+  readonly readTlsFile: ReadFile = restrictTlsFileReader((path) => fsp.readFile(path), () => this.isTrusted());
+
+  /**
+   * Before a profile from the workspace connects: true at once when the workspace is trusted;
+   * otherwise a modal warning says what will not be read (`reads`: what this profile asks for, from
+   * core's restrictedReads) and true only for "Connect Without Them". "Manage Workspace Trust"
+   * opens VS Code's trust editor and does not connect; the person connects again once trusted.
+   */
+  async confirmConnect(profileName: string, reads: readonly string[]): Promise<boolean> {
+    if (this.isTrusted()) return true;
+    const uses = reads.length > 0 ? `This profile uses ${reads.join(', ')}, so connecting without them will fail with a message saying which is missing.` : 'This profile uses none of them.';
+    const picked = await this.warn(
+      `This workspace is not trusted. Connect "${profileName}" in Restricted Mode?`,
+      `In Restricted Mode, a profile from the workspace cannot read environment variables (\${env:…}), secrets (\${secret:…}) or TLS key, certificate and CA files (tls.key, tls.cert, tls.ca). ${uses} \${input:…}, \${uuid} and \${timestamp} still work.`,
+      CONNECT_WITHOUT_THEM,
+      MANAGE_WORKSPACE_TRUST,
+    );
+    if (picked === MANAGE_WORKSPACE_TRUST) await vscode.commands.executeCommand('workbench.trust.manage');
+    return picked === CONNECT_WITHOUT_THEM;
+  }
+}
