@@ -31,7 +31,7 @@ export function activate(context: vscode.ExtensionContext): WsInspectorApi {
   // One trust guard for every path that resolves a profile: connecting and sending saved messages.
   const trust = new WorkspaceTrustGuard();
   const resolver = trust.guardResolver(createVariableResolver(context.secrets));
-  registry = new SessionRegistry(context.extensionUri, join(context.globalStorageUri.fsPath, 'spill'), resolver);
+  registry = new SessionRegistry(context.extensionUri, join(context.globalStorageUri.fsPath, 'spill'), resolver, trust.readProfileFile);
   context.subscriptions.push(registry, registerConnectCommand(registry, resolver, new RecentUrls(context.globalState), trust));
   context.subscriptions.push(registerNewProfileCommand(), registerSessionCommands(registry), trackSessionContextKeys(registry), new SessionStatusBar(registry));
   const messageLog = MessageLogViewProvider.register(registry, context.extensionUri);

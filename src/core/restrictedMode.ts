@@ -30,13 +30,14 @@ export function restrictResolver(resolver: VariableResolver, isTrusted: () => bo
 }
 
 /**
- * A reader for the profile's TLS files (tls.ca, tls.cert, tls.key) that reads nothing while
- * `isTrusted()` is false. resolveProfile adds the field to the message ("tls.key: …").
+ * A reader for the files a profile names (tls.ca, tls.cert, tls.key, and a saved message's
+ * `file`, which would otherwise be sent to the profile's server) that reads nothing while
+ * `isTrusted()` is false. resolveProfile and encodeSavedMessage add the field ("tls.key: …").
  */
-export function restrictTlsFileReader(readFile: ReadFile, isTrusted: () => boolean): ReadFile {
+export function restrictProfileFileReader(readFile: ReadFile, isTrusted: () => boolean): ReadFile {
   return async (path) => {
     if (!isTrusted()) {
-      throw new RestrictedModeError(path, `${path} was not read: this workspace is not trusted (Restricted Mode), and TLS certificate, key and CA files named by a profile from an untrusted workspace are not read. ${TRUST_ADVICE}`);
+      throw new RestrictedModeError(path, `${path} was not read: this workspace is not trusted (Restricted Mode), and files named by a profile from an untrusted workspace (TLS certificate, key and CA files, message files) are not read. ${TRUST_ADVICE}`);
     }
     return readFile(path);
   };
@@ -44,8 +45,8 @@ export function restrictTlsFileReader(readFile: ReadFile, isTrusted: () => boole
 
 /**
  * What in `profile` Restricted Mode would not read, for the warning shown before connecting:
- * each distinct `${env:…}` / `${secret:…}` (url, headers, origin, saved messages) and each TLS
- * file field, in the order they appear.
+ * each distinct `${env:…}` / `${secret:…}` (url, headers, origin, saved messages), each TLS
+ * file field and each saved message's file, in that order.
  */
 export function restrictedReads(profile: WsProfile): string[] {
   const found = new Set<string>();
@@ -57,6 +58,9 @@ export function restrictedReads(profile: WsProfile): string[] {
   }
   for (const field of ['ca', 'cert', 'key'] as const) {
     if (profile.tls[field] !== undefined) found.add(`tls.${field}`);
+  }
+  for (const message of profile.messages) {
+    if (message.file !== undefined) found.add(`the file of message "${message.name}"`);
   }
   return [...found];
 }

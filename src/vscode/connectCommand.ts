@@ -38,7 +38,7 @@ const FORGET_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon(
 /**
  * `resolver` should already be guarded by `trust` (WorkspaceTrustGuard.guardResolver), as the
  * registry's is for saved messages; here `trust` also asks before a profile connects in
- * Restricted Mode and guards its TLS files. A typed URL reads nothing from the workspace.
+ * Restricted Mode and guards the files it names. A typed URL reads nothing from the workspace.
  */
 export function registerConnectCommand(registry: SessionRegistry, resolver: VariableResolver, recentUrls: RecentUrls, trust: WorkspaceTrustGuard): vscode.Disposable {
   return vscode.commands.registerCommand(CONNECT_COMMAND, async (target?: unknown): Promise<SessionHandle | undefined> => {
@@ -191,7 +191,7 @@ async function optionsFromProfile(uri: vscode.Uri, resolver: VariableResolver, t
     throw new Error(`${vscode.workspace.asRelativePath(uri)} has ${errors.length} problem${errors.length === 1 ? '' : 's'}${where}. Fix ${errors.length === 1 ? 'it' : 'them'} and connect again.`);
   }
   if (!(await trust.confirmConnect(parsed.profile.name, restrictedReads(parsed.profile)))) return undefined;
-  return sessionOptionsFromProfile(parsed.profile, { resolver, proxy: editorProxySources(), readTlsFile: trust.readTlsFile });
+  return sessionOptionsFromProfile(parsed.profile, { resolver, proxy: editorProxySources(), readFile: trust.readProfileFile });
 }
 
 /** A row of the Profiles view, as its inline "Connect" passes it. */

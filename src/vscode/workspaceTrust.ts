@@ -1,13 +1,13 @@
 /**
  * Workspace Trust, decided in one place: while the workspace is not trusted (Restricted Mode), a
- * profile may be viewed, but connecting it asks first, and its ${env:…}, ${secret:…} and TLS files
- * are not read (the rules themselves are in core/restrictedMode.ts). `isTrusted` is asked at every
+ * profile may be viewed, but connecting it asks first, and its ${env:…}, ${secret:…}, TLS files and
+ * message files are not read (the rules themselves are in core/restrictedMode.ts). `isTrusted` is asked at every
  * use, so trust granted later (onDidGrantWorkspaceTrust) counts from the next connect or send.
  */
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ReadFile } from '../core/profile';
-import { restrictResolver, restrictTlsFileReader } from '../core/restrictedMode';
+import { restrictProfileFileReader, restrictResolver } from '../core/restrictedMode';
 import type { VariableResolver } from '../core/variables';
 
 export const CONNECT_WITHOUT_THEM = 'Connect Without Them';
@@ -30,8 +30,8 @@ export class WorkspaceTrustGuard {
     return restrictResolver(resolver, this.isTrusted);
   }
 
-  /** Reads a profile's TLS file from disk, or refuses while the workspace is not trusted. */
-  readonly readTlsFile: ReadFile = restrictTlsFileReader((path) => fsp.readFile(path), () => this.isTrusted());
+  /** Reads a file a profile names (TLS files, message files) from disk, or refuses while the workspace is not trusted. */
+  readonly readProfileFile: ReadFile = restrictProfileFileReader((path) => fsp.readFile(path), () => this.isTrusted());
 
   /**
    * Before a profile from the workspace connects: true at once when the workspace is trusted;
@@ -41,10 +41,10 @@ export class WorkspaceTrustGuard {
    */
   async confirmConnect(profileName: string, reads: readonly string[]): Promise<boolean> {
     if (this.isTrusted()) return true;
-    const uses = reads.length > 0 ? `This profile uses ${reads.join(', ')}, so connecting without them will fail with a message saying which is missing.` : 'This profile uses none of them.';
+    const uses = reads.length > 0 ? `This profile uses ${reads.join(', ')}, so whatever needs them stops with a message naming what was not read; nothing is sent empty.` : 'This profile uses none of them.';
     const picked = await this.warn(
       `This workspace is not trusted. Connect "${profileName}" in Restricted Mode?`,
-      `In Restricted Mode, a profile from the workspace cannot read environment variables (\${env:…}), secrets (\${secret:…}) or TLS key, certificate and CA files (tls.key, tls.cert, tls.ca). ${uses} \${input:…}, \${uuid} and \${timestamp} still work.`,
+      `In Restricted Mode, a profile from the workspace cannot read environment variables (\${env:…}), secrets (\${secret:…}) or the files it names (TLS key, certificate and CA files; saved messages' files). ${uses} \${input:…}, \${uuid} and \${timestamp} still work.`,
       CONNECT_WITHOUT_THEM,
       MANAGE_WORKSPACE_TRUST,
     );

@@ -48,7 +48,7 @@ describe('Workspace Trust in a real VS Code', () => {
       assert.equal(await guard.confirmConnect('Prod', ['${env:TOKEN}', 'tls.key']), true);
       assert.equal(shown.length, 1);
       assert.match(shown[0].message, /not trusted/);
-      assert.match(shown[0].detail, /environment variables .*secrets .*TLS key, certificate and CA files/);
+      assert.match(shown[0].detail, /environment variables .*secrets .*TLS key, certificate and CA files; saved messages' files/);
       assert.match(shown[0].detail, /This profile uses \$\{env:TOKEN\}, tls\.key/);
       assert.deepEqual(shown[0].buttons, [CONNECT_WITHOUT_THEM, MANAGE_WORKSPACE_TRUST]);
       answer = undefined; // Cancel or Escape
@@ -62,8 +62,8 @@ describe('Workspace Trust in a real VS Code', () => {
       assert.equal(await guarded({ kind: 'input', name: 'Room', raw: '${input:Room}', offset: 0 }), 'answer to ${input:Room}');
     });
 
-    it('does not read TLS files', async () => {
-      await assert.rejects(guard.readTlsFile(__filename), /was not read: this workspace is not trusted \(Restricted Mode\)/);
+    it('does not read the files a profile names', async () => {
+      await assert.rejects(guard.readProfileFile(__filename), /was not read: this workspace is not trusted \(Restricted Mode\)/);
     });
   });
 

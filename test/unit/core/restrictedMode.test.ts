@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeSavedMessage, parseProfile, ProfileResolveError, resolveProfile, type WsProfile } from '../../../src/core/profile';
 import { sessionOptionsFromProfile } from '../../../src/core/profileSession';
-import { restrictedReads, RestrictedModeError, restrictResolver, restrictTlsFileReader } from '../../../src/core/restrictedMode';
+import { restrictedReads, RestrictedModeError, restrictResolver, restrictProfileFileReader } from '../../../src/core/restrictedMode';
 import { resolveTemplate, type VariableRef, type VariableResolver } from '../../../src/core/variables';
 
 /** A resolver that answers every env, secret and input with a value, and records what it was asked. */
@@ -84,12 +84,12 @@ describe('Restricted Mode', () => {
     });
   });
 
-  describe('restrictTlsFileReader', () => {
+  describe('restrictProfileFileReader', () => {
     const tlsProfile = (): WsProfile => parse('{ "url": "wss://127.0.0.1:1/", "tls": { "ca": "ca.pem", "cert": "client.pem", "key": "client.key" } }');
 
     it('reads no TLS file while untrusted, and the error names the tls field, the path and Restricted Mode', async () => {
       const read: string[] = [];
-      const reader = restrictTlsFileReader(async (path) => {
+      const reader = restrictProfileFileReader(async (path) => {
         read.push(path);
         return diskReader(path);
       }, () => false);
@@ -97,24 +97,53 @@ describe('Restricted Mode', () => {
         assert.ok(err instanceof ProfileResolveError);
         assert.match(err.field, /^tls\.(ca|cert|key)$/);
         assert.ok(err.message.startsWith(`${err.field}: ${join(dir, err.field === 'tls.ca' ? 'ca.pem' : err.field === 'tls.cert' ? 'client.pem' : 'client.key')} was not read: this workspace is not trusted (Restricted Mode)`), err.message);
-        assert.match(err.message, /TLS certificate, key and CA files named by a profile from an untrusted workspace are not read\. Trust the workspace/);
+        assert.match(err.message, /files named by a profile from an untrusted workspace \(TLS certificate, key and CA files, message files\) are not read\. Trust the workspace/);
         return true;
       });
       assert.deepEqual(read, []);
     });
 
     it('reads them once trusted', async () => {
-      const resolved = await resolveProfile(tlsProfile(), answeringResolver().resolver, restrictTlsFileReader(diskReader, () => true));
+      const resolved = await resolveProfile(tlsProfile(), answeringResolver().resolver, restrictProfileFileReader(diskReader, () => true));
       assert.deepEqual(resolved.tls, { rejectUnauthorized: true, ca: Buffer.from('CA BYTES'), cert: Buffer.from('CERT BYTES'), key: Buffer.from('KEY BYTES') });
     });
 
     it('is what sessionOptionsFromProfile uses for TLS when given readTlsFile, while a profile without TLS files connects untrusted', async () => {
-      const untrusted = restrictTlsFileReader(diskReader, () => false);
-      await assert.rejects(sessionOptionsFromProfile(tlsProfile(), { resolver: answeringResolver().resolver, readTlsFile: untrusted }), /^ProfileResolveError: tls\.(ca|cert|key): .* was not read: this workspace is not trusted \(Restricted Mode\)/);
+      const untrusted = restrictProfileFileReader(diskReader, () => false);
+      await assert.rejects(sessionOptionsFromProfile(tlsProfile(), { resolver: answeringResolver().resolver, readFile: untrusted }), /^ProfileResolveError: tls\.(ca|cert|key): .* was not read: this workspace is not trusted \(Restricted Mode\)/);
       const plain = parse('{ "url": "ws://127.0.0.1:1/${input:Path}", "headers": { "X-Id": "${uuid}" } }');
-      const options = await sessionOptionsFromProfile(plain, { resolver: restrictResolver(answeringResolver().resolver, () => false), readTlsFile: untrusted });
+      const options = await sessionOptionsFromProfile(plain, { resolver: restrictResolver(answeringResolver().resolver, () => false), readFile: untrusted });
       assert.equal(options.url, 'ws://127.0.0.1:1/value-of-input-Path');
       assert.match(options.headers?.['X-Id'] ?? '', /^[0-9a-f-]{36}$/);
+    });
+  });
+
+  describe('saved messages\' files', () => {
+    // A message's file is sent to the profile's server: from an untrusted workspace it could name any file on disk.
+    const fileProfile = (): WsProfile => parse('{ "url": "ws://127.0.0.1:1/", "messages": [{ "name": "blob", "type": "binary", "file": "client.key" }], "onOpen": ["blob"] }');
+
+    it('are not read while untrusted, from the panel or on open, and the error names the message', async () => {
+      const read: string[] = [];
+      const reader = restrictProfileFileReader(async (path) => {
+        read.push(path);
+        return diskReader(path);
+      }, () => false);
+      const [blob] = fileProfile().messages;
+      await assert.rejects(encodeSavedMessage(blob, answeringResolver().resolver, reader), (err: unknown) => {
+        assert.ok(err instanceof ProfileResolveError);
+        assert.equal(err.message.split(' was not read: ')[0], `message "blob" file: ${join(dir, 'client.key')}`);
+        assert.match(err.message, /this workspace is not trusted \(Restricted Mode\)/);
+        return true;
+      });
+      const options = await sessionOptionsFromProfile(fileProfile(), { resolver: answeringResolver().resolver, readFile: reader });
+      await assert.rejects(options.onOpen!(), /^ProfileResolveError: message "blob" file: .* was not read: this workspace is not trusted/);
+      assert.deepEqual(read, []);
+    });
+
+    it('are read once trusted', async () => {
+      const options = await sessionOptionsFromProfile(fileProfile(), { resolver: answeringResolver().resolver, readFile: restrictProfileFileReader(diskReader, () => true) });
+      const [message] = await options.onOpen!();
+      assert.deepEqual(message, { binary: true, payload: Buffer.from('KEY BYTES') });
     });
   });
 
@@ -125,9 +154,9 @@ describe('Restricted Mode', () => {
         "headers": { "Authorization": "Bearer \${secret:token}", "X-Host": "\${env:HOST}", "X-Who": "\${input:Who}" },
         "origin": "https://\${env:ORIGIN}",
         "tls": { "ca": "ca.pem", "cert": "client.pem", "key": "client.key" },
-        "messages": [{ "name": "m", "type": "text", "data": "\${secret:other} \${uuid}" }]
+        "messages": [{ "name": "m", "type": "text", "data": "\${secret:other} \${uuid}" }, { "name": "blob", "type": "binary", "file": "client.key" }]
       }`);
-      assert.deepEqual(restrictedReads(profile), ['${env:HOST}', '${secret:token}', '${env:ORIGIN}', '${secret:other}', 'tls.ca', 'tls.cert', 'tls.key']);
+      assert.deepEqual(restrictedReads(profile), ['${env:HOST}', '${secret:token}', '${env:ORIGIN}', '${secret:other}', 'tls.ca', 'tls.cert', 'tls.key', 'the file of message "blob"']);
     });
 
     it('is empty for a profile that reads nothing Restricted Mode refuses', () => {
