@@ -1,8 +1,9 @@
 /**
  * Workspace Trust, decided in one place: while the workspace is not trusted (Restricted Mode), a
- * profile may be viewed, but connecting it asks first, and its ${env:…}, ${secret:…}, TLS files and
- * message files are not read (the rules themselves are in core/restrictedMode.ts). `isTrusted` is asked at every
- * use, so trust granted later (onDidGrantWorkspaceTrust) counts from the next connect or send.
+ * profile may be viewed, but connecting it asks first, and its ${env:…}, ${secret:…}, TLS files
+ * and message files are not read (the rules themselves are in core/restrictedMode.ts).
+ * `isTrusted` is asked at every use, so trust granted later (onDidGrantWorkspaceTrust) counts
+ * from the next connect or send without a listener.
  */
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
