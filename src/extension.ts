@@ -15,6 +15,7 @@ import { SessionRegistry } from './vscode/sessionRegistry';
 import { registerSessionsView } from './vscode/sessionsTree';
 import { SessionStatusBar } from './vscode/sessionStatusBar';
 import { createVariableResolver } from './vscode/variableResolver';
+import { WorkspaceTrustGuard } from './vscode/workspaceTrust';
 
 let registry: SessionRegistry | undefined;
 
@@ -22,18 +23,22 @@ let registry: SessionRegistry | undefined;
 export interface WsInspectorApi {
   readonly registry: SessionRegistry;
   readonly messageLog: MessageLogViewProvider;
+  /** Decides what a profile may read in Restricted Mode. */
+  readonly trust: WorkspaceTrustGuard;
 }
 
 export function activate(context: vscode.ExtensionContext): WsInspectorApi {
-  const resolver = createVariableResolver(context.secrets);
-  registry = new SessionRegistry(context.extensionUri, join(context.globalStorageUri.fsPath, 'spill'), resolver);
-  context.subscriptions.push(registry, registerConnectCommand(registry, resolver, new RecentUrls(context.globalState)));
+  // One trust guard for every path that resolves a profile: connecting and sending saved messages.
+  const trust = new WorkspaceTrustGuard();
+  const resolver = trust.guardResolver(createVariableResolver(context.secrets));
+  registry = new SessionRegistry(context.extensionUri, join(context.globalStorageUri.fsPath, 'spill'), resolver, trust.readProfileFile);
+  context.subscriptions.push(registry, registerConnectCommand(registry, resolver, new RecentUrls(context.globalState), trust));
   context.subscriptions.push(registerNewProfileCommand(), registerSessionCommands(registry), trackSessionContextKeys(registry), new SessionStatusBar(registry));
   const messageLog = MessageLogViewProvider.register(registry, context.extensionUri);
   context.subscriptions.push(registerPanelSerializer(context.extensionUri), messageLog.disposable);
   context.subscriptions.push(registerProfileCodeLens(), registerProfileDiagnostics(), registerProfilesView(), registerSessionsView(registry));
   context.subscriptions.push(startJsonServerForProfiles());
-  return { registry, messageLog: messageLog.provider };
+  return { registry, messageLog: messageLog.provider, trust };
 }
 
 /**

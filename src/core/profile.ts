@@ -9,6 +9,7 @@ import { promises as fsp } from 'node:fs';
 import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { checkEndpointUrl } from './endpointUrl';
+import { RestrictedModeError } from './restrictedModeError';
 import { findVariables, resolveTemplate, type VariableRef, type VariableResolver } from './variables';
 
 export interface SavedMessage {
@@ -806,6 +807,8 @@ async function readProfileFile(path: string, field: string, readFile: ReadFile):
   try {
     return await readFile(path);
   } catch (err) {
+    // A refusal (Restricted Mode) already says why; it only needs the field in front.
+    if (err instanceof RestrictedModeError) throw new ProfileResolveError(field, `${field}: ${err.message}`);
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
     const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String(err instanceof Error ? err.message : err);
     throw new ProfileResolveError(field, `${field}: cannot read ${path}: ${why}. Relative paths in a .wsprofile are resolved against the profile's folder.`);

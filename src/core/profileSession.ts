@@ -1,6 +1,6 @@
 /** From a saved profile to a running session's options: the one place that maps the file format onto the engine. */
 import type { EventStoreOptions } from './eventStore';
-import { encodeSavedMessage, resolveProfile, type WsProfile } from './profile';
+import { encodeSavedMessage, resolveProfile, type ReadFile, type WsProfile } from './profile';
 import type { ProxySources } from './proxy';
 import type { OutgoingMessage, SessionOptions } from './session';
 import type { VariableResolver } from './variables';
@@ -11,11 +11,13 @@ export interface ProfileSessionContext {
   /** Proxy settings outside the profile: the editor's http.proxy and the environment. */
   readonly proxy?: Omit<ProxySources, 'profile'>;
   readonly store?: EventStoreOptions;
+  /** Reads the files the profile names (TLS files, saved messages' files); the disk by default (the adapter guards it in Restricted Mode). */
+  readonly readFile?: ReadFile;
 }
 
 /** Resolves the profile's variables and files and returns what WebSocketSession needs. Throws ProfileResolveError / UnresolvedVariableError with a message for a person. */
 export async function sessionOptionsFromProfile(profile: WsProfile, context: ProfileSessionContext): Promise<SessionOptions> {
-  const resolved = await resolveProfile(profile, context.resolver);
+  const resolved = await resolveProfile(profile, context.resolver, context.readFile);
   const byName = new Map(profile.messages.map((m) => [m.name, m]));
   const onOpen = profile.onOpen.length === 0
     ? undefined
@@ -24,7 +26,7 @@ export async function sessionOptionsFromProfile(profile: WsProfile, context: Pro
         // Encoded at each open, so ${uuid} and ${timestamp} are fresh on every reconnect.
         for (const name of profile.onOpen) {
           const saved = byName.get(name);
-          if (saved) messages.push(await encodeSavedMessage(saved, context.resolver));
+          if (saved) messages.push(await encodeSavedMessage(saved, context.resolver, context.readFile));
         }
         return messages;
       };

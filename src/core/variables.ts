@@ -12,6 +12,7 @@
  *   $${                  a literal "${" (so a message can contain a template of its own)
  */
 import { randomUUID } from 'node:crypto';
+import { RestrictedModeError } from './restrictedModeError';
 
 export type VariableKind = 'env' | 'secret' | 'input' | 'uuid' | 'timestamp';
 
@@ -178,7 +179,14 @@ export async function resolveTemplate(text: string, field: string, resolver: Var
 async function valueOf(ref: VariableRef, field: string, resolver: VariableResolver, timestamp: string): Promise<string> {
   if (ref.kind === 'uuid') return randomUUID();
   if (ref.kind === 'timestamp') return timestamp;
-  const value = await resolver(ref);
+  let value: string | undefined;
+  try {
+    value = await resolver(ref);
+  } catch (err) {
+    // A refusal says why and how to lift it; say where, too.
+    if (err instanceof RestrictedModeError) throw new RestrictedModeError(err.what, `${field}: ${err.message}`);
+    throw err;
+  }
   if (value === undefined) {
     throw new UnresolvedVariableError(ref, field);
   }

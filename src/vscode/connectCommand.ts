@@ -7,12 +7,14 @@ import * as vscode from 'vscode';
 import { checkEndpointUrl } from '../core/endpointUrl';
 import { parseProfile } from '../core/profile';
 import { sessionOptionsFromProfile } from '../core/profileSession';
+import { restrictedReads } from '../core/restrictedMode';
 import type { SessionOptions } from '../core/session';
 import type { VariableResolver } from '../core/variables';
 import type { ProfileFileNode } from './profilesTree';
 import type { RecentUrls } from './recentUrls';
 import type { SessionHandle, SessionRegistry } from './sessionRegistry';
 import { describeProfileFault, findWorkspaceProfiles, type WorkspaceProfile } from './workspaceProfiles';
+import type { WorkspaceTrustGuard } from './workspaceTrust';
 
 export const CONNECT_COMMAND = 'wsInspector.connect';
 export const NEW_PROFILE_COMMAND = 'wsInspector.newProfile';
@@ -33,18 +35,23 @@ export const ENTER_URL_LABEL = 'Enter URL…';
 export const NEW_PROFILE_LABEL = 'New Profile…';
 const FORGET_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('close'), tooltip: 'Remove from recent URLs' };
 
-export function registerConnectCommand(registry: SessionRegistry, resolver: VariableResolver, recentUrls: RecentUrls): vscode.Disposable {
+/**
+ * `resolver` should already be guarded by `trust` (WorkspaceTrustGuard.guardResolver), as the
+ * registry's is for saved messages; here `trust` also asks before a profile connects in
+ * Restricted Mode and guards the files it names. A typed URL reads nothing from the workspace.
+ */
+export function registerConnectCommand(registry: SessionRegistry, resolver: VariableResolver, recentUrls: RecentUrls, trust: WorkspaceTrustGuard): vscode.Disposable {
   return vscode.commands.registerCommand(CONNECT_COMMAND, async (target?: unknown): Promise<SessionHandle | undefined> => {
     try {
       const profileUri = target instanceof vscode.Uri ? target : isProfileRow(target) ? target.uri : undefined;
-      if (profileUri) return registry.open(await optionsFromProfile(profileUri, resolver), profileUri);
+      if (profileUri) return await connectProfile(registry, profileUri, resolver, trust);
       if (typeof target === 'string') return await connectUrl(registry, recentUrls, target);
       const choice = await pickConnectChoice(recentUrls);
       switch (choice?.kind) {
         case undefined:
           return undefined; // the person dismissed the quick pick
         case 'profile':
-          return registry.open(await optionsFromProfile(choice.uri, resolver), choice.uri);
+          return await connectProfile(registry, choice.uri, resolver, trust);
         case 'brokenProfile':
           // Connecting would only repeat its problems; show them where they can be fixed.
           await vscode.window.showTextDocument(choice.uri);
@@ -166,7 +173,13 @@ function pickConnectChoice(recentUrls: RecentUrls): Promise<ConnectChoice | unde
   });
 }
 
-async function optionsFromProfile(uri: vscode.Uri, resolver: VariableResolver): Promise<SessionOptions> {
+async function connectProfile(registry: SessionRegistry, uri: vscode.Uri, resolver: VariableResolver, trust: WorkspaceTrustGuard): Promise<SessionHandle | undefined> {
+  const options = await optionsFromProfile(uri, resolver, trust);
+  return options === undefined ? undefined : registry.open(options, uri);
+}
+
+/** The session options for a profile file, or undefined when the person declined to connect it in Restricted Mode. */
+async function optionsFromProfile(uri: vscode.Uri, resolver: VariableResolver, trust: WorkspaceTrustGuard): Promise<SessionOptions | undefined> {
   // Use the open document when there is one, so unsaved edits count.
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   const text = document ? document.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
@@ -177,7 +190,8 @@ async function optionsFromProfile(uri: vscode.Uri, resolver: VariableResolver): 
     const where = first ? ` (line ${first.line}, column ${first.column}: ${first.message})` : '';
     throw new Error(`${vscode.workspace.asRelativePath(uri)} has ${errors.length} problem${errors.length === 1 ? '' : 's'}${where}. Fix ${errors.length === 1 ? 'it' : 'them'} and connect again.`);
   }
-  return sessionOptionsFromProfile(parsed.profile, { resolver, proxy: editorProxySources() });
+  if (!(await trust.confirmConnect(parsed.profile.name, restrictedReads(parsed.profile)))) return undefined;
+  return sessionOptionsFromProfile(parsed.profile, { resolver, proxy: editorProxySources(), readFile: trust.readProfileFile });
 }
 
 /** A row of the Profiles view, as its inline "Connect" passes it. */

@@ -7,7 +7,7 @@
 import * as vscode from 'vscode';
 import { toEventRow } from '../core/eventRow';
 import type { SessionEvent } from '../core/eventStore';
-import { encodeSavedMessage, parseProfile, type SavedMessage } from '../core/profile';
+import { encodeSavedMessage, parseProfile, type ReadFile, type SavedMessage } from '../core/profile';
 import type { WebSocketSession } from '../core/session';
 import { TimelineView } from '../core/timelineView';
 import { processEnvResolver, type VariableResolver } from '../core/variables';
@@ -43,6 +43,8 @@ export interface SessionChannelOptions {
   /** The profile's saved messages, sent from one-click buttons. */
   readonly savedMessages?: () => readonly SavedMessage[];
   readonly resolver?: VariableResolver;
+  /** Reads saved messages' files; the disk when omitted. */
+  readonly readFile?: ReadFile;
   readonly profileUri?: vscode.Uri;
   /** Message log: a row was clicked. */
   readonly onRevealInPanel?: (seq: number) => void;
@@ -207,7 +209,7 @@ export class SessionChannel implements vscode.Disposable {
     sendSaved: async ({ name }) => {
       const saved = this.options.savedMessages?.().find((m) => m.name === name);
       if (!saved) throw new Error(`The profile has no saved message named "${name}".`);
-      const message = await encodeSavedMessage(saved, this.options.resolver ?? processEnvResolver);
+      const message = await encodeSavedMessage(saved, this.options.resolver ?? processEnvResolver, this.options.readFile);
       return { bytes: this.session.send(message) };
     },
     ping: ({ payload }) => {
@@ -378,6 +380,8 @@ export interface SessionPanelOptions {
   readonly profileUri?: vscode.Uri;
   /** Supplies ${env:…}, ${secret:…} and ${input:…} in saved messages; defaults to the environment only. */
   readonly resolver?: VariableResolver;
+  /** Reads saved messages' files; the disk by default (guarded in Restricted Mode by the registry's caller). */
+  readonly readFile?: ReadFile;
 }
 
 export class SessionPanel implements vscode.Disposable {
@@ -404,6 +408,7 @@ export class SessionPanel implements vscode.Disposable {
     this.channel = new SessionChannel(this.panel.webview, session, {
       savedMessages: () => this.savedMessages,
       resolver: options.resolver,
+      readFile: options.readFile,
       profileUri: options.profileUri,
     });
     this.disposables.push(

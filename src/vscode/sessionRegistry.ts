@@ -2,6 +2,7 @@
 import { mkdirSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { WebSocketSession, type SessionOptions } from '../core/session';
+import type { ReadFile } from '../core/profile';
 import type { VariableResolver } from '../core/variables';
 import { SessionPanel } from './sessionPanel';
 
@@ -26,6 +27,8 @@ export class SessionRegistry implements vscode.Disposable {
     private readonly spillDir: string,
     /** Resolves variables in the profile's saved messages when the panel sends them. */
     private readonly resolver: VariableResolver,
+    /** Reads saved messages' files (the trust guard's reader, so Restricted Mode reads none); the disk when omitted. */
+    private readonly readFile?: ReadFile,
   ) {}
 
   /** Creates a session, opens its panel and connects. Throws SessionError for a bad URL. */
@@ -36,7 +39,7 @@ export class SessionRegistry implements vscode.Disposable {
       ...options,
       store: { memoryCapBytes: Math.max(16, capMb) * 1024 * 1024, spillDir: this.spillDir, ...options.store },
     });
-    const panel = new SessionPanel(session, this.extensionUri, { profileUri, resolver: this.resolver });
+    const panel = new SessionPanel(session, this.extensionUri, { profileUri, resolver: this.resolver, readFile: this.readFile });
     const handle: SessionHandle = { session, panel, profileUri };
     this.handles.push(handle);
     this.active = handle;
