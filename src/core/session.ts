@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { SessionState } from '../shared/sessionEvent';
 import { checkCloseToSend, describeCloseCode } from './closeCodes';
 import { explainConnectionError } from './connectionErrors';
@@ -21,6 +21,20 @@ import { checkAccept, HeadReader, headerValues, HttpHeadError, parseExtensionsHe
 import { chooseProxy, type ProxySources } from './proxy';
 import { connectionFactory, type ByteTap } from './socketTap';
 import { WireDecoder, type WireDecodeError, type WireMessage } from './wire';
+
+/** WebSocket readyState values (RFC 6455 API; the same numbers as ws's statics). */
+const READY_STATE = { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 } as const;
+
+let wsClass: typeof WebSocket | undefined;
+
+/**
+ * ws, loaded when the first socket is made: initialising it is most of the extension's load time,
+ * and activating the extension (commands, views, profile checks) does not need it.
+ */
+function loadWs(): typeof WebSocket {
+  wsClass ??= require('ws') as typeof WebSocket;
+  return wsClass;
+}
 
 export interface TlsOptions {
   readonly rejectUnauthorized?: boolean;
@@ -203,7 +217,7 @@ export class WebSocketSession {
     this.userClosed = false;
     this.reconnectAttempts = 0;
     const previous = this.attempt;
-    if (previous && previous.socket.readyState !== WebSocket.CLOSED) {
+    if (previous && previous.socket.readyState !== READY_STATE.CLOSED) {
       this.record({ kind: 'reconnect', direction: 'local', message: 'Reconnecting on request: dropping the current connection' });
       previous.lastCause = 'reconnect requested';
       this.userClosed = true; // the old connection's close must not schedule an automatic reconnect
@@ -268,19 +282,19 @@ export class WebSocketSession {
     clearTimeout(this.reconnectTimer);
     this.reconnectTimer = undefined;
     const attempt = this.attempt;
-    if (!attempt || attempt.socket.readyState === WebSocket.CLOSED) {
+    if (!attempt || attempt.socket.readyState === READY_STATE.CLOSED) {
       if (this.currentState === 'reconnecting') {
         this.record({ kind: 'info', direction: 'local', message: 'Reconnecting cancelled' });
         this.setState('closed');
       }
       return;
     }
-    if (attempt.socket.readyState === WebSocket.CONNECTING) {
+    if (attempt.socket.readyState === READY_STATE.CONNECTING) {
       attempt.lastCause = 'connection attempt cancelled';
       attempt.socket.terminate();
       return;
     }
-    if (attempt.socket.readyState === WebSocket.CLOSING) return;
+    if (attempt.socket.readyState === READY_STATE.CLOSING) return;
     this.setState('closing');
     attempt.socket.close(code, reason);
     // ws drops the socket 30 s after a close nobody answers; an inspector should not wait that long.
@@ -306,15 +320,15 @@ export class WebSocketSession {
       attempt?.clearTimers();
       this.store.dispose();
     };
-    if (!attempt || attempt.socket.readyState === WebSocket.CLOSED) {
+    if (!attempt || attempt.socket.readyState === READY_STATE.CLOSED) {
       done();
       return;
     }
     attempt.socket.once('close', done);
-    if (attempt.socket.readyState === WebSocket.OPEN) {
+    if (attempt.socket.readyState === READY_STATE.OPEN) {
       this.setState('closing');
       attempt.socket.close(CLOSE_GOING_AWAY, 'inspector closed');
-    } else if (attempt.socket.readyState === WebSocket.CONNECTING) {
+    } else if (attempt.socket.readyState === READY_STATE.CONNECTING) {
       attempt.lastCause = 'the inspector closed';
       attempt.socket.terminate();
     }
@@ -365,7 +379,7 @@ export class WebSocketSession {
   private createSocket(url: URL, proxyUrl: URL | undefined, getAttempt: () => Attempt): WebSocket {
     const tlsOptions = this.options.tls ?? {};
     const handshakeTimeoutMs = this.options.handshakeTimeoutMs ?? 10_000;
-    return new WebSocket(this.url, this.options.subprotocols ? [...this.options.subprotocols] : [], {
+    return new (loadWs())(this.url, this.options.subprotocols ? [...this.options.subprotocols] : [], {
       headers: this.options.headers ? { ...this.options.headers } : undefined,
       origin: this.options.origin,
       perMessageDeflate: this.options.perMessageDeflate ?? true,
@@ -649,7 +663,7 @@ export class WebSocketSession {
     try {
       const messages = await this.options.onOpen();
       for (const message of messages) {
-        if (this.attempt !== attempt || attempt.socket.readyState !== WebSocket.OPEN) return;
+        if (this.attempt !== attempt || attempt.socket.readyState !== READY_STATE.OPEN) return;
         this.send(message);
       }
     } catch (err) {
@@ -664,7 +678,7 @@ export class WebSocketSession {
     if (!keepAlive || keepAlive.pingIntervalMs <= 0) return;
     let n = 0;
     const tick = (): void => {
-      if (attempt.socket.readyState !== WebSocket.OPEN) return;
+      if (attempt.socket.readyState !== READY_STATE.OPEN) return;
       const payload = Buffer.from(`keepalive ${n++}`);
       const key = payload.toString('hex');
       // Known from the moment it is asked for; the outgoing decoder refines the time when the frame hits the socket.
@@ -672,7 +686,7 @@ export class WebSocketSession {
       attempt.socket.ping(payload);
       const timeout = setTimeout(() => {
         attempt.timers.delete(timeout);
-        if (!attempt.pingsInFlight.has(key) || attempt.socket.readyState !== WebSocket.OPEN) return;
+        if (!attempt.pingsInFlight.has(key) || attempt.socket.readyState !== READY_STATE.OPEN) return;
         attempt.lastCause = `no pong within ${keepAlive.pongTimeoutMs} ms`;
         this.record({ kind: 'error', direction: 'local', message: `No pong answered the keep-alive ping within ${keepAlive.pongTimeoutMs} ms ("keepAlive.pongTimeoutMs"); ending the connection.` });
         attempt.socket.terminate();
@@ -745,7 +759,7 @@ export class WebSocketSession {
 
   private requireOpen(action: string): Attempt {
     const attempt = this.attempt;
-    if (!attempt || this.currentState !== 'open' || attempt.socket.readyState !== WebSocket.OPEN) {
+    if (!attempt || this.currentState !== 'open' || attempt.socket.readyState !== READY_STATE.OPEN) {
       throw new SessionError(`Cannot ${action}: the connection is ${this.currentState}.`);
     }
     return attempt;
