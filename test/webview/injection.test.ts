@@ -122,9 +122,10 @@ describe('session panel webview: hostile content', function () {
       hostRow(HOSTILE_PIECES.length + 1, 'close', 'received', `4000 ${HOSTILE}`),
       hostRow(HOSTILE_PIECES.length + 2, 'handshake-response', 'received', `HTTP/1.1 101 ${HOSTILE}`),
     ];
+    await page.setViewportSize({ width: 1280, height: 1600 }); // room for every row: the timeline only renders what is visible
     const title = `Profile ${HOSTILE}`;
     const url = 'javascript:alert(3)//ws://<img src=x onerror=alert(8)>';
-    await send(snapshot('open', rows, HOSTILE_PIECES, { title, url }));
+    await send(snapshot('open', rows, HOSTILE_PIECES, { title, url, negotiated: { subprotocol: HOSTILE, extensions: MARKUP[0] } }));
     await page.waitForSelector(`.row[data-seq="${rows.length - 1}"]`);
 
     assert.deepEqual(await texts('.row-preview'), rows.map(shownPreview));
@@ -134,10 +135,17 @@ describe('session panel webview: hostile content', function () {
     assert.equal(await page.textContent('.session-title'), title);
     assert.equal(await page.textContent('.session-url'), url);
     assert.deepEqual(await texts('.saved-message'), HOSTILE_PIECES);
+    assert.equal(await page.textContent('.session-negotiated'), `subprotocol: ${HOSTILE} \u00b7 extensions: ${MARKUP[0]}`);
+    assert.deepEqual(await texts('.session-negotiated bdi'), [HOSTILE, MARKUP[0]]);
 
     // A saved message goes back to the host under exactly its name.
     await page.locator('.saved-message').nth(HOSTILE_PIECES.length - 1).click();
-    assert.deepEqual((await nextRequest('sendSaved')).params, { name: HOSTILE });
+    const sent = await nextRequest('sendSaved');
+    assert.deepEqual(sent.params, { name: HOSTILE });
+    await reply(sent, { bytes: 5 });
+    await page.waitForFunction(() => /^Sent /.test(document.querySelector('.composer-status')?.textContent ?? ''));
+    assert.equal(await page.textContent('.composer-status'), `Sent "${HOSTILE}" (5 bytes)`);
+    assert.deepEqual(await texts('.composer-status bdi'), [HOSTILE]);
   });
 
   it('shows a hostile payload as text in the Text, JSON and Hex views', async () => {
@@ -219,7 +227,7 @@ describe('session panel webview: hostile content', function () {
     const rlo = '\u202Eevil';
     const jsonText = JSON.stringify({ [rlo]: 'value', key: `${rlo}<img>` });
     const rows = [textRow(0, rlo), textRow(1, jsonText)];
-    await send(snapshot('open', rows, [rlo, 'after'], { title: rlo, url: `ws://x/${rlo}` }));
+    await send(snapshot('open', rows, [rlo, 'after'], { title: rlo, url: `ws://x/${rlo}`, negotiated: { subprotocol: rlo, extensions: rlo } }));
     await page.waitForSelector('.row[data-seq="1"]');
     await openDetails(rows[1], { payloadBase64: base64(jsonText), payloadBytes: Buffer.byteLength(jsonText), payloadTruncated: false, payloadDropped: false });
     await page.waitForSelector('.json-leaf');
@@ -231,7 +239,20 @@ describe('session panel webview: hostile content', function () {
     for (const xs of await extents('.json-leaf', '.json-key, .json-value')) assert.ok(inOrder(xs), `JSON key before value: ${JSON.stringify(xs)}`);
     for (const xs of await extents('.row', '.row-time, .row-dir, .row-kind, .row-size, .row-preview')) assert.ok(inOrder(xs), `row columns in order: ${JSON.stringify(xs)}`);
     for (const xs of await extents('.saved-messages', '.saved-message')) assert.ok(inOrder(xs), `saved messages in order: ${JSON.stringify(xs)}`);
-    assert.deepEqual(await page.$$eval('.row-preview, .session-title, .session-url, .json-key, .json-value, .payload-text, .header-name, .header-value, .details-facts dd, .details-message, .saved-message', (els) => [...new Set(els.map((e) => getComputedStyle(e).unicodeBidi))]), ['isolate']);
+    // Remote text inside our own sentences: the words after it stay after it.
+    await page.click('.saved-message:text-is("after") >> xpath=preceding-sibling::button[1]');
+    await reply(await nextRequest('sendSaved'), { bytes: 4 });
+    await page.waitForFunction(() => /^Sent /.test(document.querySelector('.composer-status')?.textContent ?? ''));
+    for (const sentence of ['.session-negotiated', '.composer-status']) {
+      const xs = await page.$eval(sentence, (s) => Array.from(s.childNodes, (n) => {
+        const range = document.createRange();
+        range.selectNodeContents(n);
+        const r = range.getBoundingClientRect();
+        return [r.left, r.right] as [number, number];
+      }));
+      assert.ok(xs.length >= 3 && inOrder(xs), `${sentence} reads in order: ${JSON.stringify(xs)}`);
+    }
+    assert.deepEqual(await page.$$eval('.row-preview, .session-title, .session-url, .session-negotiated bdi, .composer-status bdi, .json-key, .json-value, .payload-text, .header-name, .header-value, .details-facts dd, .details-message, .saved-message', (els) => [...new Set(els.map((e) => getComputedStyle(e).unicodeBidi))]), ['isolate']);
   });
 
   it('stays responsive after a 1 MB single-line message: bounded details, later rows render, keys work', async () => {
