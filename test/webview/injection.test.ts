@@ -55,6 +55,8 @@ describe('session panel webview: hostile content', function () {
   const problems: string[] = [];
   const requested: string[] = [];
   let foreignAtLoad = 0;
+  /** Details requests answered so far in this test. */
+  let detailsAnswered = 0;
 
   before(async () => {
     browser = await launchChromium();
@@ -100,7 +102,6 @@ describe('session panel webview: hostile content', function () {
 
   const { send, nextRequest, requests, reply } = hostSide(() => page);
   const texts = (selector: string): Promise<string[]> => page.$$eval(selector, (els) => els.map((e) => e.textContent ?? ''));
-  let detailsAnswered = 0;
   /** Clicks a row and answers its details request (and any the same click made: selecting follows into an open pane). */
   const openDetails = async (row: EventRow, details: Omit<EventDetails, 'row'>): Promise<void> => {
     await page.click(`.row[data-seq="${row.seq}"]`);
