@@ -74,7 +74,9 @@ export const PREVIEW_MAX_CHARS = 200;
  */
 export function makePreview(text: string, maxChars: number = PREVIEW_MAX_CHARS): { preview: string; truncated: boolean } {
   const truncated = text.length > maxChars;
-  const head = truncated ? text.slice(0, maxChars) : text;
+  let head = truncated ? text.slice(0, maxChars) : text;
+  // A cut between the halves of a surrogate pair would leave a lone high surrogate at the end.
+  if (truncated && isHighSurrogate(head.charCodeAt(maxChars - 1)) && isLowSurrogate(text.charCodeAt(maxChars))) head = head.slice(0, -1);
   // C0 controls map to the Unicode "control pictures" block (U+2400 + code); DEL to U+2421.
   const preview = head.replace(/[\u0000-\u001f\u007f]/g, (c) => {
     const code = c.charCodeAt(0);
@@ -82,6 +84,9 @@ export function makePreview(text: string, maxChars: number = PREVIEW_MAX_CHARS):
   });
   return { preview, truncated };
 }
+
+const isHighSurrogate = (code: number): boolean => code >= 0xd800 && code <= 0xdbff;
+const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdfff;
 
 /** Hex preview of binary data: "0a 1b ff …", bounded like text previews. */
 export function makeHexPreview(bytes: Uint8Array, maxBytes: number = Math.floor(PREVIEW_MAX_CHARS / 3)): { preview: string; truncated: boolean } {

@@ -2,25 +2,11 @@
 import * as assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { EventDetails } from '../../src/shared/eventDetails';
-import type { FromWebviewMessage, ToWebviewMessage, ViewState } from '../../src/shared/protocol';
-import type { RequestEnvelope } from '../../src/shared/requestTracker';
+import type { ViewState } from '../../src/shared/protocol';
 import { NO_FILTER } from '../../src/shared/rowFilter';
-import { EMPTY_COUNTERS } from '../../src/shared/sessionCounters';
-import type { EventRow, SessionSummary } from '../../src/shared/sessionEvent';
 import { launchChromium } from '../fixtures/chromium';
+import { base64, hostSide, row, session, snapshot, view } from './panelHost';
 import { servePanelPage, type PanelPageServer } from './panelPage';
-
-const session = (state: SessionSummary['state'], eventCount = 0): SessionSummary => ({
-  id: 's1', title: 'Echo <demo>', url: 'ws://127.0.0.1:1/echo', state, eventCount, counters: EMPTY_COUNTERS,
-});
-const view = (viewCount: number, version = 1): ViewState => ({ filter: NO_FILTER, clearedBefore: 0, viewCount, totalCount: viewCount, version });
-const row = (seq: number, kind: EventRow['kind'], direction: EventRow['direction'], preview: string, size?: number): EventRow => ({
-  seq, kind, direction, monoUs: seq * 1500, wallMs: 0, size: size ?? (kind === 'text' || kind === 'binary' ? preview.length : 0), preview, truncated: false,
-});
-const snapshot = (state: SessionSummary['state'], rows: EventRow[], savedMessages: string[] = []): ToWebviewMessage => ({
-  type: 'snapshot', session: session(state, rows.length), view: view(rows.length), firstIndex: 0, rows, savedMessages,
-});
-const base64 = (bytes: Uint8Array | string): string => Buffer.from(bytes).toString('base64');
 
 describe('session panel webview', function () {
   this.timeout(60_000);
@@ -53,19 +39,8 @@ describe('session panel webview', function () {
     assert.deepEqual(consoleErrors, [], 'the page logged errors');
   });
 
-  const send = (message: ToWebviewMessage): Promise<void> => page.evaluate((m) => window.postMessage(m, '*'), message);
-  const posted = (): Promise<FromWebviewMessage[]> => page.evaluate(() => (window as unknown as { __posted: FromWebviewMessage[] }).__posted);
+  const { send, posted, requests, nextRequest, reply } = hostSide(() => page);
   const rowTexts = (): Promise<string[]> => page.$$eval('.row', (rows) => rows.map((r) => (r as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
-  const requests = async (method: string): Promise<RequestEnvelope[]> => ((await posted()) as Array<{ type: string; method?: string }>).filter((m) => m.type === 'request' && m.method === method) as RequestEnvelope[];
-  /** Waits for the next request of `method` not yet answered, and returns it. */
-  const nextRequest = async (method: string, after = 0): Promise<RequestEnvelope> => {
-    await page.waitForFunction(
-      ({ method, after }) => (window as unknown as { __posted: Array<{ type: string; method?: string }> }).__posted.filter((m) => m.type === 'request' && m.method === method).length > after,
-      { method, after },
-    );
-    return (await requests(method))[after];
-  };
-  const reply = (request: RequestEnvelope, result: unknown): Promise<void> => send({ type: 'reply', inReplyTo: request.id, ok: true, result });
 
   it('asks for a snapshot as soon as it loads', async () => {
     assert.deepEqual(await posted(), [{ type: 'ready' }]);

@@ -8,7 +8,7 @@
 import { checkBinaryInput, checkCloseInput, checkJsonInput, utf8ByteLength, MAX_PING_PAYLOAD_BYTES, type BinaryEncoding, type ComposerCheck } from '../../src/shared/composerInput';
 import type { ComposerMode } from '../../src/shared/protocol';
 import type { SessionState } from '../../src/shared/sessionEvent';
-import { el, errorText } from './dom';
+import { el, errorText, remote } from './dom';
 import { host } from './hostChannel';
 import { persist, persisted } from './persistedState';
 
@@ -166,7 +166,7 @@ export class Composer {
         b.addEventListener('click', () => void this.run(async () => {
           // The host may ask the person for ${input:…} or a missing ${secret:…} first: wait as long as a file dialog.
           const { bytes } = await host.request('sendSaved', { name }, 10 * 60_000);
-          return `Sent "${name}" (${bytes} bytes)`;
+          return ['Sent "', remote(name), `" (${bytes} bytes)`];
         }));
         return b;
       }),
@@ -250,11 +250,13 @@ export class Composer {
   }
 
   /** Runs a host request and shows its outcome; returns whether it succeeded. */
-  private async run(action: () => Promise<string>): Promise<boolean> {
+  /** Runs a request and shows its outcome: a sentence, or a sentence with remote parts (see `remote`). */
+  private async run(action: () => Promise<string | Array<string | Node>>): Promise<boolean> {
     this.status.textContent = '';
     this.status.classList.remove('error');
     try {
-      this.status.textContent = await action();
+      const outcome = await action();
+      this.status.replaceChildren(...(typeof outcome === 'string' ? [outcome] : outcome));
       return true;
     } catch (err) {
       this.status.textContent = errorText(err);

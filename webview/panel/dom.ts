@@ -7,6 +7,14 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: st
   return node;
 }
 
+/**
+ * Remote text inside a sentence of ours, as a <bdi>: a right-to-left override in it ends with it
+ * instead of reversing the rest of the sentence.
+ */
+export function remote(text: string): HTMLElement {
+  return el('bdi', undefined, text);
+}
+
 /** A button with a codicon and a visible or accessible label. */
 export function iconButton(icon: string, label: string, options: { className?: string; showLabel?: boolean } = {}): HTMLButtonElement {
   const button = el('button', `icon-button ${options.className ?? ''}`.trim());

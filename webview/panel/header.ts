@@ -1,7 +1,7 @@
 /** The panel header: title, URL, state, negotiated subprotocol and extensions, counters, RTT, and the session's buttons. */
 import { formatBytes } from '../../src/shared/sessionCounters';
 import type { SessionSummary } from '../../src/shared/sessionEvent';
-import { el, errorText, iconButton } from './dom';
+import { el, errorText, iconButton, remote } from './dom';
 import { host } from './hostChannel';
 import type { TimeMode } from './persistedState';
 
@@ -53,7 +53,8 @@ export class SessionHeader {
     this.stateEl.textContent = session.ended ? 'ended' : session.state;
     this.stateEl.dataset.state = session.ended ? 'closed' : session.state;
     const n = session.negotiated;
-    this.negotiatedEl.textContent = n ? `subprotocol: ${n.subprotocol || '(none)'} \u00b7 extensions: ${n.extensions || '(none)'}` : '';
+    if (n) this.negotiatedEl.replaceChildren('subprotocol: ', remote(n.subprotocol || '(none)'), ' \u00b7 extensions: ', remote(n.extensions || '(none)'));
+    else this.negotiatedEl.replaceChildren();
     const c = session.counters;
     this.countersEl.textContent = `\u2191 ${c.messagesSent} msg / ${formatBytes(c.bytesSent)}  \u2193 ${c.messagesReceived} msg / ${formatBytes(c.bytesReceived)}`;
     this.countersEl.title = 'Messages and payload bytes sent (\u2191) and received (\u2193)';
