@@ -117,6 +117,11 @@ export class SessionChannel implements vscode.Disposable {
     return this.requests.request('renderedDetails', {});
   }
 
+  /** What the page keeps with setState (tests check it holds no secret). */
+  persistedState(): Promise<unknown> {
+    return this.requests.request('persistedState', {});
+  }
+
   /** The webview lost its document (hidden without retained context); it sends `ready` when shown again. */
   markUnsynced(): void {
     this.synced = false;
@@ -460,6 +465,11 @@ export class SessionPanel implements vscode.Disposable {
   /** The details pane as the webview's document renders it, or null when no row is open. */
   renderedDetails(): Promise<RenderedDetails | null> {
     return this.channel.renderedDetails();
+  }
+
+  /** What the webview keeps with setState, which VS Code stores and restores after a reload. */
+  persistedState(): Promise<unknown> {
+    return this.channel.persistedState();
   }
 
   reveal(): void {
