@@ -240,11 +240,11 @@ export class SessionChannel implements vscode.Disposable {
       return {};
     },
     copy: async ({ seq, as }) => {
-      await vscode.env.clipboard.writeText(payloadAs(this.event(seq), as));
+      await vscode.env.clipboard.writeText(payloadAs(this.unmaskedEvent(seq), as));
       return {};
     },
     openInEditor: async ({ seq }) => {
-      const event = this.event(seq);
+      const event = this.unmaskedEvent(seq);
       const text = payloadAs(event, 'text');
       const json = parsesAsJson(text);
       const document = await vscode.workspace.openTextDocument({ content: json ? JSON.stringify(JSON.parse(text), null, 2) : text, language: json ? 'json' : 'plaintext' });
@@ -272,6 +272,15 @@ export class SessionChannel implements vscode.Disposable {
     return event;
   }
 
+  /** An event whose payload may be copied or opened: not a handshake carrying credentials (those are revealed one header at a time). */
+  private unmaskedEvent(seq: number): SessionEvent {
+    const event = this.event(seq);
+    if (event.handshake?.headers.some(([name, value]) => this.session.mask.isSensitiveHeader(name, value))) {
+      throw new Error('This handshake carries credentials; reveal them in its Headers table instead.');
+    }
+    return event;
+  }
+
   /**
    * Rows as the webview gets them: resolved secrets replaced by their `${secret:…}` (a preview may
    * quote the URL), because the webview persists its last rows with setState.
@@ -295,7 +304,8 @@ export class SessionChannel implements vscode.Disposable {
 
   private details(seq: number): EventDetails {
     const event = this.event(seq);
-    const payload = event.payload;
+    // A handshake's payload is its raw HTTP head, credentials and all; the pane shows the parsed headers (masked) instead.
+    const payload = event.handshake ? undefined : event.payload;
     const head = payload ? payload.subarray(0, DETAILS_PAYLOAD_MAX_BYTES) : undefined;
     const row = toEventRow(event);
     return {
