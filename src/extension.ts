@@ -25,6 +25,15 @@ export interface WsInspectorApi {
   readonly messageLog: MessageLogViewProvider;
   /** Decides what a profile may read in Restricted Mode. */
   readonly trust: WorkspaceTrustGuard;
+  /** Everything VS Code keeps for the extension (tests check that no secret value ends up in it). */
+  readonly storage: {
+    readonly globalStorageUri: vscode.Uri;
+    readonly storageUri: vscode.Uri | undefined;
+    readonly logUri: vscode.Uri;
+    readonly globalState: vscode.Memento;
+    readonly workspaceState: vscode.Memento;
+    readonly secrets: vscode.SecretStorage;
+  };
 }
 
 export function activate(context: vscode.ExtensionContext): WsInspectorApi {
@@ -38,7 +47,8 @@ export function activate(context: vscode.ExtensionContext): WsInspectorApi {
   context.subscriptions.push(registerPanelSerializer(context.extensionUri), messageLog.disposable);
   context.subscriptions.push(registerProfileCodeLens(), registerProfileDiagnostics(), registerProfilesView(), registerSessionsView(registry));
   context.subscriptions.push(startJsonServerForProfiles());
-  return { registry, messageLog: messageLog.provider, trust };
+  const { globalStorageUri, storageUri, logUri, globalState, workspaceState, secrets } = context;
+  return { registry, messageLog: messageLog.provider, trust, storage: { globalStorageUri, storageUri, logUri, globalState, workspaceState, secrets } };
 }
 
 /**

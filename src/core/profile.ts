@@ -10,6 +10,7 @@ import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { checkEndpointUrl } from './endpointUrl';
 import { RestrictedModeError } from './restrictedModeError';
+import type { SecretValue } from './secretMask';
 import { findVariables, resolveTemplate, type VariableRef, type VariableResolver } from './variables';
 
 export interface SavedMessage {
@@ -73,6 +74,8 @@ export interface ParsedProfile {
 
 /** A profile with its variables replaced and its TLS files read: what a connection needs. */
 export type ResolvedProfile = Omit<WsProfile, 'tls'> & {
+  /** What each `${secret:…}` resolved to, so the session can keep the values off screen. */
+  readonly secrets: readonly SecretValue[];
   readonly tls: {
     readonly rejectUnauthorized: boolean;
     readonly ca?: Buffer;
@@ -754,6 +757,7 @@ export async function resolveProfile(profile: WsProfile, resolver: VariableResol
     url: check.url.toString(),
     headers,
     ...(origin !== undefined ? { origin } : {}),
+    secrets: [...secrets].map(([value, placeholder]) => ({ value, placeholder })),
     tls: withoutUndefined({ rejectUnauthorized: profile.tls.rejectUnauthorized, ca, cert, key, passphrase: profile.tls.passphrase }),
   };
 }

@@ -34,6 +34,7 @@ export async function sessionOptionsFromProfile(profile: WsProfile, context: Pro
     url: resolved.url,
     title: resolved.name,
     headers: resolved.headers,
+    secrets: resolved.secrets,
     origin: resolved.origin,
     subprotocols: resolved.subprotocols,
     perMessageDeflate: resolved.perMessageDeflate,

@@ -19,6 +19,7 @@ import { checkEndpointUrl } from './endpointUrl';
 import { EventStore, type CloseDetails, type EventStoreOptions, type NewSessionEvent } from './eventStore';
 import { checkAccept, HeadReader, headerValues, HttpHeadError, parseExtensionsHeader, parseHttpHead } from './handshake';
 import { chooseProxy, type ProxySources } from './proxy';
+import { SecretMask, type SecretValue } from './secretMask';
 import { connectionFactory, type ByteTap } from './socketTap';
 import { WireDecoder, type WireDecodeError, type WireMessage } from './wire';
 
@@ -68,6 +69,8 @@ export interface SessionOptions {
   /** Shown as the panel title; defaults to the URL. */
   readonly title?: string;
   readonly headers?: Readonly<Record<string, string>>;
+  /** Values of the `${secret:…}` variables in url, headers and origin: masked in everything shown or persisted. */
+  readonly secrets?: readonly SecretValue[];
   readonly origin?: string;
   readonly subprotocols?: readonly string[];
   /** Offer permessage-deflate (RFC 7692); default true. */
@@ -157,6 +160,8 @@ export class WebSocketSession {
   readonly url: string;
   readonly title: string;
   readonly store: EventStore;
+  /** Hides the resolved secrets in what leaves the engine for a person's eyes (the log keeps the real bytes). */
+  readonly mask: SecretMask;
 
   private attempt: Attempt | undefined;
   private currentState: SessionState = 'connecting';
@@ -178,6 +183,7 @@ export class WebSocketSession {
     this.url = check.url.toString();
     this.title = options.title ?? this.url;
     this.store = new EventStore(options.store);
+    this.mask = new SecretMask(options.secrets);
   }
 
   get state(): SessionState {

@@ -9,7 +9,10 @@ export const DETAILS_PAYLOAD_MAX_BYTES = 256 * 1024;
 
 export interface HandshakeDetails {
   readonly startLine: string;
+  /** Masked values are sent as '' (see maskedHeaders); the webview asks for one with `revealHeader`. */
   readonly headers: ReadonlyArray<readonly [string, string]>;
+  /** Indexes into `headers` of credentials (a resolved `${secret:…}`, Authorization, Cookie…) whose value is withheld. */
+  readonly maskedHeaders?: readonly number[];
   readonly acceptCheck?: { readonly ok: boolean; readonly expected?: string; readonly message: string };
   readonly negotiated?: { readonly subprotocol: string; readonly extensions: string };
 }

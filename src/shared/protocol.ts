@@ -78,6 +78,8 @@ export type WebviewMethods = {
   renderedRows: { params: Record<string, never>; result: string[] };
   /** The text of the details pane as rendered (undefined when it is closed). */
   renderedDetails: { params: Record<string, never>; result: RenderedDetails | null };
+  /** What the webview keeps with setState (tests check that it holds no secret). */
+  persistedState: { params: Record<string, never>; result: unknown };
 };
 
 export interface RenderedDetails {
@@ -121,6 +123,8 @@ export type HostMethods = {
   indexOf: { params: { seq: number }; result: { index: number | null } };
   /** Everything the details pane shows for one event. */
   details: { params: { seq: number }; result: EventDetails };
+  /** The real value of a masked handshake header (EventDetails.handshake.maskedHeaders), when the person asks to see it. */
+  revealHeader: { params: { seq: number; index: number }; result: { value: string } };
   /** Send a message from the composer; resolves with the number of payload bytes sent. */
   send: { params: { mode: ComposerMode; text: string; encoding: BinaryEncoding }; result: { bytes: number } };
   /** Ask for a file (host dialog) and send its bytes as a binary message; null when the person cancelled. */

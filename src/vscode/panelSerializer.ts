@@ -64,7 +64,7 @@ function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri,
             if (handle) panel.dispose();
             return {};
           },
-          setFilter: ended, clear: ended, details: ended, send: ended, sendFile: ended, sendSaved: ended, ping: ended, close: ended,
+          setFilter: ended, clear: ended, details: ended, revealHeader: ended, send: ended, sendFile: ended, sendSaved: ended, ping: ended, close: ended,
           disconnect: ended, copy: ended, openInEditor: ended, revealInPanel: ended,
         }).then((reply) => post(reply));
         return;

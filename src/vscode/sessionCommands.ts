@@ -30,7 +30,7 @@ export function registerSessionCommands(registry: SessionRegistry): vscode.Dispo
     try {
       action(handle);
     } catch (err) {
-      void vscode.window.showErrorMessage(`${title} "${handle.session.title}": ${err instanceof Error ? err.message : String(err)}`);
+      void vscode.window.showErrorMessage(`${title} "${handle.session.mask.redact(handle.session.title)}": ${err instanceof Error ? err.message : String(err)}`);
     }
   };
   return vscode.Disposable.from(
@@ -38,7 +38,7 @@ export function registerSessionCommands(registry: SessionRegistry): vscode.Dispo
       DISCONNECT_COMMAND,
       withSession('Disconnect', (handle) => {
         if (handle.session.state === 'closed') {
-          void vscode.window.showInformationMessage(`"${handle.session.title}" is already closed.`);
+          void vscode.window.showInformationMessage(`"${handle.session.mask.redact(handle.session.title)}" is already closed.`);
           return;
         }
         handle.session.close(NORMAL_CLOSURE, '');

@@ -11,7 +11,7 @@ import { encodeSavedMessage, parseProfile, type ReadFile, type SavedMessage } fr
 import type { WebSocketSession } from '../core/session';
 import { TimelineView } from '../core/timelineView';
 import { processEnvResolver, type VariableResolver } from '../core/variables';
-import { DETAILS_PAYLOAD_MAX_BYTES, type EventDetails } from '../shared/eventDetails';
+import { DETAILS_PAYLOAD_MAX_BYTES, type EventDetails, type HandshakeDetails } from '../shared/eventDetails';
 import { hexDump } from '../shared/hexDump';
 import {
   REQUEST_TIMEOUT_MS,
@@ -25,7 +25,7 @@ import {
 } from '../shared/protocol';
 import { answerRequest, RequestTracker } from '../shared/requestTracker';
 import { countEvent, EMPTY_COUNTERS, type CounterTally, type TrafficCounters } from '../shared/sessionCounters';
-import type { SessionSummary } from '../shared/sessionEvent';
+import type { EventRow, SessionSummary } from '../shared/sessionEvent';
 import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
 
 export const PANEL_VIEW_TYPE = 'wsInspector.sessionPanel';
@@ -117,6 +117,11 @@ export class SessionChannel implements vscode.Disposable {
     return this.requests.request('renderedDetails', {});
   }
 
+  /** What the page keeps with setState (tests check it holds no secret). */
+  persistedState(): Promise<unknown> {
+    return this.requests.request('persistedState', {});
+  }
+
   /** The webview lost its document (hidden without retained context); it sends `ready` when shown again. */
   markUnsynced(): void {
     this.synced = false;
@@ -128,7 +133,7 @@ export class SessionChannel implements vscode.Disposable {
     this.flushTimer = undefined;
     const view = this.view.state();
     const firstIndex = Math.max(0, view.viewCount - TAIL_ROWS);
-    const rows = this.view.rows(firstIndex, view.viewCount);
+    const rows = this.rows(firstIndex, view.viewCount);
     this.sentUpTo = view.viewCount;
     this.synced = true;
     const savedMessages = (this.options.savedMessages?.() ?? []).map((m) => m.name);
@@ -167,7 +172,7 @@ export class SessionChannel implements vscode.Disposable {
 
   private readonly handlers: { [K in keyof HostMethods]: (params: HostMethods[K]['params']) => HostMethods[K]['result'] | Promise<HostMethods[K]['result']> } = {
     rows: ({ start, end }) => {
-      const rows = this.view.rows(start, end);
+      const rows = this.rows(start, end);
       return { firstIndex: Math.max(0, Math.min(start, this.view.count)), rows, viewCount: this.view.count, version: this.view.version };
     },
     setFilter: async ({ filter }) => {
@@ -182,6 +187,11 @@ export class SessionChannel implements vscode.Disposable {
     },
     indexOf: ({ seq }) => ({ index: this.view.indexOf(seq) }),
     details: ({ seq }) => this.details(seq),
+    revealHeader: ({ seq, index }) => {
+      const header = this.event(seq).handshake?.headers[index];
+      if (!header) throw new Error(`Event ${seq} has no header number ${index + 1}.`);
+      return { value: header[1] };
+    },
     send: async ({ mode, text, encoding }) => {
       switch (mode) {
         case 'text':
@@ -230,11 +240,11 @@ export class SessionChannel implements vscode.Disposable {
       return {};
     },
     copy: async ({ seq, as }) => {
-      await vscode.env.clipboard.writeText(payloadAs(this.event(seq), as));
+      await vscode.env.clipboard.writeText(payloadAs(this.unmaskedEvent(seq), as));
       return {};
     },
     openInEditor: async ({ seq }) => {
-      const event = this.event(seq);
+      const event = this.unmaskedEvent(seq);
       const text = payloadAs(event, 'text');
       const json = parsesAsJson(text);
       const document = await vscode.workspace.openTextDocument({ content: json ? JSON.stringify(JSON.parse(text), null, 2) : text, language: json ? 'json' : 'plaintext' });
@@ -262,20 +272,50 @@ export class SessionChannel implements vscode.Disposable {
     return event;
   }
 
+  /** An event whose payload may be copied or opened: not a handshake carrying credentials (those are revealed one header at a time). */
+  private unmaskedEvent(seq: number): SessionEvent {
+    const event = this.event(seq);
+    if (event.handshake?.headers.some(([name, value]) => this.session.mask.isSensitiveHeader(name, value))) {
+      throw new Error('This handshake carries credentials; reveal them in its Headers table instead.');
+    }
+    return event;
+  }
+
+  /**
+   * Rows as the webview gets them: resolved secrets replaced by their `${secret:…}` (a preview may
+   * quote the URL), because the webview persists its last rows with setState.
+   */
+  private rows(start: number, end: number): EventRow[] {
+    const mask = this.session.mask;
+    return this.view.rows(start, end).map((row) => ({ ...row, preview: mask.redact(row.preview) }));
+  }
+
+  /** The handshake's headers with credentials withheld: the value goes to the webview only through `revealHeader`. */
+  private maskedHandshake(handshake: NonNullable<SessionEvent['handshake']>): HandshakeDetails {
+    const mask = this.session.mask;
+    const maskedHeaders: number[] = [];
+    const headers = handshake.headers.map(([name, value], index): readonly [string, string] => {
+      if (!mask.isSensitiveHeader(name, value)) return [name, value];
+      maskedHeaders.push(index);
+      return [name, ''];
+    });
+    return { startLine: mask.redact(handshake.startLine), headers, maskedHeaders, acceptCheck: handshake.acceptCheck, negotiated: handshake.negotiated };
+  }
+
   private details(seq: number): EventDetails {
     const event = this.event(seq);
-    const payload = event.payload;
+    // A handshake's payload is its raw HTTP head, credentials and all; the pane shows the parsed headers (masked) instead.
+    const payload = event.handshake ? undefined : event.payload;
     const head = payload ? payload.subarray(0, DETAILS_PAYLOAD_MAX_BYTES) : undefined;
+    const row = toEventRow(event);
     return {
-      row: toEventRow(event),
-      message: event.message,
+      row: { ...row, preview: this.session.mask.redact(row.preview) },
+      message: event.message === undefined ? undefined : this.session.mask.redact(event.message),
       payloadBase64: head ? head.toString('base64') : undefined,
       payloadBytes: event.size,
       payloadTruncated: payload ? payload.length > DETAILS_PAYLOAD_MAX_BYTES : false,
       payloadDropped: event.payloadDropped === true,
-      handshake: event.handshake
-        ? { startLine: event.handshake.startLine, headers: event.handshake.headers, acceptCheck: event.handshake.acceptCheck, negotiated: event.handshake.negotiated }
-        : undefined,
+      handshake: event.handshake ? this.maskedHandshake(event.handshake) : undefined,
       close: event.close ? { ...event.close } : undefined,
       wire: event.wire
         ? {
@@ -319,7 +359,7 @@ export class SessionChannel implements vscode.Disposable {
     if (view.viewCount > this.sentUpTo) {
       // Only the tail goes out; rows before it are fetched by the webview if it scrolls there.
       const firstIndex = Math.max(this.sentUpTo, view.viewCount - TAIL_ROWS);
-      const rows = this.view.rows(firstIndex, view.viewCount);
+      const rows = this.rows(firstIndex, view.viewCount);
       this.sentUpTo = view.viewCount;
       void this.post({ type: 'rowsAppended', firstIndex, rows, viewCount: view.viewCount, totalCount: view.totalCount, version: view.version });
     }
@@ -329,8 +369,9 @@ export class SessionChannel implements vscode.Disposable {
   summary(): SessionSummary {
     return {
       id: this.session.id,
-      title: this.session.title,
-      url: this.session.url,
+      // The webview persists the summary with setState: no resolved secret goes into it.
+      title: this.session.mask.redact(this.session.title),
+      url: this.session.mask.redact(this.session.url),
       state: this.session.state,
       eventCount: this.session.store.length,
       negotiated: this.session.negotiated,
@@ -400,7 +441,7 @@ export class SessionPanel implements vscode.Disposable {
   ) {
     this.panel = vscode.window.createWebviewPanel(
       PANEL_VIEW_TYPE,
-      session.title,
+      session.mask.redact(session.title),
       { viewColumn: vscode.ViewColumn.Active, preserveFocus: false },
       { enableScripts: true, retainContextWhenHidden: false, localResourceRoots: webviewResourceRoots(extensionUri) },
     );
@@ -423,7 +464,7 @@ export class SessionPanel implements vscode.Disposable {
       }),
     );
     if (options.profileUri) void this.loadSavedMessages(options.profileUri);
-    this.panel.webview.html = renderWebviewHtml(this.panel.webview, extensionUri, { title: session.title, script: 'panel.js', style: 'panel.css' });
+    this.panel.webview.html = renderWebviewHtml(this.panel.webview, extensionUri, { title: session.mask.redact(session.title), script: 'panel.js', style: 'panel.css' });
   }
 
   /** The text of each timeline row as the webview's document renders it (asked of the page, not of the host). */
@@ -434,6 +475,11 @@ export class SessionPanel implements vscode.Disposable {
   /** The details pane as the webview's document renders it, or null when no row is open. */
   renderedDetails(): Promise<RenderedDetails | null> {
     return this.channel.renderedDetails();
+  }
+
+  /** What the webview keeps with setState, which VS Code stores and restores after a reload. */
+  persistedState(): Promise<unknown> {
+    return this.channel.persistedState();
   }
 
   reveal(): void {

@@ -24,16 +24,16 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionHand
 
   getTreeItem(handle: SessionHandle): vscode.TreeItem {
     const { session } = handle;
-    const item = new vscode.TreeItem(session.title, vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(session.mask.redact(session.title), vscode.TreeItemCollapsibleState.None);
     item.id = session.id;
     item.description = handle === this.registry.activeHandle ? `${session.state} · active` : session.state;
     item.iconPath = stateIcon(session.state);
     const from = handle.profileUri ? `\nProfile: ${vscode.workspace.asRelativePath(handle.profileUri)}` : '';
-    item.tooltip = `${session.url}\nState: ${session.state}${from}`;
+    item.tooltip = `${session.mask.redact(session.url)}\nState: ${session.state}${from}`;
     // The state in the context value lets menus offer Disconnect only to live sessions.
     item.contextValue = `wsInspector.session.${session.state}`;
     item.command = { command: FOCUS_SESSION_COMMAND, title: 'Show Session', arguments: [session.id] };
-    item.accessibilityInformation = { label: `${session.title}, ${session.state}` };
+    item.accessibilityInformation = { label: `${session.mask.redact(session.title)}, ${session.state}` };
     return item;
   }
 

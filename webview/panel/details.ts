@@ -275,14 +275,40 @@ function handshakeView(details: EventDetails): HTMLElement[] {
   const thead = el('thead');
   thead.append(headRow);
   const tbody = el('tbody');
-  for (const [name, value] of handshake.headers) {
+  const masked = new Set(handshake.maskedHeaders ?? []);
+  handshake.headers.forEach(([name, value], index) => {
     const tr = el('tr');
-    tr.append(el('td', 'header-name', name), el('td', 'header-value', value));
+    const cell = el('td', 'header-value');
+    if (masked.has(index)) cell.append(maskedValue(details.row.seq, index, name, cell));
+    else cell.textContent = value;
+    tr.append(el('td', 'header-name', name), cell);
     tbody.append(tr);
-  }
+  });
   table.append(thead, tbody);
   parts.push(table);
   return parts;
+}
+
+/** MASKED_HEADER_TEXT stands in for a credential; the host sends the value only when the button asks for it. */
+export const MASKED_HEADER_TEXT = '\u2022\u2022\u2022\u2022\u2022\u2022 (hidden, click to reveal)';
+
+function maskedValue(seq: number, index: number, name: string, cell: HTMLElement): HTMLButtonElement {
+  const button = el('button', 'header-reveal', MASKED_HEADER_TEXT);
+  button.type = 'button';
+  button.setAttribute('aria-label', `Reveal the value of ${name}`);
+  button.addEventListener('click', () => {
+    button.disabled = true;
+    host.request('revealHeader', { seq, index }).then(
+      ({ value }) => {
+        cell.textContent = value;
+      },
+      (err: unknown) => {
+        button.disabled = false;
+        button.title = errorText(err);
+      },
+    );
+  });
+  return button;
 }
 
 function hexView(bytes: Uint8Array): HTMLElement {

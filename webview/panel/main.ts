@@ -140,6 +140,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       void answerRequest<WebviewMethods>(message, {
         renderedRows: () => timeline.renderedTexts(),
         renderedDetails: () => details.rendered(),
+        persistedState: () => persisted(),
       }).then(post);
       return;
     case 'reply':

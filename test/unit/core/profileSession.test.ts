@@ -65,6 +65,7 @@ describe('sessionOptionsFromProfile', () => {
     assert.ok(profile, JSON.stringify(problems));
     const options = await sessionOptionsFromProfile(profile, { resolver, proxy: { env: {} } });
     assert.equal(options.title, 'Chat');
+    assert.deepEqual(options.secrets, [{ value: 's3cr3t', placeholder: '${secret:apiToken}' }], 'the session learns which values are secrets');
     const session = new WebSocketSession(options);
     sessions.push(session);
     session.connect();
@@ -80,6 +81,7 @@ describe('sessionOptionsFromProfile', () => {
     assert.ok(Math.abs(sent.at - Date.now()) < 60_000, `timestamp ${sent.at} is now`);
     assert.deepEqual(asked.map((r) => r.kind).sort(), ['env', 'input', 'secret']);
     assert.ok(!describeEvents(session).includes('${'), 'no variable is sent as literal text');
+    assert.ok(session.mask.isSensitiveHeader('X-Anything', 'Bearer s3cr3t'));
   });
 
   it('refuses to connect with an unresolved variable and names it', async () => {
