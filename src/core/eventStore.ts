@@ -103,6 +103,9 @@ export interface EventStoreOptions {
 }
 
 /** A contiguous range of newly appended events, `start <= seq < end`. */
+/** During a long flood past the memory cap, the spill and drop notices come at most this often. */
+const NOTICE_INTERVAL_MS = 5000;
+
 export interface AppendedRange {
   readonly start: number;
   readonly end: number;
@@ -413,6 +416,10 @@ export class EventStore {
   private readonly segments: Array<Segment | SpilledSegment> = [];
   private readonly segmentSize: number;
   private readonly memoryCapBytes: number;
+  /** Spilled and dropped since the last notice, and when that notice was logged. */
+  private pendingSpill = { first: Number.POSITIVE_INFINITY, last: -1, bytes: 0, segments: 0 };
+  private pendingDrop = { first: Number.POSITIVE_INFINITY, last: -1, count: 0, bytes: 0 };
+  private lastNoticeAt = Number.NEGATIVE_INFINITY;
   private total = 0;
   private bytesInMemory = 0;
   private readonly listeners = new Set<AppendListener>();
@@ -524,6 +531,8 @@ export class EventStore {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    // Nothing spilled or dropped goes unannounced.
+    this.announceRelief();
     // Subscribers still get the last events (the close that led here) before they are let go.
     this.flushNotifications();
     this.listeners.clear();
@@ -566,50 +575,63 @@ export class EventStore {
 
   /** Moves the oldest full segments out of memory until the store is under its cap again. */
   private relieveMemory(): void {
-    const spilledFrom = { first: Number.POSITIVE_INFINITY, last: -1, bytes: 0, segments: 0 };
-    const droppedFrom = { first: Number.POSITIVE_INFINITY, last: -1, count: 0, bytes: 0 };
+    const spilled = this.pendingSpill;
+    const dropped = this.pendingDrop;
     for (let index = this.relieveFrom; index < this.segments.length - 1 && this.bytesInMemory > this.memoryCapBytes; index++) {
       this.relieveFrom = index + 1;
       const segment = this.segments[index];
       if (!(segment instanceof Segment)) continue;
       if (this.options.spillDir && !this.spillFailed) {
-        const spilled = this.spill(segment);
-        if (spilled) {
-          this.segments[index] = spilled;
+        const written = this.spill(segment);
+        if (written) {
+          this.segments[index] = written;
           this.bytesInMemory -= segment.bytes;
-          spilledFrom.first = Math.min(spilledFrom.first, segment.firstSeq);
-          spilledFrom.last = Math.max(spilledFrom.last, segment.firstSeq + segment.count - 1);
-          spilledFrom.bytes += spilled.byteLength;
-          spilledFrom.segments++;
+          spilled.first = Math.min(spilled.first, segment.firstSeq);
+          spilled.last = Math.max(spilled.last, segment.firstSeq + segment.count - 1);
+          spilled.bytes += written.byteLength;
+          spilled.segments++;
           continue;
         }
       }
       if (segment.payloadsDropped) continue;
       const before = segment.bytes;
-      const dropped = segment.dropPayloads();
+      const result = segment.dropPayloads();
       this.bytesInMemory -= before - segment.bytes;
-      this.droppedPayloads += dropped.count;
-      this.droppedPayloadBytes += dropped.bytes;
-      droppedFrom.first = Math.min(droppedFrom.first, segment.firstSeq);
-      droppedFrom.last = Math.max(droppedFrom.last, segment.firstSeq + segment.count - 1);
-      droppedFrom.count += dropped.count;
-      droppedFrom.bytes += dropped.bytes;
+      this.droppedPayloads += result.count;
+      this.droppedPayloadBytes += result.bytes;
+      dropped.first = Math.min(dropped.first, segment.firstSeq);
+      dropped.last = Math.max(dropped.last, segment.firstSeq + segment.count - 1);
+      dropped.count += result.count;
+      dropped.bytes += result.bytes;
     }
+    // The first time at once; during a long flood, at most one notice per NOTICE_INTERVAL_MS for
+    // everything since the last (dispose() announces what is left), not one per segment.
+    if (Date.now() - this.lastNoticeAt >= NOTICE_INTERVAL_MS) this.announceRelief();
+  }
+
+  /** Logs what was spilled or dropped since the last notice, with counts. */
+  private announceRelief(): void {
+    const spilled = this.pendingSpill;
+    const dropped = this.pendingDrop;
+    if (spilled.segments === 0 && dropped.count === 0) return;
     const cap = formatBytes(this.memoryCapBytes);
     const now = { monoUs: 0, wallMs: Date.now() };
-    if (spilledFrom.segments > 0) {
+    this.lastNoticeAt = now.wallMs;
+    if (spilled.segments > 0) {
       this.appendNotice({
         ...now,
-        message: `Memory cap of ${cap} reached: events ${spilledFrom.first}-${spilledFrom.last} (${formatBytes(spilledFrom.bytes)}) moved to ${this.spillPath}; they are read back from there when shown.`,
+        message: `Memory cap of ${cap} reached: events ${spilled.first}-${spilled.last} (${formatBytes(spilled.bytes)}) moved to ${this.spillPath}; they are read back from there when shown.`,
       });
     }
-    if (droppedFrom.count > 0) {
+    if (dropped.count > 0) {
       const why = this.spillFailed ? 'the spill file could not be written' : 'no spill folder is set';
       this.appendNotice({
         ...now,
-        message: `Memory cap of ${cap} reached and ${why}: dropped the payloads of ${droppedFrom.count} events (${formatBytes(droppedFrom.bytes)}) among events ${droppedFrom.first}-${droppedFrom.last}; their sizes and times are kept.`,
+        message: `Memory cap of ${cap} reached and ${why}: dropped the payloads of ${dropped.count} events (${formatBytes(dropped.bytes)}) among events ${dropped.first}-${dropped.last}; their sizes and times are kept.`,
       });
     }
+    this.pendingSpill = { first: Number.POSITIVE_INFINITY, last: -1, bytes: 0, segments: 0 };
+    this.pendingDrop = { first: Number.POSITIVE_INFINITY, last: -1, count: 0, bytes: 0 };
   }
 
   /** Appends the store's own announcement; it goes into the current (in-memory) segment. */

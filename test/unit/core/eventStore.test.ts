@@ -117,6 +117,36 @@ describe('EventStore', () => {
       assert.equal(existsSync(join(dir, 'test.spill')), false, 'the spill file is removed with the store');
     });
 
+    it('announces a long run of spills in a few notices whose ranges cover every spilled event, the rest when it is disposed', () => {
+      const store = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 256, spillDir: dir, spillName: 'many.spill' });
+      // The notices as a subscriber (the panel) receives them; after dispose the spill file is gone.
+      const notices: string[] = [];
+      store.subscribe(({ start, end }) => {
+        for (let seq = start; seq < end; seq++) {
+          const event = store.get(seq);
+          if (event?.kind === 'info') notices.push(event.message ?? '');
+        }
+      });
+      for (let i = 0; i < 20_000; i++) {
+        store.append(text(Buffer.alloc(1000, 0x61), i));
+        if (i % 1000 === 0) store.flushNotifications();
+      }
+      store.flushNotifications();
+      const spilledSegments = store.stats.spilledSegments;
+      assert.ok(spilledSegments > 20, `many segments spilled: ${spilledSegments}`);
+      assert.ok(notices.length < 5, `not one notice per segment: ${notices.length} notices for ${spilledSegments} segments`);
+      store.dispose();
+      // After dispose every spilled event is in exactly one announced range, in order.
+      let next = 0;
+      for (const message of notices) {
+        const match = /events (\d+)-(\d+) \(/.exec(message);
+        assert.ok(match, message);
+        assert.equal(Number(match[1]), next, `ranges follow on: ${message}`);
+        next = Number(match[2]) + 1;
+      }
+      assert.equal(next, spilledSegments * 256, 'the announced ranges cover every spilled event');
+    });
+
     it('encrypts the spill file: a secret in a handshake header is not readable on disk', () => {
       const store = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 256, spillDir: dir, spillName: 'secret.spill' });
       const secret = 'Bearer sk-live-0123456789abcdef';
