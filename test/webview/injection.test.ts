@@ -6,12 +6,10 @@
  * text, keeps bidi overrides inside their own cell, and stays usable after a 1 MB line.
  */
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { DETAILS_PAYLOAD_MAX_BYTES, type EventDetails } from '../../src/shared/eventDetails';
 import { makePreview, type EventRow } from '../../src/shared/sessionEvent';
-import { launchChromium } from '../fixtures/chromium';
-import { base64, hostSide, snapshot } from './panelHost';
-import { servePanelPage, type PanelPageServer } from './panelPage';
+import { base64, hostSide, panelBrowser, recordProblems, snapshot } from './panelHost';
 
 const MARKUP = [
   '<img src=x onerror=alert(1)>',
@@ -49,8 +47,7 @@ const hexOf = (bytes: Uint8Array): string => Array.from(bytes, (b) => b.toString
 
 describe('session panel webview: hostile content', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let server: PanelPageServer;
+  const chromium = panelBrowser();
   let page: Page;
   const problems: string[] = [];
   const requested: string[] = [];
@@ -58,25 +55,12 @@ describe('session panel webview: hostile content', function () {
   /** Details requests answered so far in this test. */
   let detailsAnswered = 0;
 
-  before(async () => {
-    browser = await launchChromium();
-    server = await servePanelPage();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   beforeEach(async () => {
     problems.length = 0;
     detailsAnswered = 0;
     requested.length = 0;
-    page = await browser.newPage();
-    page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('dialog', (d) => {
-      problems.push(`dialog opened: ${d.type()} ${d.message()}`);
-      void d.dismiss();
-    });
+    page = await chromium.browser.newPage();
+    recordProblems(page, problems);
     page.on('request', (r) => requested.push(r.url()));
     page.on('popup', (p) => problems.push(`popup opened: ${p.url()}`));
     // Runs before the page's own scripts and outside its CSP.
@@ -85,7 +69,7 @@ describe('session panel webview: hostile content', function () {
       w.__violations = [];
       document.addEventListener('securitypolicyviolation', (e) => w.__violations.push(`${e.violatedDirective} ${e.blockedURI}`));
     });
-    await page.goto(server.url);
+    await page.goto(chromium.server.url);
     foreignAtLoad = await page.locator(`#app :is(${FOREIGN})`).count();
   });
   afterEach(async function () {
@@ -96,7 +80,7 @@ describe('session panel webview: hostile content', function () {
     }
     await page.close();
     assert.deepEqual(problems, [], 'no dialog, popup or error');
-    const allowed = new Set([server.url, `${server.url}dist/webview/panel.js`, `${server.url}media/panel.css`]);
+    const allowed = new Set([chromium.server.url, `${chromium.server.url}dist/webview/panel.js`, `${chromium.server.url}media/panel.css`]);
     assert.deepEqual(requested.filter((url) => !allowed.has(url)), [], 'the page requested only itself, its bundle and its CSS');
   });
 

@@ -1,38 +1,22 @@
 /** The session panel's webview in a real Chromium, fed by a scripted host (see panelPage.ts). */
 import * as assert from 'node:assert/strict';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { EventDetails } from '../../src/shared/eventDetails';
 import type { ViewState } from '../../src/shared/protocol';
 import { NO_FILTER } from '../../src/shared/rowFilter';
-import { launchChromium } from '../fixtures/chromium';
-import { base64, hostSide, row, session, snapshot, view } from './panelHost';
-import { servePanelPage, type PanelPageServer } from './panelPage';
+import { base64, hostSide, panelBrowser, recordProblems, row, session, snapshot, view } from './panelHost';
 
 describe('session panel webview', function () {
   this.timeout(60_000);
-  let browser: Browser;
-  let server: PanelPageServer;
+  const chromium = panelBrowser();
   let page: Page;
   const consoleErrors: string[] = [];
 
-  before(async () => {
-    browser = await launchChromium();
-    server = await servePanelPage();
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
   beforeEach(async () => {
     consoleErrors.length = 0;
-    page = await browser.newPage();
-    page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    page.on('dialog', (d) => {
-      consoleErrors.push(`dialog opened: ${d.message()}`);
-      void d.dismiss();
-    });
-    await page.goto(server.url);
+    page = await chromium.browser.newPage();
+    recordProblems(page, consoleErrors);
+    await page.goto(chromium.server.url);
   });
   afterEach(async () => {
     await page.close();
@@ -432,7 +416,7 @@ describe('session panel webview', function () {
   });
 
   it('in message log mode: compact rows, no composer, a click reveals the row in the panel', async () => {
-    await page.goto(`${server.url}?mode=log`);
+    await page.goto(`${chromium.server.url}?mode=log`);
     await send(snapshot('open', [row(0, 'text', 'received', 'hello')]));
     await page.waitForSelector('.row[data-seq="0"]');
     assert.equal(await page.locator('.composer').count(), 0);

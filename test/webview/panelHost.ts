@@ -3,12 +3,14 @@
  * sends (session, view, rows, snapshot) and the calls that send them to a page and read what the
  * page posted back.
  */
-import type { Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { FromWebviewMessage, ToWebviewMessage, ViewState } from '../../src/shared/protocol';
 import type { RequestEnvelope } from '../../src/shared/requestTracker';
 import { NO_FILTER } from '../../src/shared/rowFilter';
 import { EMPTY_COUNTERS } from '../../src/shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../../src/shared/sessionEvent';
+import { launchChromium } from '../fixtures/chromium';
+import { servePanelPage, type PanelPageServer } from './panelPage';
 
 export const session = (state: SessionSummary['state'], eventCount = 0, fields: Partial<SessionSummary> = {}): SessionSummary => ({
   id: 's1', title: 'Echo <demo>', url: 'ws://127.0.0.1:1/echo', state, eventCount, counters: EMPTY_COUNTERS, ...fields,
@@ -37,4 +39,36 @@ export function hostSide(page: () => Page) {
   };
   const reply = (request: RequestEnvelope, result: unknown): Promise<void> => send({ type: 'reply', inReplyTo: request.id, ok: true, result });
   return { send, posted, requests, nextRequest, reply };
+}
+
+/** One Chromium and one panel page server for the enclosing describe block (mocha before/after hooks). */
+export function panelBrowser(): { readonly browser: Browser; readonly server: PanelPageServer } {
+  let browser: Browser | undefined;
+  let server: PanelPageServer | undefined;
+  before(async () => {
+    browser = await launchChromium();
+    server = await servePanelPage();
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+  return {
+    get browser() {
+      return browser!;
+    },
+    get server() {
+      return server!;
+    },
+  };
+}
+
+/** Records a page's console errors, page errors and dialogs (dismissed) in `problems`. */
+export function recordProblems(page: Page, problems: string[]): void {
+  page.on('console', (m) => m.type() === 'error' && problems.push(`console error: ${m.text()}`));
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => {
+    problems.push(`dialog opened: ${d.type()} ${d.message()}`);
+    void d.dismiss();
+  });
 }
