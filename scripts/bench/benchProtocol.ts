@@ -32,6 +32,16 @@ export interface AgentCommands {
   /** Sets wsInspector.memoryCapMB (user settings), as a person would. */
   setMemoryCap: { args: { megabytes: number }; result: Record<string, never> };
   closeAll: { args: Record<string, never>; result: { closed: number } };
+  /**
+   * For `ms`, every `everyMs`: runs the extension's "Show Session Panel" command for one of `ids`
+   * (the next one every `switchEvery` probes, as a person clicking through the Sessions view) and
+   * records how long after its scheduled time the command had answered: the extension host's
+   * event-loop delay plus the command. Also this process's CPU time over the whole probe.
+   */
+  probe: {
+    args: { ids: string[]; ms: number; everyMs: number; switchEvery: number };
+    result: { samples: number[]; cpuMs: number; wallMs: number };
+  };
   /** CPU time this process used over `ms` of wall time, and its active timers before and after. */
   cpu: { args: { ms: number }; result: { cpuMs: number; wallMs: number; timersBefore: number; timersAfter: number } };
 }

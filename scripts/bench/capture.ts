@@ -30,8 +30,11 @@ export interface CloseReport {
 }
 
 export interface FloodServer {
-  /** A flood of `flood.n` messages; with `go`, it starts when the client sends its first message. */
-  url(flood: Flood & { readonly go?: boolean }): string;
+  /**
+   * A flood of `flood.n` messages; with `go`, it starts when the client sends its first message;
+   * with `perSecond`, paced at that rate rather than as fast as the socket takes them.
+   */
+  url(flood: Flood & { readonly go?: boolean; readonly perSecond?: number }): string;
   /** Echoes every message back. */
   readonly echoUrl: string;
   /** Resolves when the &close=1 connection whose request path is `path` has ended. */
@@ -60,7 +63,7 @@ export async function startFloodServer(): Promise<FloodServer> {
     }
   });
   return {
-    url: (f) => `ws://127.0.0.1:${port}/?n=${f.n}&size=${f.size}&type=${f.type}${f.go ? '&go=1' : ''}`,
+    url: (f) => `ws://127.0.0.1:${port}/?n=${f.n}&size=${f.size}&type=${f.type}${f.go ? '&go=1' : ''}${f.perSecond ? `&rate=${f.perSecond}` : ''}`,
     echoUrl: `ws://127.0.0.1:${port}/echo`,
     closed: (path) => {
       const report = reports.get(path);

@@ -160,6 +160,20 @@ const handlers: { [K in keyof AgentCommands]: (args: AgentCommands[K]['args']) =
     return { closed: handles.length };
   },
 
+  async probe({ ids, ms, everyMs, switchEvery }) {
+    const samples: number[] = [];
+    const cpuBefore = process.cpuUsage();
+    const started = performance.now();
+    for (let k = 0; (k + 1) * everyMs <= ms; k++) {
+      const scheduled = started + (k + 1) * everyMs;
+      await sleep(Math.max(0, scheduled - performance.now()));
+      await vscode.commands.executeCommand('wsInspector.focusSession', ids[Math.floor(k / switchEvery) % ids.length]);
+      samples.push(performance.now() - scheduled);
+    }
+    const used = process.cpuUsage(cpuBefore);
+    return { samples, cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - started };
+  },
+
   async cpu({ ms }) {
     const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
     const timersBefore = timers();

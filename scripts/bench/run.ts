@@ -14,7 +14,7 @@ import { pathToFileURL } from 'node:url';
 import { measureBareWs, measureBareWsRetaining, measureEngine, startFloodServer, type Flood, type FloodServer, type RateSample } from './capture';
 import { measureFilter, printFilter, type FilterBench } from './filter';
 import { printPeers, runPeers, type PeerRow } from './peers';
-import { median } from './stats';
+import { median, met, printTable, type Figure } from './stats';
 import { runVscodeBench, type VscodeBenchResults, type VscodePart } from './vscodeBench';
 
 const root = join(__dirname, '..', '..', '..');
@@ -45,15 +45,6 @@ interface CaptureRow {
   /** A bare ws client that keeps every payload, as a capture must: the ceiling for anything that retains. */
   readonly retainingWsMessagesPerSecond: number;
   readonly ratioVsRetaining: number;
-}
-
-/** One line of the summary table: a figure, its target, and whether it is met. */
-interface Figure {
-  readonly part: string;
-  readonly figure: string;
-  readonly value: number;
-  readonly unit: string;
-  readonly target?: { readonly op: '>=' | '<='; readonly value: number };
 }
 
 async function measureCapture(server: FloodServer): Promise<CaptureRow[]> {
@@ -180,20 +171,6 @@ function figuresOf(capture: CaptureRow[] | undefined, filter: FilterBench | unde
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 const round2 = (x: number): number => Math.round(x * 100) / 100;
-
-function met(f: Figure): boolean | null {
-  if (!f.target) return null;
-  return f.target.op === '>=' ? f.value >= f.target.value : f.value <= f.target.value;
-}
-
-function printTable(figures: Figure[]): void {
-  console.log('\npart  figure                                          value          target     status');
-  for (const f of figures) {
-    const target = f.target ? `${f.target.op} ${f.target.value}` : '';
-    const status = met(f) === null ? '' : met(f) ? 'met' : 'MISSED';
-    console.log(`${f.part.padEnd(5)} ${f.figure.padEnd(47)} ${`${f.value} ${f.unit}`.padEnd(14)} ${target.padEnd(10)} ${status}`);
-  }
-}
 
 async function main(): Promise<void> {
   const started = Date.now();

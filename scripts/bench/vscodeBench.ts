@@ -5,17 +5,13 @@
  * webview shows while the agent opens sessions and reads figures inside the extension host.
  * Nothing here is a mock: the floods come from floodServer.ts in its own process.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, CDPSession, Frame, Page } from 'playwright-core';
-import { WebSocketServer, type WebSocket } from 'ws';
-import { launchChromium } from '../../test/fixtures/chromium';
-import { loadCodeServerApi, repoRoot } from '../../test/fixtures/codeServer';
-import { BENCH_CONTROL_ENV, type AgentCommands, type AgentReply } from './benchProtocol';
+import type { CDPSession, Frame, Page } from 'playwright-core';
+import type { AgentCommands } from './benchProtocol';
 import type { Flood } from './capture';
 import { median, percentile } from './stats';
+import { findFrame, withVscodeAgent, type Agent } from './vscodeHarness';
 
 export interface VscodeBenchOptions {
   readonly floodUrl: (flood: Flood & { go?: boolean }) => string;
@@ -53,59 +49,6 @@ export interface VscodeBenchResults {
 
 const MB = 1024 * 1024;
 const PANEL_OPEN = 'body.mode-panel .session-state[data-state="open"]';
-
-/** The control socket the agent connects back to, with typed calls. */
-class Agent {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (err: Error) => void }>();
-  private socket: WebSocket | undefined;
-  readonly connected: Promise<void>;
-  readonly url: string;
-
-  constructor(server: WebSocketServer) {
-    this.url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    this.connected = new Promise((resolve) => {
-      server.once('connection', (socket) => {
-        this.socket = socket;
-        socket.on('message', (data) => {
-          const reply = JSON.parse(String(data)) as AgentReply;
-          const waiter = this.pending.get(reply.id);
-          this.pending.delete(reply.id);
-          if (reply.error !== undefined) waiter?.reject(new Error(`agent: ${reply.error}`));
-          else waiter?.resolve(reply.result);
-        });
-        socket.on('close', () => {
-          for (const waiter of this.pending.values()) waiter.reject(new Error('the extension host closed the control socket'));
-          this.pending.clear();
-        });
-        resolve();
-      });
-    });
-  }
-
-  call<K extends keyof AgentCommands>(cmd: K, args: AgentCommands[K]['args']): Promise<AgentCommands[K]['result']> {
-    const id = this.nextId++;
-    return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      this.socket!.send(JSON.stringify({ id, cmd, args }));
-    });
-  }
-
-  done(): void {
-    this.socket?.send(JSON.stringify({ id: 0, cmd: 'done' }));
-  }
-}
-
-async function findFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (await frame.$(selector).catch(() => null)) return frame;
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`no webview frame with ${selector} appeared within ${timeoutMs} ms`);
-}
 
 interface LongTaskTally {
   /** Longest task of the webview's own document ("self" attribution), in ms. */
@@ -344,36 +287,14 @@ async function webviewHeap(page: Page, frame: Frame): Promise<{ usedBytes: numbe
 }
 
 export async function runVscodeBench(options: VscodeBenchOptions): Promise<VscodeBenchResults> {
-  const { log } = options;
-  const control = new WebSocketServer({ host: '127.0.0.1', port: 0 });
-  await new Promise((resolve) => control.once('listening', resolve));
-  const agent = new Agent(control);
-  const workspace = mkdtempSync(join(tmpdir(), 'wsi-bench-ws-'));
-  const { startCodeServer, ensureCodeServer } = await loadCodeServerApi();
-  const install = await ensureCodeServer({ log });
-  const server = await startCodeServer({ workspace, log, env: { [BENCH_CONTROL_ENV]: agent.url } });
-  let browser: Browser | undefined;
-  try {
-    browser = await launchChromium();
-    const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    const authority = `127.0.0.1:${server.port}`;
-    const payload = [
-      ['extensionDevelopmentPath', `vscode-remote://${authority}${repoRoot.replace(/\/$/, '')}`],
-      ['extensionTestsPath', `vscode-remote://${authority}${join(repoRoot, 'out', 'scripts', 'bench', 'hostAgent.js')}`],
-      ['skipWelcome', 'true'],
-    ];
-    await page.goto(`${server.url}?folder=${encodeURIComponent(workspace)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    await Promise.race([agent.connected, new Promise((_, reject) => setTimeout(() => reject(new Error('the agent did not connect from the extension host within 120 s')), 120_000))]);
-    log(`agent connected from the extension host of VS Code ${install.vscodeVersion} (code-server ${install.codeServerVersion})`);
-
+  return withVscodeAgent(options.log, async ({ page, agent, vscodeVersion }) => {
     // Part 7a: nothing ran before this; the extension activates now, and that is timed.
     const activation = await agent.call('activate', {});
-    log(`activation: ${JSON.stringify(activation)}`);
-
+    options.log(`activation: ${JSON.stringify(activation)}`);
     const ctx: PartContext = { page, agent, options };
     const wantedPart = (part: VscodePart): boolean => !options.parts || options.parts.includes(part);
-    const results: VscodeBenchResults = {
-      vscodeVersion: install.vscodeVersion,
+    return {
+      vscodeVersion,
       activation,
       display: wantedPart('display') ? await measureDisplay(ctx) : undefined,
       scale: wantedPart('scale') ? await measureScale(ctx) : undefined,
@@ -381,14 +302,7 @@ export async function runVscodeBench(options: VscodeBenchOptions): Promise<Vscod
       latency: wantedPart('latency') ? await measureLatency(ctx) : undefined,
       idle: wantedPart('idle') ? await measureIdle(ctx) : undefined,
     };
-    agent.done();
-    return results;
-  } finally {
-    await browser?.close().catch(() => undefined);
-    await server.stop().catch((err: unknown) => log(`stopping code-server: ${String(err)}`));
-    control.close();
-    rmSync(workspace, { recursive: true, force: true });
-  }
+  });
 }
 
 interface PartContext {
