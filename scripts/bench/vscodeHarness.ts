@@ -78,16 +78,21 @@ export interface VscodeWithAgent {
 /**
  * Starts code-server on a fresh workspace, opens its workbench in Chromium with the agent as the
  * extension tests' entry, waits for the agent to connect, runs `work`, and tears everything down.
- * The extension is not activated: the first thing `work` does is the agent's `activate`.
+ * The extension is not activated: the first thing `work` does is the agent's `activate`. `settings`
+ * go into the user settings.
  */
-export async function withVscodeAgent<T>(log: (line: string) => void, work: (vscode: VscodeWithAgent) => Promise<T>): Promise<T> {
+export async function withVscodeAgent<T>(
+  log: (line: string) => void,
+  work: (vscode: VscodeWithAgent) => Promise<T>,
+  settings?: Record<string, unknown>,
+): Promise<T> {
   const control = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => control.once('listening', resolve));
   const agent = new Agent(control);
   const workspace = mkdtempSync(join(tmpdir(), 'wsi-bench-ws-'));
   const { startCodeServer, ensureCodeServer } = await loadCodeServerApi();
   const install = await ensureCodeServer({ log });
-  const server = await startCodeServer({ workspace, log, env: { [BENCH_CONTROL_ENV]: agent.url } });
+  const server = await startCodeServer({ workspace, log, settings, env: { [BENCH_CONTROL_ENV]: agent.url } });
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
