@@ -19,7 +19,15 @@ export interface DemoServer {
   readonly port: number;
   /** ws://127.0.0.1:port/<endpoint> */
   url(endpoint: DemoEndpoint): string;
+  /** Every connection so far, in the order they were made, with how it ended as the server saw it (tests read it). */
+  readonly connections: readonly DemoConnection[];
   close(): Promise<void>;
+}
+
+export interface DemoConnection {
+  readonly endpoint: DemoEndpoint;
+  /** The close code and reason, once the connection has ended (1005 for a close frame without a code, 1006 for none). */
+  closed?: { readonly code: number; readonly reason: string };
 }
 
 export interface DemoServerOptions {
@@ -37,6 +45,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   // Offer permessage-deflate like many production servers, so compressed frames show up in the demo.
   const wss = new WebSocketServer({ noServer: true, perMessageDeflate: true });
   const timers = new Set<NodeJS.Timeout>();
+  const connections: DemoConnection[] = [];
   const every = (ms: number, socket: WebSocket, tick: () => void): void => {
     const timer = setInterval(tick, ms);
     timers.add(timer);
@@ -63,6 +72,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   });
 
   function serve(endpoint: DemoEndpoint, ws: WebSocket): void {
+    const connection: DemoConnection = { endpoint };
+    connections.push(connection);
+    ws.on('close', (code, reason) => (connection.closed = { code, reason: reason.toString() }));
     switch (endpoint) {
       case 'echo':
         ws.on('message', (data, isBinary) => ws.send(data, { binary: isBinary }));
@@ -111,6 +123,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   return {
     port,
     url: (endpoint) => `ws://127.0.0.1:${port}/${endpoint}`,
+    connections,
     close: async () => {
       for (const timer of timers) clearTimeout(timer);
       for (const client of wss.clients) client.terminate();

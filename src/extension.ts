@@ -70,8 +70,21 @@ function startJsonServerForProfiles(): vscode.Disposable {
   return listener;
 }
 
-export function deactivate(): void {
-  // Closes every socket with 1001 "going away"; also covered by context.subscriptions, but explicit is clearer.
-  registry?.dispose();
+/**
+ * VS Code waits a few seconds at most for the promise deactivate() returns before the extension host
+ * goes away; peers get this long to finish a handshake in flight or answer our close frame, then
+ * their sockets are dropped.
+ */
+const SHUTDOWN_GRACE_MS = 1500;
+
+/**
+ * Closes every socket with 1001 "going away" and resolves once the close frames are answered (or
+ * the sockets dropped after SHUTDOWN_GRACE_MS), with every session timer stopped and every spill
+ * file deleted. The extension starts no child processes. context.subscriptions (disposed by VS Code
+ * after this) close the same sessions too, but without waiting for the peers.
+ */
+export function deactivate(): Promise<void> {
+  const closing = registry?.closeAll(SHUTDOWN_GRACE_MS) ?? Promise.resolve();
   registry = undefined;
+  return closing;
 }

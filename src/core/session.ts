@@ -114,6 +114,10 @@ const CLOSE_TIMEOUT_MS = 5000;
  * over. Resetting on every open would let a server that accepts and drops at once be retried forever.
  */
 const STABLE_CONNECTION_MS = 10_000;
+/** How long dispose() waits for a handshake in flight and for the answer to its close frame, unless told otherwise. */
+const DISPOSE_GRACE_MS = 2000;
+/** The reason sent with 1001 when the session is disposed (its panel or VS Code closed). */
+const GOING_AWAY_REASON = 'inspector closed';
 
 /** What ws negotiated in the opening handshake. */
 export interface NegotiatedInfo {
@@ -172,6 +176,8 @@ export class WebSocketSession {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private negotiatedInfo: NegotiatedInfo | undefined;
   private disposed = false;
+  /** Settles when a disposed session has let go of its socket, timers and spill file. */
+  private released: Promise<void> | undefined;
   /** A reconnect on request waiting for the old connection to close; close() and dispose() cancel it. */
   private pendingReconnect: { readonly socket: WebSocket; readonly listener: () => void } | undefined;
 
@@ -314,34 +320,50 @@ export class WebSocketSession {
     attempt.timers.add(timer);
   }
 
-  /** Closes with 1001 "going away", stops reconnecting and keep-alive, and releases the log's spill file. */
-  dispose(): void {
-    if (this.disposed) return;
+  /**
+   * Closes with 1001 "going away", stops reconnecting and keep-alive, and releases the log's spill
+   * file. A handshake in flight is let finish so that the server gets the close frame too (before
+   * the upgrade there is no WebSocket connection to close, RFC 6455 section 4.1). A peer that has
+   * not finished by `graceMs` is dropped. Resolves once the socket is closed, every timer of the
+   * session is stopped and the spill file is deleted; calling it again returns the same promise.
+   */
+  dispose(graceMs = DISPOSE_GRACE_MS): Promise<void> {
+    if (this.released) return this.released;
     this.disposed = true;
     this.userClosed = true;
     this.cancelPendingReconnect();
     clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
     const attempt = this.attempt;
-    const done = (): void => {
-      attempt?.clearTimers();
-      this.store.dispose();
-    };
-    if (!attempt || attempt.socket.readyState === READY_STATE.CLOSED) {
-      done();
-      return;
-    }
-    attempt.socket.once('close', done);
-    if (attempt.socket.readyState === READY_STATE.OPEN) {
-      this.setState('closing');
-      attempt.socket.close(CLOSE_GOING_AWAY, 'inspector closed');
-    } else if (attempt.socket.readyState === READY_STATE.CONNECTING) {
-      attempt.lastCause = 'the inspector closed';
-      attempt.socket.terminate();
-    }
-    // Never hold the extension host open for a peer that does not answer the close frame.
-    const timer = setTimeout(() => attempt.socket.terminate(), 2000);
-    timer.unref();
-    attempt.timers.add(timer);
+    this.released = new Promise<void>((resolve) => {
+      const done = (): void => {
+        attempt?.clearTimers();
+        this.store.dispose();
+        resolve();
+      };
+      if (!attempt || attempt.socket.readyState === READY_STATE.CLOSED) {
+        if (this.currentState === 'reconnecting') {
+          this.record({ kind: 'info', direction: 'local', message: 'Reconnecting cancelled: the inspector closed' });
+          this.setState('closed');
+        }
+        done();
+        return;
+      }
+      attempt.socket.once('close', done);
+      if (attempt.socket.readyState === READY_STATE.OPEN) {
+        this.setState('closing');
+        attempt.socket.close(CLOSE_GOING_AWAY, GOING_AWAY_REASON);
+      }
+      // CONNECTING: the 'open' handler sends the close frame as soon as the upgrade completes.
+      // Never hold the extension host open for a peer that does not answer.
+      const timer = setTimeout(() => {
+        attempt.lastCause ??= `the inspector closed and the server had not ${attempt.opened ? 'answered the close frame' : 'completed the handshake'} within ${graceMs} ms`;
+        attempt.socket.terminate();
+      }, graceMs);
+      timer.unref();
+      attempt.timers.add(timer);
+    });
+    return this.released;
   }
 
   private cancelPendingReconnect(): void {
@@ -411,6 +433,13 @@ export class WebSocketSession {
     const socket = attempt.socket;
     socket.on('open', () => {
       attempt.opened = true;
+      if (this.disposed) {
+        // dispose() came during the handshake: the server still gets its 1001, and nothing else starts.
+        this.record({ kind: 'open', direction: 'local', message: `Connected to ${socket.url} after the inspector closed; closing with ${CLOSE_GOING_AWAY}` });
+        this.setState('closing');
+        socket.close(CLOSE_GOING_AWAY, GOING_AWAY_REASON);
+        return;
+      }
       const stable = setTimeout(() => {
         attempt.timers.delete(stable);
         this.reconnectAttempts = 0;

@@ -51,7 +51,7 @@ export class SessionRegistry implements vscode.Disposable {
     // Closing the panel ends its session: a socket nobody can see must not stay open.
     panel.onDidDispose(() => {
       unsubscribe();
-      session.dispose();
+      void session.dispose();
       const index = this.handles.indexOf(handle);
       if (index >= 0) this.handles.splice(index, 1);
       if (this.active === handle) this.active = this.handles[this.handles.length - 1];
@@ -80,10 +80,21 @@ export class SessionRegistry implements vscode.Disposable {
     return this.handles.length;
   }
 
+  /**
+   * Closes every session with 1001 "going away" and closes its panel. Resolves once every socket is
+   * closed, every session timer stopped and every spill file deleted; a peer that has not answered
+   * (or not finished its handshake) within `graceMs` is dropped, so this never waits much longer.
+   */
+  closeAll(graceMs?: number): Promise<void> {
+    const handles = [...this.handles];
+    // Sessions first: a panel's onDidDispose then finds its session already closing with 1001.
+    const released = handles.map((handle) => handle.session.dispose(graceMs));
+    for (const handle of handles) handle.panel.dispose();
+    return Promise.all(released).then(() => undefined);
+  }
+
   dispose(): void {
-    for (const handle of [...this.handles]) {
-      handle.panel.dispose();
-    }
+    void this.closeAll();
     this.handles.length = 0;
     this.changed.dispose();
   }

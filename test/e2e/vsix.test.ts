@@ -188,8 +188,15 @@ describe('the packaged extension in code-server', function () {
     assert.ok(rows.some((r) => /↓ handshake .*101 Switching Protocols/.test(r)), JSON.stringify(rows));
 
     // A window reload ends the sessions (their sockets belonged to the old extension host); the panel comes back as ended, with its rows.
+    const echoes = demo.connections.filter((c) => c.endpoint === 'echo');
+    const openBefore = echoes.filter((c) => !c.closed);
+    assert.ok(openBefore.length >= 2, `expected the two E2E echo sessions to be open: ${JSON.stringify(echoes)}`);
     await runCommand(page, 'Developer: Reload Window');
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+    // The old extension host ran deactivate(): each session it had open closed with 1001, as the server saw it
+    // (waiting for the server to see every close; the mocha timeout stops a wait that never ends).
+    while (openBefore.some((c) => !c.closed)) await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(openBefore.map((c) => c.closed), openBefore.map(() => ({ code: 1001, reason: 'inspector closed' })));
     const restored = await findFrame(page, 'body.mode-panel .session-banner:not([hidden])', 60_000);
     assert.match((await restored.textContent('.session-banner')) ?? '', /ended when the window was reloaded/);
     assert.equal(await restored.textContent('.session-state'), 'ended');

@@ -311,6 +311,65 @@ describe('WebSocketSession', function () {
       assert.equal(close.close?.code, 1001);
     });
 
+    it('resolves dispose() once the server has answered the 1001 close frame', async () => {
+      const session = await opened(open(demo.url('echo')));
+      await session.dispose();
+      assert.equal(session.state, 'closed');
+      const close = allEvents(session).find((e) => e.kind === 'close' && e.direction === 'local')?.close;
+      assert.deepEqual(close && { code: close.code, initiatedBy: close.initiatedBy, clean: close.clean }, { code: 1001, initiatedBy: 'client', clean: true }, describeEvents(session));
+    });
+
+    it('disposed during the handshake, lets it finish and closes with 1001, so the server sees a close frame', async () => {
+      let release: (() => void) | undefined;
+      const server = new WebSocketServer({ host: '127.0.0.1', port: 0, verifyClient: (_info, callback) => (release = () => callback(true)) });
+      await new Promise((r) => server.once('listening', r));
+      cleanups.push(() => new Promise((r) => server.close(r)));
+      const seen = new Promise<{ code: number; reason: string }>((resolve) =>
+        server.once('connection', (ws) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() }))),
+      );
+      const session = open(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`, { keepAlive: { pingIntervalMs: 1, pongTimeoutMs: 1000 } });
+      await waitForEvent(session, (e) => e.kind === 'handshake-request');
+      while (!release) await new Promise((r) => setImmediate(r));
+      const disposed = session.dispose();
+      release();
+      await disposed;
+      assert.deepEqual(await seen, { code: 1001, reason: 'inspector closed' });
+      assert.ok(!allEvents(session).some((e) => e.kind === 'ping'), `keep-alive started after dispose():\n${describeEvents(session)}`);
+    });
+
+    it('drops a handshake that never completes once the grace period of dispose() has passed', async () => {
+      const raw = createHttpServer();
+      // Reads the upgrade request and never answers it; ends its side when the client goes.
+      raw.on('upgrade', (_request, socket) => socket.once('end', () => socket.end()));
+      await new Promise<void>((r) => raw.listen(0, '127.0.0.1', r));
+      cleanups.push(() => new Promise((r) => raw.close(r)));
+      const session = open(`ws://127.0.0.1:${(raw.address() as AddressInfo).port}/`, { handshakeTimeoutMs: 60_000 });
+      await waitForEvent(session, (e) => e.kind === 'handshake-request');
+      await session.dispose(50);
+      assert.equal(session.state, 'closed');
+      const close = allEvents(session).find((e) => e.kind === 'close' && e.direction === 'local')?.close;
+      assert.equal(close?.code, 1006);
+      assert.match(close?.cause ?? '', /the server had not completed the handshake within 50 ms/, describeEvents(session));
+    });
+
+    it('disposed while waiting to reconnect, stops waiting and ends closed', async () => {
+      const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      await new Promise((r) => server.once('listening', r));
+      cleanups.push(() => new Promise((r) => server.close(r)));
+      let connections = 0;
+      server.on('connection', (ws) => {
+        connections++;
+        ws.terminate();
+      });
+      const session = open(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`, { reconnect: { enabled: true, maxAttempts: 3, initialDelayMs: 600_000, maxDelayMs: 600_000 } });
+      await waitForEvent(session, (e) => e.kind === 'reconnect');
+      assert.equal(session.state, 'reconnecting');
+      await session.dispose();
+      assert.equal(session.state, 'closed');
+      assert.match(allEvents(session).at(-1)?.message ?? '', /Reconnecting cancelled/);
+      assert.equal(connections, 1);
+    });
+
     it('records a refused connection with its cause', async () => {
       const server = await startDemoServer();
       const url = server.url('echo');
