@@ -11,7 +11,7 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from 'json
 import { checkEndpointUrl } from './endpointUrl';
 import { displayProxyText } from './proxy';
 import { RestrictedModeError } from './restrictedModeError';
-import type { SecretValue } from './secretMask';
+import { SecretMask, type SecretValue } from './secretMask';
 import { findVariables, resolveTemplate, type VariableRef, type VariableResolver } from './variables';
 
 export interface SavedMessage {
@@ -730,7 +730,8 @@ export async function resolveProfile(profile: WsProfile, resolver: VariableResol
     return answer;
   };
   // Messages may quote the resolved URL; a secret in it must not end up on screen or in a log.
-  const redact = (message: string): string => [...secrets].reduce((m, [value, raw]) => m.split(value).join(raw), message);
+  // A message may quote the URL as the parser wrote it (a "#fragment" percent-encoded), so every form of a secret goes.
+  const redact = (message: string): string => new SecretMask([...secrets].map(([value, placeholder]) => ({ value, placeholder }))).redact(message);
 
   const resolvedUrl = await resolveTemplate(profile.url, 'url', once);
   refuseControlCharacters(resolvedUrl, 'url', false);

@@ -400,6 +400,11 @@ describe('resolveProfile', () => {
     await assert.rejects(resolveProfile(secretUrl, tableResolver({ endpoint: 'not a url sk_live_123' })), {
       message: 'url: once its variables were replaced, "${secret:endpoint}" is not a URL; it must look like ws://host:port/path or wss://host/path',
     });
+    // The message quotes the fragment as the URL parser wrote it: percent-encoded.
+    const secretFragment = parseIn('{ "url": "ws://example.test/#${secret:anchor}" }');
+    await assert.rejects(resolveProfile(secretFragment, tableResolver({ anchor: 'sk live ü' })), {
+      message: 'url: once its variables were replaced, webSocket URLs cannot have a #fragment; remove "#${secret:anchor}"',
+    });
   });
 });
 
