@@ -68,7 +68,7 @@ export function connectionFactory(options: ConnectionFactoryOptions): (requestOp
           return;
         }
         if (options.secure) {
-          // TLS reads the tunnel's handle itself; a paused tunnel would stop it reading.
+          // TLS takes over the tunnel's handle; hand it over flowing, as a socket that was never paused (pausing stops reading the handle).
           tunnel.resume();
         }
         const socket = options.secure ? tls.connect({ ...tlsOptions(), socket: tunnel }) : tunnel;
