@@ -9,8 +9,9 @@ import { promises as fsp } from 'node:fs';
 import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { checkEndpointUrl } from './endpointUrl';
+import { displayProxyText } from './proxy';
 import { RestrictedModeError } from './restrictedModeError';
-import type { SecretValue } from './secretMask';
+import { SecretMask, type SecretValue } from './secretMask';
 import { findVariables, resolveTemplate, type VariableRef, type VariableResolver } from './variables';
 
 export interface SavedMessage {
@@ -350,13 +351,15 @@ class ProfileReader {
     try {
       url = new URL(proxy);
     } catch {
-      this.report('error', `proxy ${JSON.stringify(shorten(proxy))} is not a URL; write it like http://proxy.example:3128`, path, node.offset, node.length);
+      // The message may be shown away from the file (the profile quick pick), so the password stays out of it.
+      const hint = proxy.includes('@') ? '; characters such as @ : / ? # in the user name or password must be percent-encoded (%40 for @)' : '';
+      this.report('error', `proxy ${JSON.stringify(shorten(displayProxyText(proxy)))} is not a URL; write it like http://proxy.example:3128 or http://user:password@proxy.example:3128${hint}`, path, node.offset, node.length);
       return {};
     }
     if (url.protocol !== 'http:') {
       this.report('error', `proxy must be an http:// URL, got ${url.protocol}// (only plain HTTP proxies are supported; wss:// traffic stays encrypted through them)`, path, node.offset, node.length);
     } else if (url.hostname === '') {
-      this.report('error', `proxy ${JSON.stringify(shorten(proxy))} has no host name`, path, node.offset, node.length);
+      this.report('error', `proxy ${JSON.stringify(shorten(displayProxyText(proxy)))} has no host name`, path, node.offset, node.length);
     }
     return { proxy };
   }
@@ -727,7 +730,8 @@ export async function resolveProfile(profile: WsProfile, resolver: VariableResol
     return answer;
   };
   // Messages may quote the resolved URL; a secret in it must not end up on screen or in a log.
-  const redact = (message: string): string => [...secrets].reduce((m, [value, raw]) => m.split(value).join(raw), message);
+  // A message may quote the URL as the parser wrote it (a "#fragment" percent-encoded), so every form of a secret goes.
+  const redact = (message: string): string => new SecretMask([...secrets].map(([value, placeholder]) => ({ value, placeholder }))).redact(message);
 
   const resolvedUrl = await resolveTemplate(profile.url, 'url', once);
   refuseControlCharacters(resolvedUrl, 'url', false);

@@ -4,7 +4,7 @@
  * proxy sees only an opaque tunnel and the inspector still sees every byte of the WebSocket.
  */
 import * as net from 'node:net';
-import { findHeadEnd, HttpHeadError, parseHttpHead } from './handshake';
+import { findHeadEnd, headerValues, HttpHeadError, parseHttpHead, type HttpHead } from './handshake';
 
 /** Where proxy settings may come from, most specific first. */
 export interface ProxySources {
@@ -59,20 +59,46 @@ export function chooseProxy(endpoint: URL, sources: ProxySources): ProxyChoice {
   return { reason: 'direct: no proxy configured' };
 }
 
-/** The proxy as the log shows it: credentials in the URL are never written out. */
-function displayProxy(url: URL): string {
-  return `${url.protocol}//${url.username || url.password ? '***@' : ''}${url.host}`;
+/** What stands in for a credential wherever a proxy is written out. */
+const HIDDEN = '•••';
+
+/**
+ * The proxy as messages and the log show it: `http://alice:•••@proxy:3128`. The password never
+ * appears; a user name appears only beside a password, because a user name on its own is how
+ * token-style proxy credentials are usually written (`http://TOKEN@proxy`).
+ */
+export function displayProxy(url: URL): string {
+  const credentials = url.password ? `${url.username || HIDDEN}:${HIDDEN}@` : url.username ? `${HIDDEN}@` : '';
+  return `${url.protocol}//${credentials}${url.host}`;
+}
+
+/**
+ * Proxy text as a person wrote it, for a message about why it cannot be used, with the same
+ * redaction as displayProxy. The text may not parse (an unencoded "@" or "/" in the password is a
+ * common reason), so everything up to the last "@" is taken as user info, as the URL parser would.
+ */
+export function displayProxyText(text: string): string {
+  const at = text.lastIndexOf('@');
+  if (at < 0) return text;
+  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(text)?.[0] ?? '';
+  const userInfo = text.slice(scheme.length, at);
+  const colon = userInfo.indexOf(':');
+  const credentials = colon >= 0 ? `${userInfo.slice(0, colon) || HIDDEN}:${HIDDEN}` : HIDDEN;
+  return `${scheme}${credentials}${text.slice(at)}`;
 }
 
 function parseProxyUrl(text: string, source: string): URL {
+  const shown = `"${displayProxyText(text)}"`;
+  // Characters that end the user info early are the usual reason a proxy URL with credentials will not parse.
+  const encodingHint = text.includes('@') ? '; characters such as @ : / ? # in the user name or password must be percent-encoded (%40 for @, %3A for :, %2F for /)' : '';
   let url: URL;
   try {
     url = new URL(text.includes('://') ? text : `http://${text}`);
   } catch {
-    throw new ProxyError(`${source} is not a URL: "${text}"; it must look like http://host:port`);
+    throw new ProxyError(`${source} is not a URL: ${shown}; it must look like http://host:port or http://user:password@host:port${encodingHint}`);
   }
   if (url.protocol !== 'http:') {
-    throw new ProxyError(`${source} must be an http:// proxy URL, got ${url.protocol}// ("${text}")`);
+    throw new ProxyError(`${source} must be an http:// proxy URL, got ${url.protocol}// (${shown}); only plain HTTP proxies are supported, and wss:// traffic stays encrypted through them`);
   }
   return url;
 }
@@ -93,39 +119,54 @@ export function bypasses(endpoint: URL, noProxy: string): boolean {
   return false;
 }
 
-/** Opens a CONNECT tunnel to host:port through the proxy; resolves with the tunnel's socket. */
+/**
+ * Opens a CONNECT tunnel to host:port through the proxy; resolves with the tunnel's socket,
+ * paused: anything the proxy sent after its 200 (the server's first bytes may share a TCP read
+ * with it) is back in the socket's buffer, and the caller resumes once its reader is attached.
+ */
 export function connectThroughProxy(proxy: URL, host: string, port: number, timeoutMs: number): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     const socket = net.connect({ host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port || 80) });
     const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+    const shown = displayProxy(proxy);
+    const credentials = proxyCredentials(proxy);
     let received = Buffer.alloc(0);
     const fail = (message: string): void => {
       cleanup();
       socket.destroy();
       reject(new ProxyError(message));
     };
-    const timer = setTimeout(() => fail(`The proxy ${proxy.host} did not answer CONNECT ${target} within ${timeoutMs} ms`), timeoutMs);
+    const timer = setTimeout(() => fail(`The proxy ${shown} did not answer CONNECT ${target} within ${timeoutMs} ms`), timeoutMs);
     const onData = (chunk: Buffer): void => {
       received = Buffer.concat([received, chunk]);
       const end = findHeadEnd(received);
       if (end < 0) {
-        if (received.length > 64 * 1024) fail(`The proxy ${proxy.host} sent an over-long answer to CONNECT`);
+        if (received.length > 64 * 1024) fail(`The proxy ${shown} sent an over-long answer to CONNECT ${target}`);
         return;
       }
       const head = parseHttpHead(received.subarray(0, end));
-      const status = head instanceof HttpHeadError ? '' : head.startLine;
-      const code = Number(/^HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(status)?.[1]);
-      if (code !== 200) {
-        fail(`The proxy ${proxy.host} refused CONNECT ${target}: ${status || 'no valid status line'}`);
+      if (head instanceof HttpHeadError) {
+        fail(`The proxy ${shown} sent an answer to CONNECT ${target} that is not HTTP: ${head.message}`);
         return;
       }
+      const code = Number(/^HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(head.startLine)?.[1]);
+      if (code === 407) {
+        fail(explainProxyAuthRequired(shown, target, head, credentials !== undefined));
+        return;
+      }
+      if (code !== 200) {
+        fail(`The proxy ${shown} refused CONNECT ${target}: ${head.startLine || 'no valid status line'}`);
+        return;
+      }
+      // Stop the flow before letting go of 'data': bytes put back into a flowing socket with no
+      // listener are emitted to nobody and lost. The caller resumes once its reader is attached.
+      socket.pause();
       cleanup();
-      // A proxy may not send anything after its 200 before the tunnel carries our bytes; if it did, keep them.
       if (received.length > end) socket.unshift(received.subarray(end));
       resolve(socket);
     };
-    const onError = (error: Error & { code?: string }): void => fail(`Could not reach the proxy ${proxy.host}: ${error.message}`);
-    const onClose = (): void => fail(`The proxy ${proxy.host} closed the connection during CONNECT ${target}`);
+    const onError = (error: Error & { code?: string }): void => fail(`Could not reach the proxy ${shown}: ${error.message}`);
+    const onClose = (): void => fail(`The proxy ${shown} closed the connection during CONNECT ${target}`);
     function cleanup(): void {
       clearTimeout(timer);
       socket.off('data', onData);
@@ -136,8 +177,37 @@ export function connectThroughProxy(proxy: URL, host: string, port: number, time
     socket.on('error', onError);
     socket.on('close', onClose);
     socket.once('connect', () => {
-      const auth = proxy.username ? `Proxy-Authorization: Basic ${Buffer.from(`${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`).toString('base64')}\r\n` : '';
+      // This request goes to the raw socket before any byte tap is attached, so the
+      // Proxy-Authorization header never reaches the session's events.
+      const auth = credentials ? `Proxy-Authorization: Basic ${Buffer.from(credentials).toString('base64')}\r\n` : '';
       socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n${auth}\r\n`);
     });
   });
+}
+
+/** "user:password" for Basic proxy authentication (RFC 7617), from the URL's percent-encoded user info. */
+function proxyCredentials(proxy: URL): string | undefined {
+  if (!proxy.username && !proxy.password) return undefined;
+  // A "%" the person did not mean as an escape (a password "50%off") stays as written rather than throwing.
+  const decode = (text: string): string => {
+    try {
+      return decodeURIComponent(text);
+    } catch {
+      return text;
+    }
+  };
+  return `${decode(proxy.username)}:${decode(proxy.password)}`;
+}
+
+/** A 407 (RFC 9110 section 15.5.8): says whether credentials were sent and what to change. */
+function explainProxyAuthRequired(shown: string, target: string, head: HttpHead, sentCredentials: boolean): string {
+  const schemes = headerValues(head, 'proxy-authenticate').map((value) => value.trim().split(/\s+/)[0]).filter(Boolean);
+  const asked = schemes.length > 0 ? ` (it asks for ${schemes.join(', ')})` : '';
+  const basicOffered = schemes.length === 0 || schemes.some((scheme) => scheme.toLowerCase() === 'basic');
+  const fix = !basicOffered
+    ? 'Only Basic proxy authentication is supported; use a proxy that accepts it, or a local forwarding proxy that authenticates for you'
+    : sentCredentials
+      ? 'The user name and password in the proxy URL were not accepted; check them (characters such as @ : / must be percent-encoded)'
+      : 'No credentials were sent; put them in the proxy URL, like http://user:password@host:port';
+  return `The proxy ${shown} requires authentication for CONNECT ${target}: ${head.startLine}${asked}. ${fix}.`;
 }

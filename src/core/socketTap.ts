@@ -5,7 +5,7 @@
  */
 import * as net from 'node:net';
 import * as tls from 'node:tls';
-import { connectThroughProxy } from './proxy';
+import { connectThroughProxy, displayProxy, ProxyError } from './proxy';
 
 export interface ByteTap {
   /** Bytes written by the client, in order, before they reach the socket. */
@@ -58,9 +58,33 @@ export function connectionFactory(options: ConnectionFactoryOptions): (requestOp
     }
     connectThroughProxy(options.proxy, host, port, options.proxyTimeoutMs).then(
       (tunnel) => {
+        if (options.secure && tunnel.readableLength > 0) {
+          // A TLS server speaks only after the ClientHello (RFC 8446 section 4.1), so bytes ahead of
+          // it cannot be the server's; TLS would read past them and lose them without a word.
+          const error = new ProxyError(`The proxy ${displayProxy(options.proxy!)} sent ${tunnel.readableLength} bytes after its 200 to CONNECT ${host}:${port}, before the TLS handshake began; this is not a working tunnel`);
+          tunnel.destroy();
+          tap.ended(error);
+          oncreate(error);
+          return;
+        }
+        if (options.secure) {
+          // TLS takes over the tunnel's handle; hand it over flowing, as a socket that was never paused (pausing stops reading the handle).
+          tunnel.resume();
+        }
         const socket = options.secure ? tls.connect({ ...tlsOptions(), socket: tunnel }) : tunnel;
         armTimeout(socket);
         tapSocket(socket, tap);
+        if (!options.secure) {
+          // The tunnel comes paused, perhaps holding the server's first bytes. It flows once the
+          // HTTP parser attaches its 'data' listener (Node does that a tick after oncreate), so
+          // the parser and the tap, attached above, both get those bytes.
+          const onNewListener = (event: string | symbol): void => {
+            if (event !== 'data') return;
+            tunnel.off('newListener', onNewListener);
+            tunnel.resume();
+          };
+          tunnel.on('newListener', onNewListener);
+        }
         oncreate(null, socket);
       },
       (error: Error) => {

@@ -296,6 +296,14 @@ describe('parseProfile', () => {
     assert.equal(text.slice(problem.offset, problem.offset + problem.length), '\\r');
   });
 
+  it('explains a proxy URL that does not parse without quoting its password', () => {
+    const text = JSON.stringify({ url: 'ws://example.test/', proxy: 'http://alice:pa/ss-w0rd@proxy.example:3128' });
+    const problems = parseProfile(text, { profilePath: join(tmpdir(), 'proxy.wsprofile') }).problems.map((p) => p.message);
+    assert.deepEqual(problems, [
+      'proxy "http://alice:•••@proxy.example:3128" is not a URL; write it like http://proxy.example:3128 or http://user:password@proxy.example:3128; characters such as @ : / ? # in the user name or password must be percent-encoded (%40 for @)',
+    ]);
+  });
+
   it('reports an empty file and a file that is not an object', () => {
     const problems = (text: string): string[] => parseProfile(text, { profilePath: '/p/x.wsprofile' }).problems.map(describeProblem);
     assert.deepEqual(problems('  // nothing yet\n'), ['error 1:1 (root) | The profile is empty: write an object such as { "url": "ws://127.0.0.1:8080/echo" }']);
@@ -391,6 +399,11 @@ describe('resolveProfile', () => {
     const secretUrl = parseIn('{ "url": "${secret:endpoint}" }');
     await assert.rejects(resolveProfile(secretUrl, tableResolver({ endpoint: 'not a url sk_live_123' })), {
       message: 'url: once its variables were replaced, "${secret:endpoint}" is not a URL; it must look like ws://host:port/path or wss://host/path',
+    });
+    // The message quotes the fragment as the URL parser wrote it: percent-encoded.
+    const secretFragment = parseIn('{ "url": "ws://example.test/#${secret:anchor}" }');
+    await assert.rejects(resolveProfile(secretFragment, tableResolver({ anchor: 'sk live ü' })), {
+      message: 'url: once its variables were replaced, webSocket URLs cannot have a #fragment; remove "#${secret:anchor}"',
     });
   });
 });

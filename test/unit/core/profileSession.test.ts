@@ -84,6 +84,43 @@ describe('sessionOptionsFromProfile', () => {
     assert.ok(session.mask.isSensitiveHeader('X-Anything', 'Bearer s3cr3t'));
   });
 
+  it('shows secrets in the URL as their variables, however the URL parser and the server encode them', async () => {
+    // This server tells the client the URL it was asked for, as a message: the encoded form comes back.
+    const echoUrl = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => echoUrl.once('listening', r));
+    echoUrl.on('connection', (ws, request) => ws.send(`you asked for ${request.url ?? ''}`));
+    try {
+      const room = 'süd nord';
+      const token = 'a b+c/d?e&f=g "ü" 😀';
+      const resolver: VariableResolver = async (ref) => (ref.kind === 'secret' ? ({ room, token } as Record<string, string>)[ref.name] : undefined);
+      const text = JSON.stringify({ url: `ws://127.0.0.1:${(echoUrl.address() as AddressInfo).port}/rooms/\${secret:room}?token=\${secret:token}` });
+      const { profile, problems } = parseProfile(text, { profilePath: join(dir, 'encoded.wsprofile') });
+      assert.ok(profile, JSON.stringify(problems));
+      const session = new WebSocketSession(await sessionOptionsFromProfile(profile, { resolver, proxy: { env: {} } }));
+      sessions.push(session);
+      session.connect();
+      const message = await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received');
+      const asked = message.payload?.toString() ?? '';
+      assert.ok(asked.includes('%C3%BC') && !asked.includes(token), `the server saw the encoded URL: ${asked}`);
+
+      const mask = session.mask;
+      const shown = [
+        mask.redact(session.url),
+        ...allEvents(session).flatMap((e) => [e.message ?? '', e.handshake ? e.handshake.startLine : '', e.kind === 'text' ? (e.payload?.toString() ?? '') : ''].map((t) => mask.redact(t))),
+      ].join('\n');
+      // Percent-decoded, and "+" read as a space: neither value can be read back from what is shown.
+      const decoded = (plus: boolean): string => (plus ? shown.replace(/\+/g, ' ') : shown).replace(/(?:%[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
+      for (const value of [room, token]) {
+        for (const plus of [false, true]) assert.ok(!decoded(plus).includes(value), `${value} can be read in:\n${shown}`);
+      }
+      assert.match(shown, /Connecting to ws:\/\/127\.0\.0\.1:\d+\/rooms\/\$\{secret:room\}\?token=\$\{secret:token\}/);
+      assert.match(shown, /GET \/rooms\/\$\{secret:room\}\?token=\$\{secret:token\} HTTP\/1\.1/);
+      assert.match(shown, /you asked for \/rooms\/\$\{secret:room\}\?token=\$\{secret:token\}/);
+    } finally {
+      echoUrl.close();
+    }
+  });
+
   it('refuses to connect with an unresolved variable and names it', async () => {
     const path = join(dir, 'missing.wsprofile');
     const text = `{ "url": "ws://127.0.0.1:${port}/", "headers": { "Authorization": "Bearer \${secret:nope}" } }`;

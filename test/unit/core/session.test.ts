@@ -530,12 +530,62 @@ describe('WebSocketSession', function () {
       assert.match(allEvents(session)[0].message ?? '', /proxy http:\/\/127\.0\.0\.1:\d+ from the profile/);
     });
 
-    it('never writes the proxy\'s credentials into the log', async () => {
+    it('never writes the proxy\'s credentials, or the Proxy-Authorization it sent, into the log', async () => {
       const proxy = await startConnectProxy();
       cleanups.push(() => proxy.close());
       const withCredentials = proxy.url.replace('http://', 'http://alice:s3cret@');
       const session = await opened(open(demo.url('echo'), { proxy: { env: { HTTP_PROXY: withCredentials } } }));
-      assert.match(allEvents(session)[0].message ?? '', /proxy http:\/\/\*\*\*@127\.0\.0\.1:\d+ from HTTP_PROXY/);
+      session.sendText('after the tunnel');
+      await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received');
+      const basic = Buffer.from('alice:s3cret').toString('base64');
+      assert.deepEqual(proxy.authorizations, [`Basic ${basic}`]);
+      assert.match(allEvents(session)[0].message ?? '', /proxy http:\/\/alice:•••@127\.0\.0\.1:\d+ from HTTP_PROXY/);
+      // Everything the store holds: messages, handshake start lines and headers, payload bytes.
+      const everything = JSON.stringify(allEvents(session), (_key, value: unknown) =>
+        value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' ? Buffer.from((value as { data: number[] }).data).toString('latin1') : value);
+      for (const leak of ['s3cret', basic, 'Proxy-Authorization', 'CONNECT 127.0.0.1']) assert.ok(!everything.toLowerCase().includes(leak.toLowerCase()), `${leak} in ${everything}`);
+      assert.ok(everything.includes('after the tunnel'), 'the serialisation reads payloads');
+    });
+
+    it('keeps the server\'s first bytes that arrive in the same read as the proxy\'s 200', async () => {
+      // The proxy writes its 200 and the start of the 101 status line in one write, so they reach
+      // the client in one chunk; the rest of the 101 follows from the server.
+      const proxy = await startConnectProxy({ coalesceWith200: 'HTTP/1.1 101 Switching' });
+      cleanups.push(() => proxy.close());
+      const session = await opened(open(demo.url('echo'), { proxy: { profile: proxy.url } }));
+      const response = allEvents(session).find((e) => e.kind === 'handshake-response');
+      assert.equal(response?.handshake?.startLine, 'HTTP/1.1 101 Switching Protocols');
+      session.sendText('one');
+      session.sendText('two');
+      await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received' && e.payload?.toString() === 'two');
+      assert.deepEqual(allEvents(session).filter((e) => e.kind === 'text' && e.direction === 'received').map((e) => e.payload?.toString()), ['one', 'two']);
+    });
+
+    it('reads a 200 that arrives one byte at a time', async () => {
+      const proxy = await startConnectProxy({ bytewise200: true });
+      cleanups.push(() => proxy.close());
+      const session = await opened(open(demo.url('echo'), { proxy: { profile: proxy.url } }));
+      session.sendText('one');
+      session.sendText('two');
+      await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received' && e.payload?.toString() === 'two');
+      assert.deepEqual(allEvents(session).filter((e) => e.kind === 'text' && e.direction === 'received').map((e) => e.payload?.toString()), ['one', 'two']);
+      assert.equal(proxy.requests.length, 1);
+    });
+
+    it('says which proxy asked for credentials without showing the password', async () => {
+      const proxy = await startConnectProxy({ requireAuthorization: { expected: 'Basic none', challenge: 'Basic realm="corp"' } });
+      cleanups.push(() => proxy.close());
+      const session = open(demo.url('echo'), { proxy: { profile: proxy.url.replace('http://', 'http://alice:s3cret@') } });
+      await waitForClosed(session);
+      const error = allEvents(session).find((e) => e.kind === 'error')?.message ?? '';
+      assert.match(error, /The proxy http:\/\/alice:•••@127\.0\.0\.1:\d+ requires authentication for CONNECT 127\.0\.0\.1:\d+: HTTP\/1\.1 407 .*were not accepted/);
+      assert.ok(!describeEvents(session).includes('s3cret'));
+    });
+
+    it('explains an unusable proxy setting without its password, and does not connect', async () => {
+      const session = open(demo.url('echo'), { proxy: { editor: 'https://alice:s3cret@proxy.test:3128' } });
+      await waitForEvent(session, (e) => e.kind === 'error');
+      assert.match(describeEvents(session), /the http\.proxy setting must be an http:\/\/ proxy URL, got https:\/\/ \("https:\/\/alice:•••@proxy\.test:3128"\)/);
       assert.ok(!describeEvents(session).includes('s3cret'));
     });
 
