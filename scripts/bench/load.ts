@@ -39,9 +39,11 @@ const MB = 1024 * 1024;
  * In a remote window (code-server is one) VS Code's extension host looks for ports to forward every
  * 2 s or more by running `ls -l` over every process's /proc/PID/fd in a shell; with 50 sockets open that
  * spawn blocked the extension host for up to 0.7 s in one profile, which is VS Code's cost, not the
- * extension's, and desktop VS Code does not scan. Off here so the probe measures the extension.
+ * extension's, and desktop VS Code does not scan. Off here so the probe measures the extension: the
+ * scan runs when auto-forwarding is on or a tunnel provider exists (code-server has one), unless
+ * ports are found from terminal output instead of processes.
  */
-const VSCODE_SETTINGS = { 'remote.autoForwardPorts': false };
+const VSCODE_SETTINGS = { 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' };
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
 
