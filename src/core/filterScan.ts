@@ -10,12 +10,16 @@
  * LOWERS_TO_ASCII); an event holding one of those is searched the slow way. Payload bytes are read
  * a window at a time as Latin-1 (one character per byte) and lower-cased natively, so one native
  * `indexOf` skips over many events. Everything else (a regular expression, a needle with other
- * characters, events whose text is not their payload) is decoded and tested as `compileFilter` does.
+ * characters, events whose text is not their payload) is decoded and tested as `compileFilter` does,
+ * except that a regular expression is tested in batches through `GuardedRegex`, so a pattern that
+ * backtracks catastrophically stops the filter with a RegexFilterTimeoutError instead of hanging
+ * the extension host.
  */
 import { compileFilter, DIRECTIONS as ALL_DIRECTIONS, kindGroupOf, type RowFilter } from '../shared/rowFilter';
 import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
 import { toEventRow } from './eventRow';
 import type { EventStore, SessionEvent } from './eventStore';
+import { GuardedRegex, MATCHED, RegexTooSlowError } from './guardedRegex';
 
 /** Bytes of a text payload the filter looks at; a 100 MB message is not decoded whole to be searched. */
 export const FILTER_TEXT_MAX_BYTES = 64 * 1024;
@@ -27,6 +31,25 @@ export function filterTextOf(event: SessionEvent): string {
   }
   const row = toEventRow(event);
   return event.message && event.message !== row.preview ? `${row.preview}\n${event.message}` : row.preview;
+}
+
+/** Characters of decoded text a regular expression filter tests in one batch (one sandboxed call, unless cut short). */
+const REGEX_BATCH_CHARS = 4 * 1024 * 1024;
+
+/** The filter's regular expression took too long on one event: the filter cannot be applied. */
+export class RegexFilterTimeoutError extends Error {
+  constructor(
+    readonly seq: number,
+    readonly source: string,
+    readonly spentMs: number,
+  ) {
+    super(
+      `The regular expression /${source}/ took longer than ${spentMs} ms on event #${seq} and was stopped, so the filter ` +
+        'is off (it backtracks catastrophically on that payload). Simplify it: avoid nested or overlapping quantifiers ' +
+        'like (a+)+, (x+x+)+ or (a|a)*, and prefer [^"]* to .* between fixed texts.',
+    );
+    this.name = 'RegexFilterTimeoutError';
+  }
 }
 
 /**
@@ -58,6 +81,8 @@ export class FilterScan {
   private readonly test: (text: string) => boolean;
   /** The lower-cased ASCII needle searched in bytes, or undefined when events are decoded instead. */
   private readonly needle: Probe | undefined;
+  /** The filter's regular expression, tested in the sandbox; undefined for a plain text. */
+  private readonly regex: GuardedRegex | undefined;
   /** Encodings of LOWERS_TO_ASCII characters that could match the needle: events holding them are decoded. */
   private readonly suspects: Probe[] = [];
   private readonly everyText: boolean;
@@ -75,6 +100,8 @@ export class FilterScan {
     const kinds = Object.fromEntries(SESSION_EVENT_KINDS.map((k) => [k, filter.kinds.includes(kindGroupOf(k))])) as Record<SessionEventKind, boolean>;
     this.shown = Object.values(directions).every(Boolean) && Object.values(kinds).every(Boolean) ? undefined : { directions, kinds };
     this.everyText = filter.text === '';
+    // compileFilter accepted it, so the same source and flags compile here too.
+    this.regex = filter.regex && !this.everyText ? new GuardedRegex(filter.text, 'iu') : undefined;
     if (!filter.regex && filter.text !== '' && /^[\x00-\x7f]*$/.test(filter.text)) {
       const needle = filter.text.toLowerCase();
       this.needle = { text: needle, at: -1 };
@@ -86,8 +113,16 @@ export class FilterScan {
     }
   }
 
-  /** Calls `onMatch` with the seq of each event with `start <= seq < end` that passes, in order. */
+  /**
+   * Calls `onMatch` with the seq of each event with `start <= seq < end` that passes, in order.
+   * Throws RegexFilterTimeoutError when the regular expression takes too long on an event (after
+   * calling `onMatch` for some of the events before it).
+   */
   scan(start: number, end: number, onMatch: (seq: number) => void): void {
+    if (this.regex) {
+      this.scanWithRegex(this.regex, start, end, onMatch);
+      return;
+    }
     // Windows are never reused across scans: the store's newest slab fills up between two scans.
     this.window = { bytes: undefined, from: 0, to: 0, text: '' };
     this.store.scan(start, end, (seq, kind, direction, bytes, offset, size) => {
@@ -95,6 +130,43 @@ export class FilterScan {
       if (shown !== undefined && !(shown.directions[direction] && shown.kinds[kind])) return;
       if (this.everyText || this.passes(seq, kind, bytes, offset, size)) onMatch(seq);
     });
+  }
+
+  /** Decodes the events' texts and tests them in batches in the sandbox. */
+  private scanWithRegex(regex: GuardedRegex, start: number, end: number, onMatch: (seq: number) => void): void {
+    const seqs: number[] = [];
+    const texts: string[] = [];
+    let chars = 0;
+    const testBatch = (): void => {
+      let results: Uint8Array;
+      try {
+        results = regex.testAll(texts);
+      } catch (err) {
+        if (err instanceof RegexTooSlowError) throw new RegexFilterTimeoutError(seqs[err.index], regex.source, err.spentMs);
+        throw err;
+      }
+      for (let i = 0; i < seqs.length; i++) if (results[i] === MATCHED) onMatch(seqs[i]);
+      seqs.length = 0;
+      texts.length = 0;
+      chars = 0;
+    };
+    this.store.scan(start, end, (seq, kind, direction, bytes, offset, size) => {
+      const shown = this.shown;
+      if (shown !== undefined && !(shown.directions[direction] && shown.kinds[kind])) return;
+      let text: string;
+      if (kind === 'text' && bytes !== undefined) {
+        text = bytes.toString('utf8', offset, offset + Math.min(size, FILTER_TEXT_MAX_BYTES));
+      } else {
+        const event = this.store.get(seq);
+        if (event === undefined) return;
+        text = filterTextOf(event);
+      }
+      seqs.push(seq);
+      texts.push(text);
+      chars += text.length;
+      if (chars >= REGEX_BATCH_CHARS) testBatch();
+    });
+    if (seqs.length > 0) testBatch();
   }
 
   private passes(seq: number, kind: SessionEventKind, bytes: Buffer | undefined, offset: number, size: number): boolean {

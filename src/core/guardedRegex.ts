@@ -1,0 +1,112 @@
+/**
+ * A user's regular expression, tested so that it cannot hang the extension host. JavaScript's
+ * regular expressions backtrack: a pattern such as `(a+)+$` takes exponential time on a text of a
+ * few dozen "a"s that then fails to match, and one `RegExp.test` call never returns; in the
+ * extension host that stops every extension. Tests run inside a `node:vm` context with a timeout:
+ * when it expires V8 terminates the execution, irregexp's backtracking included, and `vm` turns
+ * that into an ordinary error. Starting the watchdog costs some microseconds per call, so texts are
+ * tested in batches, and progress is read from the results (a terminated script runs no `finally`).
+ */
+import * as vm from 'node:vm';
+
+/** Longest one synchronous run of regular expression tests may block the host. */
+export const REGEX_WINDOW_MS = 50;
+/**
+ * Windows of REGEX_WINDOW_MS that one text may use up on its own before it is given up on. Two,
+ * not one, so that a pause that is not the expression's fault (a garbage collection, the host's
+ * thread not being scheduled on a busy machine) does not fail a harmless expression.
+ */
+export const REGEX_WINDOWS_PER_TEXT = 2;
+
+/** A text that used up its windows: `index` is its place in the batch passed to `testAll`. */
+export class RegexTooSlowError extends Error {
+  constructor(
+    readonly index: number,
+    readonly spentMs: number,
+  ) {
+    super(`The regular expression took longer than ${spentMs} ms on one text.`);
+    this.name = 'RegexTooSlowError';
+  }
+}
+
+/** Results of `testAll`, one per text. */
+export const UNTESTED = 0;
+export const MATCHED = 1;
+export const NOT_MATCHED = 2;
+
+interface Job {
+  re: RegExp;
+  texts: readonly string[];
+  results: Uint8Array;
+  from: number;
+}
+
+/** One context for every guarded expression: the functions in it are compiled once. */
+let sandbox: { context: vm.Context; run: vm.Script; compile: (source: string, flags: string) => RegExp } | undefined;
+
+function theSandbox(): NonNullable<typeof sandbox> {
+  if (!sandbox) {
+    const context = vm.createContext({ job: undefined });
+    // The expression is built inside the context: a RegExp from another realm takes V8's slow path.
+    // Everything the loop touches is a local, because globals of a vm context are looked up through
+    // the host's interceptors (some hundred times slower).
+    const compile = vm.runInContext('(source, flags) => new RegExp(source, flags)', context) as (source: string, flags: string) => RegExp;
+    vm.runInContext(
+      `var testAll = function (job) {
+        const re = job.re, texts = job.texts, results = job.results, n = texts.length;
+        for (let i = job.from; i < n; i++) {
+          re.lastIndex = 0;
+          results[i] = re.test(texts[i]) ? ${MATCHED} : ${NOT_MATCHED};
+        }
+      };`,
+      context,
+    );
+    sandbox = { context, run: new vm.Script('testAll(job)', { filename: 'wsInspector-regex-filter' }), compile };
+  }
+  return sandbox;
+}
+
+export class GuardedRegex {
+  private readonly re: RegExp;
+
+  /** Throws (a SyntaxError from the sandbox's realm) when `source` does not compile. */
+  constructor(
+    readonly source: string,
+    flags: string,
+    private readonly windowMs = REGEX_WINDOW_MS,
+  ) {
+    this.re = theSandbox().compile(source, flags);
+  }
+
+  /**
+   * Tests every text; each synchronous run is cut after the window, and the texts after the one it
+   * was cut in are tested in the next run. Throws RegexTooSlowError for a text that used up
+   * REGEX_WINDOWS_PER_TEXT whole windows alone.
+   */
+  testAll(texts: readonly string[]): Uint8Array {
+    const { context, run } = theSandbox();
+    const results = new Uint8Array(texts.length);
+    let from = 0;
+    let windowsAlone = 0;
+    while (from < texts.length) {
+      const job: Job = { re: this.re, texts, results, from };
+      context.job = job;
+      try {
+        run.runInContext(context, { timeout: this.windowMs });
+        return results;
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw err;
+        const stoppedAt = results.indexOf(UNTESTED, from);
+        // The text being tested when the window closed starts over in a fresh window.
+        windowsAlone = stoppedAt === from ? windowsAlone + 1 : 0;
+        if (stoppedAt === from && windowsAlone >= REGEX_WINDOWS_PER_TEXT) {
+          throw new RegexTooSlowError(stoppedAt, this.windowMs * windowsAlone);
+        }
+        from = stoppedAt;
+      } finally {
+        context.job = undefined;
+      }
+    }
+    return results;
+  }
+}
