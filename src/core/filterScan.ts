@@ -33,8 +33,12 @@ export function filterTextOf(event: SessionEvent): string {
   return event.message && event.message !== row.preview ? `${row.preview}\n${event.message}` : row.preview;
 }
 
-/** Characters of decoded text a regular expression filter tests in one batch (one sandboxed call, unless cut short). */
-const REGEX_BATCH_CHARS = 4 * 1024 * 1024;
+/**
+ * Events (and payload bytes) a regular expression filter tests in one batch: one sandboxed call,
+ * unless a window closes first. Starting a call's watchdog costs a little, so batches are large.
+ */
+const REGEX_BATCH_EVENTS = 65_536;
+const REGEX_BATCH_BYTES = 16 * 1024 * 1024;
 
 /** The filter's regular expression took too long on one event: the filter cannot be applied. */
 export class RegexFilterTimeoutError extends Error {
@@ -83,6 +87,8 @@ export class FilterScan {
   private readonly needle: Probe | undefined;
   /** The filter's regular expression, tested in the sandbox; undefined for a plain text. */
   private readonly regex: GuardedRegex | undefined;
+  /** The regular expression's batch, made at its first scan: events' seqs and their texts (or where their payload bytes are). */
+  private batch: { readonly seqs: Float64Array; readonly items: Array<string | Buffer | undefined>; readonly starts: Float64Array; readonly ends: Float64Array } | undefined;
   /** Encodings of LOWERS_TO_ASCII characters that could match the needle: events holding them are decoded. */
   private readonly suspects: Probe[] = [];
   private readonly everyText: boolean;
@@ -132,41 +138,51 @@ export class FilterScan {
     });
   }
 
-  /** Decodes the events' texts and tests them in batches in the sandbox. */
+  /** Tests the events' texts in batches in the sandbox, which decodes text payloads itself. */
   private scanWithRegex(regex: GuardedRegex, start: number, end: number, onMatch: (seq: number) => void): void {
-    const seqs: number[] = [];
-    const texts: string[] = [];
-    let chars = 0;
+    // Filled in place and reused: growing arrays of tens of thousands of elements per batch costs more than the tests.
+    const batch = (this.batch ??= {
+      seqs: new Float64Array(REGEX_BATCH_EVENTS),
+      items: new Array<string | Buffer | undefined>(REGEX_BATCH_EVENTS).fill(undefined),
+      starts: new Float64Array(REGEX_BATCH_EVENTS),
+      ends: new Float64Array(REGEX_BATCH_EVENTS),
+    });
+    let count = 0;
+    let bytesInBatch = 0;
     const testBatch = (): void => {
       let results: Uint8Array;
       try {
-        results = regex.testAll(texts);
+        results = regex.testAll({ count, items: batch.items, starts: batch.starts, ends: batch.ends });
       } catch (err) {
-        if (err instanceof RegexTooSlowError) throw new RegexFilterTimeoutError(seqs[err.index], regex.source, err.spentMs);
+        if (err instanceof RegexTooSlowError) throw new RegexFilterTimeoutError(batch.seqs[err.index], regex.source, err.spentMs);
         throw err;
+      } finally {
+        batch.items.fill(undefined, 0, count); // no payload slab stays reachable from here
       }
-      for (let i = 0; i < seqs.length; i++) if (results[i] === MATCHED) onMatch(seqs[i]);
-      seqs.length = 0;
-      texts.length = 0;
-      chars = 0;
+      for (let i = 0; i < count; i++) if (results[i] === MATCHED) onMatch(batch.seqs[i]);
+      count = 0;
+      bytesInBatch = 0;
     };
     this.store.scan(start, end, (seq, kind, direction, bytes, offset, size) => {
       const shown = this.shown;
       if (shown !== undefined && !(shown.directions[direction] && shown.kinds[kind])) return;
-      let text: string;
       if (kind === 'text' && bytes !== undefined) {
-        text = bytes.toString('utf8', offset, offset + Math.min(size, FILTER_TEXT_MAX_BYTES));
+        const length = Math.min(size, FILTER_TEXT_MAX_BYTES);
+        batch.items[count] = bytes;
+        batch.starts[count] = offset;
+        batch.ends[count] = offset + length;
+        bytesInBatch += length;
       } else {
         const event = this.store.get(seq);
         if (event === undefined) return;
-        text = filterTextOf(event);
+        const text = filterTextOf(event);
+        batch.items[count] = text;
+        bytesInBatch += text.length;
       }
-      seqs.push(seq);
-      texts.push(text);
-      chars += text.length;
-      if (chars >= REGEX_BATCH_CHARS) testBatch();
+      batch.seqs[count++] = seq;
+      if (bytesInBatch >= REGEX_BATCH_BYTES || count === REGEX_BATCH_EVENTS) testBatch();
     });
-    if (seqs.length > 0) testBatch();
+    if (count > 0) testBatch();
   }
 
   private passes(seq: number, kind: SessionEventKind, bytes: Buffer | undefined, offset: number, size: number): boolean {

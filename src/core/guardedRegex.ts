@@ -34,9 +34,22 @@ export const UNTESTED = 0;
 export const MATCHED = 1;
 export const NOT_MATCHED = 2;
 
+/**
+ * What `testAll` tests: a text, or a stretch of payload bytes decoded as UTF-8 inside the sandbox
+ * (decoding there, one at a time, lets each string die young instead of a batch of them being kept).
+ */
+export interface TextBatch {
+  /** Texts tested: `items[0..count)`. */
+  readonly count: number;
+  /** A text, or a buffer whose bytes `starts[i]..ends[i]` hold the text. */
+  readonly items: ReadonlyArray<string | Buffer | undefined>;
+  readonly starts: ArrayLike<number>;
+  readonly ends: ArrayLike<number>;
+}
+
 interface Job {
   re: RegExp;
-  texts: readonly string[];
+  batch: TextBatch;
   results: Uint8Array;
   from: number;
 }
@@ -53,10 +66,11 @@ function theSandbox(): NonNullable<typeof sandbox> {
     const compile = vm.runInContext('(source, flags) => new RegExp(source, flags)', context) as (source: string, flags: string) => RegExp;
     vm.runInContext(
       `var testAll = function (job) {
-        const re = job.re, texts = job.texts, results = job.results, n = texts.length;
+        const re = job.re, items = job.batch.items, starts = job.batch.starts, ends = job.batch.ends, results = job.results, n = job.batch.count;
         for (let i = job.from; i < n; i++) {
+          const item = items[i];
           re.lastIndex = 0;
-          results[i] = re.test(texts[i]) ? ${MATCHED} : ${NOT_MATCHED};
+          results[i] = re.test(typeof item === 'string' ? item : item.toString('utf8', starts[i], ends[i])) ? ${MATCHED} : ${NOT_MATCHED};
         }
       };`,
       context,
@@ -83,13 +97,15 @@ export class GuardedRegex {
    * was cut in are tested in the next run. Throws RegexTooSlowError for a text that used up
    * REGEX_WINDOWS_PER_TEXT whole windows alone.
    */
-  testAll(texts: readonly string[]): Uint8Array {
+  testAll(batch: TextBatch | readonly string[]): Uint8Array {
     const { context, run } = theSandbox();
-    const results = new Uint8Array(texts.length);
+    const texts: TextBatch = 'items' in batch ? batch : { count: batch.length, items: batch, starts: [], ends: [] };
+    const count = texts.count;
+    const results = new Uint8Array(count);
     let from = 0;
     let windowsAlone = 0;
-    while (from < texts.length) {
-      const job: Job = { re: this.re, texts, results, from };
+    while (from < count) {
+      const job: Job = { re: this.re, batch: texts, results, from };
       context.job = job;
       try {
         run.runInContext(context, { timeout: this.windowMs });
@@ -97,6 +113,8 @@ export class GuardedRegex {
       } catch (err) {
         if ((err as NodeJS.ErrnoException).code !== 'ERR_SCRIPT_EXECUTION_TIMEOUT') throw err;
         const stoppedAt = results.indexOf(UNTESTED, from);
+        // The watchdog may fire just after the last test, before the script returned.
+        if (stoppedAt < 0) return results;
         // The text being tested when the window closed starts over in a fresh window.
         windowsAlone = stoppedAt === from ? windowsAlone + 1 : 0;
         if (stoppedAt === from && windowsAlone >= REGEX_WINDOWS_PER_TEXT) {
