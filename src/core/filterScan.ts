@@ -48,9 +48,9 @@ export class RegexFilterTimeoutError extends Error {
     readonly spentMs: number,
   ) {
     super(
-      `The regular expression /${source}/ took longer than ${spentMs} ms on event #${seq} and was stopped, so the filter ` +
-        'is off (it backtracks catastrophically on that payload). Simplify it: avoid nested or overlapping quantifiers ' +
-        'like (a+)+, (x+x+)+ or (a|a)*, and prefer [^"]* to .* between fixed texts.',
+      `The regular expression /${source}/ took longer than ${spentMs} ms on event #${seq}, so it was stopped and rows ` +
+        'are not filtered by it: it backtracks catastrophically on that event\'s text. Simplify it, e.g. avoid nested or ' +
+        'overlapping quantifiers like (a+)+, (x+x+)+ or (a|a)*, and use [^"]* rather than .* between fixed texts.',
     );
     this.name = 'RegexFilterTimeoutError';
   }

@@ -14,6 +14,8 @@ import { FilterScan, RegexFilterTimeoutError } from './filterScan';
 export const MAX_ROWS_PER_REQUEST = 1000;
 /** Events `catchUpInSlices` scans before it lets the event loop turn (some 10 ms of 64-byte messages). */
 export const SCAN_SLICE_EVENTS = 131_072;
+/** What one slice of `catchUpInSlices` should take at most; slices shrink when a filter is slower than that. */
+const SLICE_TARGET_MS = 25;
 
 /** The seqs that pass a filter, in order, four bytes each (a session of millions of events stays small). */
 class SeqList {
@@ -142,10 +144,16 @@ export class TimelineView {
   async catchUpInSlices(sliceEvents = SCAN_SLICE_EVENTS): Promise<void> {
     const version = this.version;
     const target = this.store.length;
+    let slice = sliceEvents;
     while (this.version === version && this.scanner && this.scannedUpTo < target) {
-      const end = Math.min(target, this.scannedUpTo + sliceEvents);
+      const end = Math.min(target, this.scannedUpTo + slice);
+      const started = performance.now();
       if (!this.scanGuarded(this.scannedUpTo, end)) return; // the version changed: whoever reads the view next scans with the toggles
       this.scannedUpTo = end;
+      // A slow filter (a heavy regular expression, big payloads) gets smaller slices, so that one turn
+      // of the event loop stays near SLICE_TARGET_MS; a fast one goes back up to `sliceEvents`.
+      const took = performance.now() - started;
+      slice = Math.max(1, Math.min(sliceEvents, Math.floor((slice * SLICE_TARGET_MS) / Math.max(took, 1))));
       if (end < target) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }

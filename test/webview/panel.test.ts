@@ -332,7 +332,7 @@ describe('session panel webview', function () {
     const stopped = hostView.state();
     assert.ok(stopped.filterError, 'the host view stopped the expression');
     await reply(request, stopped);
-    await page.waitForFunction(() => /took longer than \d+ ms on event #1 .*Simplify it/.test(document.querySelector('.filter-error')?.textContent ?? ''));
+    await page.waitForFunction(() => /took longer than \d+ ms on event #1\b.*Simplify it/.test(document.querySelector('.filter-error')?.textContent ?? ''));
     assert.equal(await page.getAttribute('.filter-input', 'aria-invalid'), 'true');
     assert.equal(await page.inputValue('.filter-input'), '(a+)+$', 'the expression stays to be edited');
     await page.waitForFunction(() => document.querySelector('.filter-count')?.textContent === '2 of 2');
