@@ -85,9 +85,13 @@ export class FilterScan {
   private readonly test: (text: string) => boolean;
   /** The lower-cased ASCII needle searched in bytes, or undefined when events are decoded instead. */
   private readonly needle: Probe | undefined;
-  /** The filter's regular expression, tested in the sandbox; undefined for a plain text. */
+  /** The filter's regular expression, tested under a timeout; undefined for a plain text. */
   private readonly regex: GuardedRegex | undefined;
-  /** The regular expression's batch, made at its first scan: events' seqs and their texts (or where their payload bytes are). */
+  /**
+   * The regular expression's batch, made at its first scan: events' seqs and their texts, or the
+   * payload memory that holds them (payload buffers are never rewritten, and spilled segments are
+   * read into fresh ones, so they may be held until the batch is tested).
+   */
   private batch: { readonly seqs: Float64Array; readonly items: Array<string | Buffer | undefined>; readonly starts: Float64Array; readonly ends: Float64Array } | undefined;
   /** Encodings of LOWERS_TO_ASCII characters that could match the needle: events holding them are decoded. */
   private readonly suspects: Probe[] = [];
@@ -138,7 +142,7 @@ export class FilterScan {
     });
   }
 
-  /** Tests the events' texts in batches in the sandbox, which decodes text payloads itself. */
+  /** Tests the events' texts in batches under the guard, which decodes each text payload just before testing it. */
   private scanWithRegex(regex: GuardedRegex, start: number, end: number, onMatch: (seq: number) => void): void {
     // Filled in place and reused: growing arrays of tens of thousands of elements per batch costs more than the tests.
     const batch = (this.batch ??= {

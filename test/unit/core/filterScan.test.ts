@@ -188,6 +188,7 @@ describe('FilterScan', () => {
     assert.ok(spilling.stats.spilledSegments > 0 && dropping.stats.droppedPayloads > 0);
     const filled = agree(spilling, textFilter('filled'));
     assert.equal(filled.length, 40, 'every fill, spilled or not');
+    assert.deepEqual(agree(spilling, textFilter('^order \\d+ fill', { regex: true })), filled, 'a regular expression reads spilled payloads too');
     const kept = agree(dropping, textFilter('filled'));
     assert.ok(kept.length > 0 && kept.length < 40, `only fills whose payload is kept: ${kept.length}`);
     assert.ok(agree(dropping, textFilter('payload dropped at the memory cap')).length > 0);
