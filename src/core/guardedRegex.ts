@@ -13,16 +13,20 @@ import * as vm from 'node:vm';
 
 /**
  * Longest one run of regular expression tests may block the host. A text that stops the filter
- * blocks it for at most three in a row (the window it started in, then REGEX_WINDOWS_PER_TEXT
- * alone), about 75 ms; a linear expression over a 64 KiB text takes well under a millisecond.
+ * blocks it for three in a row (the window it started in, then REGEX_WINDOWS_PER_TEXT alone),
+ * about 75 ms, or longer on a machine too busy to give the process half of each window (at most
+ * 1 + REGEX_MAX_WINDOWS_PER_TEXT windows); a linear expression over a 64 KiB text takes well under
+ * a millisecond.
  */
 export const REGEX_WINDOW_MS = 25;
 /**
- * Windows of REGEX_WINDOW_MS that one text may use up on its own before it is given up on. Two,
- * not one, so that a pause that is not the expression's fault (a garbage collection, the host's
- * thread not being scheduled on a busy machine) does not fail a harmless expression.
+ * Windows of REGEX_WINDOW_MS that one text may use up on its own, working, before it is given up
+ * on. Two, not one, so that a pause that is not the expression's fault (a garbage collection, the
+ * host's thread not being scheduled on a busy machine) does not fail a harmless expression.
  */
 export const REGEX_WINDOWS_PER_TEXT = 2;
+/** Windows one text may have alone, busy or not, before it is given up on. */
+const REGEX_MAX_WINDOWS_PER_TEXT = 8;
 
 /** A text that used up its windows: `index` is its place in the batch passed to `testAll`. */
 export class RegexTooSlowError extends Error {
@@ -99,7 +103,7 @@ export class GuardedRegex {
   /**
    * Tests every text; each synchronous run is cut after the window, and the texts after the one it
    * was cut in are tested in the next run. Throws RegexTooSlowError for a text that used up
-   * REGEX_WINDOWS_PER_TEXT whole windows alone.
+   * REGEX_WINDOWS_PER_TEXT whole windows alone, working.
    */
   testAll(batch: TextBatch | readonly string[]): Uint8Array {
     const { context, run } = theSandbox();
@@ -108,9 +112,11 @@ export class GuardedRegex {
     const results = new Uint8Array(count);
     let from = 0;
     let windowsAlone = 0;
+    let windowsTried = 0;
     while (from < count) {
       const job: Job = { re: this.re, batch: texts, results, from };
       context.job = job;
+      const cpuBefore = process.cpuUsage();
       try {
         run.runInContext(context, { timeout: this.windowMs });
         return results;
@@ -119,10 +125,21 @@ export class GuardedRegex {
         const stoppedAt = results.indexOf(UNTESTED, from);
         // The watchdog may fire just after the last test, before the script returned.
         if (stoppedAt < 0) return results;
-        // The text being tested when the window closed starts over in a fresh window.
-        windowsAlone = stoppedAt === from ? windowsAlone + 1 : 0;
-        if (stoppedAt === from && windowsAlone >= REGEX_WINDOWS_PER_TEXT) {
-          throw new RegexTooSlowError(stoppedAt, this.windowMs * windowsAlone);
+        // The text being tested when the window closed starts over in a fresh window. The window is
+        // wall-clock time: one in which the process got less than half of it on a CPU (a busy
+        // machine) is not held against the text.
+        // A machine that starved the process that long (REGEX_MAX_WINDOWS_PER_TEXT) ends it all the same.
+        const cpu = process.cpuUsage(cpuBefore);
+        const worked = (cpu.user + cpu.system) / 1000 >= this.windowMs / 2;
+        if (stoppedAt !== from) {
+          windowsAlone = 0;
+          windowsTried = 0;
+        } else {
+          windowsTried++;
+          if (worked) windowsAlone++;
+        }
+        if (windowsAlone >= REGEX_WINDOWS_PER_TEXT || windowsTried >= REGEX_MAX_WINDOWS_PER_TEXT) {
+          throw new RegexTooSlowError(stoppedAt, this.windowMs * windowsTried);
         }
         from = stoppedAt;
       } finally {
