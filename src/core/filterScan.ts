@@ -10,12 +10,16 @@
  * LOWERS_TO_ASCII); an event holding one of those is searched the slow way. Payload bytes are read
  * a window at a time as Latin-1 (one character per byte) and lower-cased natively, so one native
  * `indexOf` skips over many events. Everything else (a regular expression, a needle with other
- * characters, events whose text is not their payload) is decoded and tested as `compileFilter` does.
+ * characters, events whose text is not their payload) is decoded and tested as `compileFilter` does,
+ * except that a regular expression is tested in batches through `GuardedRegex`, so a pattern that
+ * backtracks catastrophically stops the filter with a RegexFilterTimeoutError instead of hanging
+ * the extension host.
  */
 import { compileFilter, DIRECTIONS as ALL_DIRECTIONS, kindGroupOf, type RowFilter } from '../shared/rowFilter';
 import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
 import { toEventRow } from './eventRow';
 import type { EventStore, SessionEvent } from './eventStore';
+import { GuardedRegex, MATCHED, RegexTooSlowError } from './guardedRegex';
 
 /** Bytes of a text payload the filter looks at; a 100 MB message is not decoded whole to be searched. */
 export const FILTER_TEXT_MAX_BYTES = 64 * 1024;
@@ -27,6 +31,29 @@ export function filterTextOf(event: SessionEvent): string {
   }
   const row = toEventRow(event);
   return event.message && event.message !== row.preview ? `${row.preview}\n${event.message}` : row.preview;
+}
+
+/**
+ * Events (and payload bytes) a regular expression filter tests in one batch: one sandboxed call,
+ * unless a window closes first. Starting a call's watchdog costs a little, so batches are large.
+ */
+const REGEX_BATCH_EVENTS = 65_536;
+const REGEX_BATCH_BYTES = 16 * 1024 * 1024;
+
+/** The filter's regular expression took too long on one event: the filter cannot be applied. */
+export class RegexFilterTimeoutError extends Error {
+  constructor(
+    readonly seq: number,
+    readonly source: string,
+    readonly spentMs: number,
+  ) {
+    super(
+      `The regular expression /${source}/ took longer than ${spentMs} ms on event #${seq}, so it was stopped and rows ` +
+        'are not filtered by it: it backtracks catastrophically on that event\'s text. Simplify it, e.g. avoid nested or ' +
+        'overlapping quantifiers like (a+)+, (x+x+)+ or (a|a)*, and use [^"]* rather than .* between fixed texts.',
+    );
+    this.name = 'RegexFilterTimeoutError';
+  }
 }
 
 /**
@@ -58,6 +85,14 @@ export class FilterScan {
   private readonly test: (text: string) => boolean;
   /** The lower-cased ASCII needle searched in bytes, or undefined when events are decoded instead. */
   private readonly needle: Probe | undefined;
+  /** The filter's regular expression, tested under a timeout; undefined for a plain text. */
+  private readonly regex: GuardedRegex | undefined;
+  /**
+   * The regular expression's batch, made at its first scan: events' seqs and their texts, or the
+   * payload memory that holds them (payload buffers are never rewritten, and spilled segments are
+   * read into fresh ones, so they may be held until the batch is tested).
+   */
+  private batch: { readonly seqs: Float64Array; readonly items: Array<string | Buffer | undefined>; readonly starts: Float64Array; readonly ends: Float64Array } | undefined;
   /** Encodings of LOWERS_TO_ASCII characters that could match the needle: events holding them are decoded. */
   private readonly suspects: Probe[] = [];
   private readonly everyText: boolean;
@@ -75,6 +110,8 @@ export class FilterScan {
     const kinds = Object.fromEntries(SESSION_EVENT_KINDS.map((k) => [k, filter.kinds.includes(kindGroupOf(k))])) as Record<SessionEventKind, boolean>;
     this.shown = Object.values(directions).every(Boolean) && Object.values(kinds).every(Boolean) ? undefined : { directions, kinds };
     this.everyText = filter.text === '';
+    // compileFilter accepted it, so the same source and flags compile here too.
+    this.regex = filter.regex && !this.everyText ? new GuardedRegex(filter.text, 'iu') : undefined;
     if (!filter.regex && filter.text !== '' && /^[\x00-\x7f]*$/.test(filter.text)) {
       const needle = filter.text.toLowerCase();
       this.needle = { text: needle, at: -1 };
@@ -86,8 +123,16 @@ export class FilterScan {
     }
   }
 
-  /** Calls `onMatch` with the seq of each event with `start <= seq < end` that passes, in order. */
+  /**
+   * Calls `onMatch` with the seq of each event with `start <= seq < end` that passes, in order.
+   * Throws RegexFilterTimeoutError when the regular expression takes too long on an event (after
+   * calling `onMatch` for some of the events before it).
+   */
   scan(start: number, end: number, onMatch: (seq: number) => void): void {
+    if (this.regex) {
+      this.scanWithRegex(this.regex, start, end, onMatch);
+      return;
+    }
     // Windows are never reused across scans: the store's newest slab fills up between two scans.
     this.window = { bytes: undefined, from: 0, to: 0, text: '' };
     this.store.scan(start, end, (seq, kind, direction, bytes, offset, size) => {
@@ -95,6 +140,53 @@ export class FilterScan {
       if (shown !== undefined && !(shown.directions[direction] && shown.kinds[kind])) return;
       if (this.everyText || this.passes(seq, kind, bytes, offset, size)) onMatch(seq);
     });
+  }
+
+  /** Tests the events' texts in batches under the guard, which decodes each text payload just before testing it. */
+  private scanWithRegex(regex: GuardedRegex, start: number, end: number, onMatch: (seq: number) => void): void {
+    // Filled in place and reused: growing arrays of tens of thousands of elements per batch costs more than the tests.
+    const batch = (this.batch ??= {
+      seqs: new Float64Array(REGEX_BATCH_EVENTS),
+      items: new Array<string | Buffer | undefined>(REGEX_BATCH_EVENTS).fill(undefined),
+      starts: new Float64Array(REGEX_BATCH_EVENTS),
+      ends: new Float64Array(REGEX_BATCH_EVENTS),
+    });
+    let count = 0;
+    let bytesInBatch = 0;
+    const testBatch = (): void => {
+      let results: Uint8Array;
+      try {
+        results = regex.testAll({ count, items: batch.items, starts: batch.starts, ends: batch.ends });
+      } catch (err) {
+        if (err instanceof RegexTooSlowError) throw new RegexFilterTimeoutError(batch.seqs[err.index], regex.source, err.spentMs);
+        throw err;
+      } finally {
+        batch.items.fill(undefined, 0, count); // no payload slab stays reachable from here
+      }
+      for (let i = 0; i < count; i++) if (results[i] === MATCHED) onMatch(batch.seqs[i]);
+      count = 0;
+      bytesInBatch = 0;
+    };
+    this.store.scan(start, end, (seq, kind, direction, bytes, offset, size) => {
+      const shown = this.shown;
+      if (shown !== undefined && !(shown.directions[direction] && shown.kinds[kind])) return;
+      if (kind === 'text' && bytes !== undefined) {
+        const length = Math.min(size, FILTER_TEXT_MAX_BYTES);
+        batch.items[count] = bytes;
+        batch.starts[count] = offset;
+        batch.ends[count] = offset + length;
+        bytesInBatch += length;
+      } else {
+        const event = this.store.get(seq);
+        if (event === undefined) return;
+        const text = filterTextOf(event);
+        batch.items[count] = text;
+        bytesInBatch += text.length;
+      }
+      batch.seqs[count++] = seq;
+      if (bytesInBatch >= REGEX_BATCH_BYTES || count === REGEX_BATCH_EVENTS) testBatch();
+    });
+    if (count > 0) testBatch();
   }
 
   private passes(seq: number, kind: SessionEventKind, bytes: Buffer | undefined, offset: number, size: number): boolean {

@@ -8,12 +8,14 @@ import { isFilterActive, NO_FILTER, type RowFilter } from '../shared/rowFilter';
 import type { EventRow } from '../shared/sessionEvent';
 import { toEventRow } from './eventRow';
 import type { EventStore } from './eventStore';
-import { FilterScan } from './filterScan';
+import { FilterScan, RegexFilterTimeoutError } from './filterScan';
 
 /** Most rows one `rows` request may ask for. */
 export const MAX_ROWS_PER_REQUEST = 1000;
 /** Events `catchUpInSlices` scans before it lets the event loop turn (some 10 ms of 64-byte messages). */
 export const SCAN_SLICE_EVENTS = 131_072;
+/** What one slice of `catchUpInSlices` should take at most; slices shrink when a filter is slower than that. */
+const SLICE_TARGET_MS = 25;
 
 /** The seqs that pass a filter, in order, four bytes each (a session of millions of events stays small). */
 class SeqList {
@@ -56,9 +58,18 @@ export class TimelineView {
   private matches: SeqList | null = null;
   private scanner: FilterScan | null = null;
   private scannedUpTo = 0;
+  /**
+   * Why the filter's text is not applied: its regular expression took too long on an event. The
+   * view then shows what the direction and kind toggles pass, and `filter` keeps the user's text.
+   */
+  filterError: string | undefined;
   private readonly push = (seq: number): void => this.matches!.push(seq);
 
-  constructor(private readonly store: EventStore) {}
+  /** `onFilterStopped` is told when a scan gives up on the filter's regular expression (the version changes). */
+  constructor(
+    private readonly store: EventStore,
+    private readonly onFilterStopped?: (error: RegexFilterTimeoutError) => void,
+  ) {}
 
   /**
    * Throws with a message for a person when the filter does not compile. The log is scanned when
@@ -67,7 +78,12 @@ export class TimelineView {
   setFilter(filter: RowFilter): void {
     const scanner = new FilterScan(this.store, filter);
     this.filter = filter;
+    this.filterError = undefined;
     this.version++;
+    this.useScanner(filter, scanner);
+  }
+
+  private useScanner(filter: RowFilter, scanner: FilterScan): void {
     if (!isFilterActive(filter)) {
       this.matches = null;
       this.scanner = null;
@@ -92,12 +108,32 @@ export class TimelineView {
     if (this.matches && this.scanner) {
       const length = this.store.length;
       if (this.scannedUpTo < length) {
-        this.scanner.scan(this.scannedUpTo, length, this.push);
+        if (!this.scanGuarded(this.scannedUpTo, length)) return this.catchUp();
         this.scannedUpTo = length;
       }
       return this.matches.length;
     }
     return Math.max(0, this.store.length - this.clearedBefore);
+  }
+
+  /**
+   * Scans `start..end` into the matches; false when the regular expression took too long, in which
+   * case the filter's text is dropped (the toggles stay), the version changes and the view starts over.
+   */
+  private scanGuarded(start: number, end: number): boolean {
+    try {
+      this.scanner!.scan(start, end, this.push);
+      return true;
+    } catch (err) {
+      if (!(err instanceof RegexFilterTimeoutError)) throw err;
+      const toggles: RowFilter = { ...this.filter, text: '', regex: false };
+      this.filterError = err.message;
+      this.version++;
+      // Without text nothing can take long, so this scanner never fails.
+      this.useScanner(toggles, new FilterScan(this.store, toggles));
+      this.onFilterStopped?.(err);
+      return false;
+    }
   }
 
   /**
@@ -108,10 +144,16 @@ export class TimelineView {
   async catchUpInSlices(sliceEvents = SCAN_SLICE_EVENTS): Promise<void> {
     const version = this.version;
     const target = this.store.length;
+    let slice = sliceEvents;
     while (this.version === version && this.scanner && this.scannedUpTo < target) {
-      const end = Math.min(target, this.scannedUpTo + sliceEvents);
-      this.scanner.scan(this.scannedUpTo, end, this.push);
+      const end = Math.min(target, this.scannedUpTo + slice);
+      const started = performance.now();
+      if (!this.scanGuarded(this.scannedUpTo, end)) return; // the version changed: whoever reads the view next scans with the toggles
       this.scannedUpTo = end;
+      // A slow filter (a heavy regular expression, big payloads) gets smaller slices, so that one turn
+      // of the event loop stays near SLICE_TARGET_MS; a fast one goes back up to `sliceEvents`.
+      const took = performance.now() - started;
+      slice = Math.max(1, Math.min(sliceEvents, Math.floor((slice * SLICE_TARGET_MS) / Math.max(took, 1))));
       if (end < target) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
@@ -122,7 +164,8 @@ export class TimelineView {
 
   state(): ViewState {
     const viewCount = this.catchUp();
-    return { filter: this.filter, clearedBefore: this.clearedBefore, viewCount, totalCount: Math.max(0, this.store.length - this.clearedBefore), version: this.version };
+    const state: ViewState = { filter: this.filter, clearedBefore: this.clearedBefore, viewCount, totalCount: Math.max(0, this.store.length - this.clearedBefore), version: this.version };
+    return this.filterError === undefined ? state : { ...state, filterError: this.filterError };
   }
 
   rows(start: number, end: number): EventRow[] {

@@ -24,6 +24,12 @@ export interface ViewState {
   readonly totalCount: number;
   /** Changes with every filter or Clear, so rows addressed under an older view are recognised and dropped. */
   readonly version: number;
+  /**
+   * Set when the filter's text is not applied because its regular expression took too long on an
+   * event (it backtracks catastrophically): what is wrong and how to fix it. The view then shows
+   * what the direction and kind toggles pass; `filter` still holds the text the user typed.
+   */
+  readonly filterError?: string;
 }
 
 /** Most rows a snapshot or an append carries; anything before them is asked for when scrolled to. */
@@ -115,7 +121,7 @@ type Empty = Record<string, never>;
 export type HostMethods = {
   /** Rows of the view, start <= index < end (at most a few hundred at a time). */
   rows: { params: { start: number; end: number }; result: { firstIndex: number; rows: EventRow[]; viewCount: number; version: number } };
-  /** Applies a filter; fails with a message for a bad regular expression. */
+  /** Applies a filter; fails with a message for a bad regular expression, and answers with `filterError` set when one takes too long. */
   setFilter: { params: { filter: RowFilter }; result: ViewState };
   /** Hides every row logged so far from the view; the log keeps them. */
   clear: { params: Empty; result: ViewState };

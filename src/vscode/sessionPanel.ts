@@ -88,13 +88,19 @@ export class SessionChannel implements vscode.Disposable {
   private windowStart = -Infinity;
   private flushedLength = 0;
   private disposed = false;
+  /** setFilter requests being answered: their reply carries the view, so a stopped filter needs no snapshot. */
+  private applyingFilter = 0;
 
   constructor(
     private readonly webview: vscode.Webview,
     readonly session: WebSocketSession,
     private readonly options: SessionChannelOptions = {},
   ) {
-    this.view = new TimelineView(session.store);
+    // A regular expression that took too long outside a setFilter request (on newly logged events, or
+    // while rows were read): the view changed under the webview, which starts over from a snapshot.
+    this.view = new TimelineView(session.store, () => {
+      if (this.applyingFilter === 0) queueMicrotask(() => this.synced && !this.disposed && this.sendSnapshot());
+    });
     this.counters = new CounterScan(session);
     this.requests = new RequestTracker<WebviewMethods>((request) => void this.post(request), { setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }, REQUEST_TIMEOUT_MS);
     this.disposables.push(webview.onDidReceiveMessage((message: FromWebviewMessage) => this.onMessage(message)));
@@ -177,8 +183,13 @@ export class SessionChannel implements vscode.Disposable {
     },
     setFilter: async ({ filter }) => {
       this.view.setFilter(filter);
-      await this.view.catchUpInSlices();
-      return this.resetView();
+      this.applyingFilter++;
+      try {
+        await this.view.catchUpInSlices();
+        return this.resetView();
+      } finally {
+        this.applyingFilter--;
+      }
     },
     clear: () => {
       this.session.store.flushNotifications();

@@ -1,8 +1,10 @@
 /** The session panel's webview in a real Chromium, fed by a scripted host (see panelPage.ts). */
 import * as assert from 'node:assert/strict';
 import type { Page } from 'playwright-core';
+import { EventStore } from '../../src/core/eventStore';
+import { TimelineView } from '../../src/core/timelineView';
 import type { EventDetails } from '../../src/shared/eventDetails';
-import type { ViewState } from '../../src/shared/protocol';
+import type { ToWebviewMessage, ViewState } from '../../src/shared/protocol';
 import { NO_FILTER } from '../../src/shared/rowFilter';
 import { base64, hostSide, panelBrowser, recordProblems, row, session, snapshot, view } from './panelHost';
 
@@ -312,6 +314,44 @@ describe('session panel webview', function () {
     await page.click('.filter-dir-sent');
     const byDirection = await nextRequest('setFilter', 1);
     assert.deepEqual((byDirection.params as { filter: { directions: string[] } }).filter.directions, ['received', 'local']);
+  });
+
+  it('shows inline why the host stopped a regular expression that took too long, keeps it to edit, and a new filter clears it', async () => {
+    const evil = `${'a'.repeat(40)}!`;
+    await send(snapshot('open', [row(0, 'text', 'received', 'aaa'), row(1, 'text', 'received', evil)]));
+    // The host's answer, from the real view over a real store holding the payload that makes the expression hang.
+    const store = new EventStore();
+    for (const body of ['aaa', evil]) store.append({ kind: 'text', direction: 'received', monoUs: 0, wallMs: 0, payload: Buffer.from(body) });
+    const hostView = new TimelineView(store);
+    await page.click('.filter-regex');
+    await page.fill('.filter-input', '(a+)+$');
+    const request = await nextRequest('setFilter');
+    const filter = (request.params as { filter: Parameters<TimelineView['setFilter']>[0] }).filter;
+    hostView.setFilter(filter);
+    await hostView.catchUpInSlices();
+    const stopped = hostView.state();
+    assert.ok(stopped.filterError, 'the host view stopped the expression');
+    await reply(request, stopped);
+    await page.waitForFunction(() => /took longer than \d+ ms on event #1\b.*Simplify it/.test(document.querySelector('.filter-error')?.textContent ?? ''));
+    assert.equal(await page.getAttribute('.filter-input', 'aria-invalid'), 'true');
+    assert.equal(await page.inputValue('.filter-input'), '(a+)+$', 'the expression stays to be edited');
+    await page.waitForFunction(() => document.querySelector('.filter-count')?.textContent === '2 of 2');
+    // Enter on the same expression asks nothing again, and the message stays.
+    await page.press('.filter-input', 'Enter');
+    await page.waitForTimeout(300);
+    assert.equal((await requests('setFilter')).length, 1);
+    assert.match((await page.textContent('.filter-error')) ?? '', /event #1/);
+    // A snapshot (the filter stopped on a newly logged event, or the panel reloaded) shows it too.
+    await send({ ...snapshot('open', [row(0, 'text', 'received', 'aaa')]), view: { ...view(1, 7), filter, filterError: 'stopped on event #9' } } as ToWebviewMessage);
+    await page.waitForFunction(() => document.querySelector('.filter-error')?.textContent === 'stopped on event #9');
+    await page.fill('.filter-input', '^a+$');
+    const next = await nextRequest('setFilter', 1);
+    assert.equal(await page.textContent('.filter-error'), '', 'a new filter clears the message at once');
+    hostView.setFilter((next.params as { filter: typeof filter }).filter);
+    await hostView.catchUpInSlices();
+    await reply(next, hostView.state());
+    await page.waitForFunction(() => document.querySelector('.filter-count')?.textContent === '1 of 2');
+    assert.equal(await page.getAttribute('.filter-input', 'aria-invalid'), null);
   });
 
   it('applies the filter at once on Enter, without waiting for typing to pause', async () => {

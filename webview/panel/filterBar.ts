@@ -21,6 +21,8 @@ export class FilterBar {
   private readonly errorEl: HTMLElement;
   private timer: number | undefined;
   private applied: RowFilter = NO_FILTER;
+  /** Why the host does not apply `applied`'s text (its regular expression took too long), if it does not. */
+  private hostError: string | undefined;
 
   constructor(private readonly onApplied: (view: ViewState) => void) {
     this.element = el('div', 'filter-bar');
@@ -66,9 +68,10 @@ export class FilterBar {
     }
   }
 
-  /** Shows a filter the host already applies (snapshot) without asking again. */
-  show(filter: RowFilter): void {
+  /** Shows a filter the host already applies (snapshot) without asking again, with the host's complaint about it if any. */
+  show(filter: RowFilter, filterError?: string): void {
     this.applied = filter;
+    this.showHostError(filterError);
     this.input.value = filter.text;
     this.regex.setAttribute('aria-pressed', String(filter.regex));
     for (const [d, b] of this.directionButtons) b.setAttribute('aria-pressed', String(filter.directions.includes(d)));
@@ -88,6 +91,14 @@ export class FilterBar {
     };
   }
 
+  /** The host stopped the filter's regular expression (too slow): says why where a bad one is shown, or clears that. */
+  private showHostError(filterError: string | undefined): void {
+    this.hostError = filterError;
+    this.errorEl.textContent = filterError ?? '';
+    if (filterError === undefined) this.input.removeAttribute('aria-invalid');
+    else this.input.setAttribute('aria-invalid', 'true');
+  }
+
   private schedule(delay = DEBOUNCE_MS): void {
     window.clearTimeout(this.timer);
     this.timer = window.setTimeout(() => void this.apply(), delay);
@@ -101,9 +112,12 @@ export class FilterBar {
       this.input.setAttribute('aria-invalid', 'true');
       return;
     }
-    this.errorEl.textContent = '';
-    this.input.removeAttribute('aria-invalid');
-    if (JSON.stringify(filter) === JSON.stringify(this.applied)) return;
+    // Unchanged: the host's complaint about it (if any) still holds.
+    if (JSON.stringify(filter) === JSON.stringify(this.applied)) {
+      this.showHostError(this.hostError);
+      return;
+    }
+    this.showHostError(undefined);
     // Toggling "regular expression" on an empty search changes nothing the host would see.
     if (!isFilterActive(filter) && !isFilterActive(this.applied)) {
       this.applied = filter;
@@ -112,6 +126,7 @@ export class FilterBar {
     try {
       const view = await host.request('setFilter', { filter });
       this.applied = filter;
+      this.showHostError(view.filterError);
       this.onApplied(view);
     } catch (err) {
       this.errorEl.textContent = errorText(err);

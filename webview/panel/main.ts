@@ -112,7 +112,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
   const message = event.data;
   switch (message.type) {
     case 'snapshot': {
-      filterBar.show(message.view.filter);
+      filterBar.show(message.view.filter, message.view.filterError);
       lastTotal = message.view.totalCount;
       resetView(message.view, message.firstIndex, message.rows);
       renderSession(message.session);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { toEventRow } from '../../../src/core/eventRow';
 import { EventStore, type EventStoreOptions, type NewSessionEvent, type SessionEvent } from '../../../src/core/eventStore';
-import { FilterScan, LOWERS_TO_ASCII } from '../../../src/core/filterScan';
+import { FilterScan, LOWERS_TO_ASCII, RegexFilterTimeoutError } from '../../../src/core/filterScan';
 import { compileFilter, DIRECTIONS, KIND_GROUPS, NO_FILTER, type KindGroup, type RowFilter } from '../../../src/shared/rowFilter';
 import type { EventDirection, SessionEventKind } from '../../../src/shared/sessionEvent';
 
@@ -101,6 +101,25 @@ describe('FilterScan', () => {
     assert.deepEqual(agree(store, textFilter('tail')), [1], 'a needle ending at byte 65536 is found, one crossing it is not');
   });
 
+  it('stops a regular expression that backtracks catastrophically, naming the event; a normal one matches exactly', function () {
+    // Without the guard the scan never returns; this timeout only reports it.
+    this.timeout(20_000);
+    const store = new EventStore();
+    store.append(received('text', 'aaa!'));
+    store.append(received('binary', Buffer.from([0x61, 0x61])));
+    store.append(received('text', `${'a'.repeat(40)}!`));
+    store.append(received('text', 'x'.repeat(1024 * 1024)));
+    store.append(received('text', 'AAAA'));
+    assert.throws(
+      () => scanned(store, textFilter('(a+)+$', { regex: true })),
+      (err: unknown) => err instanceof RegexFilterTimeoutError && err.seq === 2 && /event #2/.test(err.message) && /\(a\+\)\+/.test(err.message),
+    );
+    assert.throws(() => scanned(store, textFilter('(x+x+)+y', { regex: true })), (err: unknown) => err instanceof RegexFilterTimeoutError && err.seq === 3);
+    assert.deepEqual(agree(store, textFilter('^a+$', { regex: true })), [4]);
+    assert.deepEqual(agree(store, textFilter('a!$', { regex: true })), [0, 2]);
+    assert.deepEqual(agree(store, textFilter('^x{100}', { regex: true })), [3]);
+  });
+
   it('matches other kinds on their row preview and sentence, as before', () => {
     const store = new EventStore();
     store.append(received('binary', Buffer.from([0xab, 0xcd, 0x01])));
@@ -169,6 +188,7 @@ describe('FilterScan', () => {
     assert.ok(spilling.stats.spilledSegments > 0 && dropping.stats.droppedPayloads > 0);
     const filled = agree(spilling, textFilter('filled'));
     assert.equal(filled.length, 40, 'every fill, spilled or not');
+    assert.deepEqual(agree(spilling, textFilter('^order \\d+ fill', { regex: true })), filled, 'a regular expression reads spilled payloads too');
     const kept = agree(dropping, textFilter('filled'));
     assert.ok(kept.length > 0 && kept.length < 40, `only fills whose payload is kept: ${kept.length}`);
     assert.ok(agree(dropping, textFilter('payload dropped at the memory cap')).length > 0);

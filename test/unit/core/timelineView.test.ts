@@ -1,6 +1,7 @@
 /** The host side of the timeline: Clear and the filter over a real event store, as the webview sees them through rows and counts. */
 import * as assert from 'node:assert/strict';
 import { EventStore, type NewSessionEvent } from '../../../src/core/eventStore';
+import type { RegexFilterTimeoutError } from '../../../src/core/filterScan';
 import { MAX_ROWS_PER_REQUEST, TimelineView } from '../../../src/core/timelineView';
 import { NO_FILTER, type RowFilter } from '../../../src/shared/rowFilter';
 
@@ -43,6 +44,54 @@ describe('TimelineView', () => {
     for (let i = 0; i < 100; i++) store.append(text(i % 10 === 0 ? `fill ${i}` : `tick ${i}`));
     assert.equal(view.state().viewCount, 11);
     assert.deepEqual(shownSeqs(view).slice(0, 3), [0, 1, 11]);
+  });
+
+  describe('a regular expression that backtracks catastrophically', function () {
+    // Without the guard these never return; the timeout only reports it.
+    this.timeout(20_000);
+    const evil = `${'a'.repeat(40)}!`;
+    const regexFilter = (source: string, more: Partial<RowFilter> = {}): RowFilter => ({ ...NO_FILTER, text: source, regex: true, ...more });
+
+    it('stops the filter while it is applied: the text is dropped, the toggles stay, the state says why; the next filter works', async () => {
+      const store = new EventStore();
+      ['aaa', evil, 'aa'].forEach((b) => store.append(text(b)));
+      store.append({ kind: 'text', direction: 'sent', monoUs: 0, wallMs: 0, payload: Buffer.from('sent a') });
+      const stopped: RegexFilterTimeoutError[] = [];
+      const view = new TimelineView(store, (err) => stopped.push(err));
+      const filter = regexFilter('(a+)+$', { directions: ['received'] });
+      view.setFilter(filter);
+      const version = view.version;
+      await view.catchUpInSlices(2);
+      const state = view.state();
+      assert.deepEqual(state.filter, filter, 'the user\'s filter is kept, to be shown and edited');
+      assert.match(state.filterError ?? '', /took longer than \d+ ms on event #1\b.*backtracks catastrophically.*Simplify it/);
+      assert.ok(state.version > version, 'the view changed under the webview');
+      assert.deepEqual(shownSeqs(view), [0, 1, 2], 'the direction toggle still applies');
+      assert.equal(stopped.length, 1);
+      assert.equal(stopped[0].seq, 1);
+      view.setFilter(regexFilter('^a+$'));
+      assert.equal(view.state().filterError, undefined);
+      assert.deepEqual(shownSeqs(view), [0, 2]);
+    });
+
+    it('stops the filter when such a payload arrives after it was applied', () => {
+      const store = new EventStore();
+      ['aaa', 'b'].forEach((b) => store.append(text(b)));
+      const stopped: RegexFilterTimeoutError[] = [];
+      const view = new TimelineView(store, (err) => stopped.push(err));
+      view.setFilter(regexFilter('(a+)+$'));
+      assert.deepEqual(shownSeqs(view), [0]);
+      const version = view.version;
+      store.append(text(evil));
+      store.append(text('aa'));
+      const state = view.state();
+      assert.match(state.filterError ?? '', /event #2/);
+      assert.ok(state.version > version);
+      assert.deepEqual(shownSeqs(view), [0, 1, 2, 3], 'no toggle is off: every row shows');
+      assert.deepEqual(stopped.map((e) => e.seq), [2]);
+      store.append(text('later'));
+      assert.equal(view.state().viewCount, 5, 'later events are shown as they come');
+    });
   });
 
   it('forgets rows before Clear, filtered or not', () => {
