@@ -40,7 +40,7 @@ export interface AgentCommands {
    */
   probe: {
     args: { ids: string[]; ms: number; everyMs: number; switchEvery: number };
-    result: { samples: number[]; cpuMs: number; wallMs: number };
+    result: { samples: number[]; cpuMs: number; wallMs: number; startedUs: number };
   };
   /** CPU time this process used over `ms` of wall time, and its active timers before and after. */
   cpu: { args: { ms: number }; result: { cpuMs: number; wallMs: number; timersBefore: number; timersAfter: number } };

@@ -171,7 +171,9 @@ const handlers: { [K in keyof AgentCommands]: (args: AgentCommands[K]['args']) =
       samples.push(performance.now() - scheduled);
     }
     const used = process.cpuUsage(cpuBefore);
-    return { samples, cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - started };
+    // The monotonic clock (µs) at the probe's start, the clock CPU profiles use: to find a late answer in a profile.
+    const startedUs = Number(process.hrtime.bigint() / 1000n) - Math.round((performance.now() - started) * 1000);
+    return { samples, cpuMs: (used.user + used.system) / 1000, wallMs: performance.now() - started, startedUs };
   },
 
   async cpu({ ms }) {

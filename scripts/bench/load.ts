@@ -77,7 +77,7 @@ async function main(): Promise<void> {
         frameSamples.push(performance.now() - at);
         await page.waitForTimeout(500);
       }
-      const { samples, cpuMs, wallMs } = await probe;
+      const { samples, cpuMs, wallMs, startedUs } = await probe;
       await agent.call('profile', { name: 'load-host', start: false });
       log(`command probe: ${samples.length} answers, p50 ${round1(percentile(samples, 50))} ms, p99 ${round1(percentile(samples, 99))} ms, max ${round1(Math.max(...samples))} ms`);
 
@@ -101,7 +101,7 @@ async function main(): Promise<void> {
       const closed = await agent.call('closeAll', {});
       const heapAfter = await agent.call('memory', {});
       log(`closed ${closed.closed} sessions; heap ${round1(heapBefore.heapUsed / MB)} -> ${round1(heapLoaded.heapUsed / MB)} (all open) -> ${round1(heapAfter.heapUsed / MB)} MB`);
-      return { vscodeVersion, samples, cpuMs, wallMs, frameSamples, verified, complete, lost, outOfOrder, counters, panelCounts, heapBefore, heapLoaded, heapAfter };
+      return { vscodeVersion, samples, probeStartedUs: startedUs, probeEveryMs: PROBE_EVERY_MS, cpuMs, wallMs, frameSamples, verified, complete, lost, outOfOrder, counters, panelCounts, heapBefore, heapLoaded, heapAfter };
     }, VSCODE_SETTINGS);
 
     const figures: Figure[] = [
