@@ -14,6 +14,7 @@ import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
 import type { WireFrame, WireMessage } from './wire';
+import { WarmBufferPool, type WarmingBuffer } from './warmBufferPool';
 
 /** How a close ended; attached to `close` events. */
 export interface CloseDetails {
@@ -148,6 +149,10 @@ const SLAB_BYTES = 1 << 20;
 const OWN_SLAB_BYTES = 64 * 1024;
 /** Bytes of typed-array columns per event (see Segment). */
 const COLUMN_BYTES_PER_EVENT = 1 + 1 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 4 + 8;
+const DEFAULT_SEGMENT_EVENTS = 16_384;
+/** Memory already paged in for new payload slabs and new segments' columns (see warmBufferPool.ts). */
+const slabPool = new WarmBufferPool(SLAB_BYTES);
+const columnPool = new WarmBufferPool(DEFAULT_SEGMENT_EVENTS * COLUMN_BYTES_PER_EVENT);
 
 /** A block of consecutive events, stored column by column. */
 class Segment {
@@ -173,10 +178,38 @@ class Segment {
   payloadBytes = 0;
   payloadsDropped = false;
 
+  /** `memory`, when given, holds every column (zero-filled, capacity x COLUMN_BYTES_PER_EVENT bytes); otherwise each column gets its own. */
   constructor(
     readonly firstSeq: number,
     readonly capacity: number,
+    memory?: Buffer,
+    /** Where new shared slabs come from (the store's warmed one); a new buffer when not given. */
+    private readonly newSlab: () => Buffer = () => Buffer.allocUnsafeSlow(SLAB_BYTES),
   ) {
+    if (memory) {
+      // Widest columns first, so every view starts on a multiple of its element size.
+      let at = memory.byteOffset;
+      const take = <T>(make: (buffer: ArrayBufferLike, offset: number, length: number) => T, bytesPerEvent: number): T => {
+        const column = make(memory.buffer, at, capacity);
+        at += capacity * bytesPerEvent;
+        return column;
+      };
+      const f64 = (b: ArrayBufferLike, o: number, n: number): Float64Array => new Float64Array(b, o, n);
+      const u32 = (b: ArrayBufferLike, o: number, n: number): Uint32Array => new Uint32Array(b, o, n);
+      const u8 = (b: ArrayBufferLike, o: number, n: number): Uint8Array => new Uint8Array(b, o, n);
+      this.monoUs = take(f64, 8);
+      this.wallMs = take(f64, 8);
+      this.streamOffset = take(f64, 8);
+      this.size = take(u32, 4);
+      this.slab = take(u32, 4);
+      this.offset = take(u32, 4);
+      this.wireBytes = take(u32, 4);
+      this.maskKey = take(u32, 4);
+      this.kind = take(u8, 1);
+      this.direction = take(u8, 1);
+      this.flags = take(u8, 1);
+      return;
+    }
     this.kind = new Uint8Array(capacity);
     this.direction = new Uint8Array(capacity);
     this.flags = new Uint8Array(capacity);
@@ -192,6 +225,11 @@ class Segment {
 
   get full(): boolean {
     return this.count === this.capacity;
+  }
+
+  /** True once the shared slab is half used: time to warm the next one. */
+  get sharedSlabHalfUsed(): boolean {
+    return this.sharedSlab !== undefined && this.sharedUsed * 2 >= this.sharedSlab.length;
   }
 
   get bytes(): number {
@@ -256,7 +294,7 @@ class Segment {
     }
     let shared = this.sharedSlab;
     if (!shared || this.sharedUsed + payload.length > shared.length) {
-      shared = Buffer.allocUnsafeSlow(SLAB_BYTES);
+      shared = this.newSlab();
       this.sharedSlab = shared;
       this.sharedSlabIndex = this.slabs.length;
       this.slabs.push(shared);
@@ -439,21 +477,44 @@ export class EventStore {
   private disposed = false;
 
   constructor(private readonly options: EventStoreOptions = {}) {
-    this.segmentSize = options.segmentSize ?? 16_384;
+    this.segmentSize = options.segmentSize ?? DEFAULT_SEGMENT_EVENTS;
     this.memoryCapBytes = options.memoryCapBytes ?? 256 * 1024 * 1024;
+  }
+
+  /** The next shared slab and the next segment's columns, paging in while the current ones fill (see warmBufferPool.ts). */
+  private nextSlab: WarmingBuffer | undefined;
+  private nextColumns: WarmingBuffer | undefined;
+  private readonly takeSlab = (): Buffer => {
+    const warmed = this.nextSlab?.take();
+    this.nextSlab = undefined;
+    return warmed ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
+  };
+
+  private newSegment(): Segment {
+    const columns = this.nextColumns?.take();
+    this.nextColumns = undefined;
+    const pooled = this.segmentSize === DEFAULT_SEGMENT_EVENTS;
+    return new Segment(this.total, this.segmentSize, columns ?? (pooled ? Buffer.alloc(columnPool.bufferBytes) : undefined), this.takeSlab);
+  }
+
+  /** Starts warming what the segment will need next once it is half way through what it has. */
+  private warmAhead(segment: Segment): void {
+    if (!this.nextSlab && segment.sharedSlabHalfUsed) this.nextSlab = slabPool.warm();
+    if (!this.nextColumns && this.segmentSize === DEFAULT_SEGMENT_EVENTS && segment.count * 2 >= segment.capacity) this.nextColumns = columnPool.warm();
   }
 
   /** Appends an event, numbers it, and schedules a (batched) notification of subscribers. */
   append(event: NewSessionEvent): number {
     let segment = this.segments[this.segments.length - 1];
     if (!segment || !(segment instanceof Segment) || segment.full) {
-      segment = new Segment(this.total, this.segmentSize);
+      segment = this.newSegment();
       this.segments.push(segment);
       this.bytesInMemory += segment.capacity * COLUMN_BYTES_PER_EVENT;
     }
     const before = segment.payloadBytes;
     segment.append(event);
     this.bytesInMemory += segment.payloadBytes - before;
+    this.warmAhead(segment);
     const seq = this.total++;
     if (this.bytesInMemory > this.memoryCapBytes) {
       this.relieveMemory();
@@ -531,6 +592,9 @@ export class EventStore {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    this.nextSlab?.cancel();
+    this.nextColumns?.cancel();
+    this.nextSlab = this.nextColumns = undefined;
     // Nothing spilled or dropped goes unannounced.
     this.announceRelief();
     // Subscribers still get the last events (the close that led here) before they are let go.
@@ -640,7 +704,7 @@ export class EventStore {
     const monoUs = last.count > 0 ? last.monoUs[last.count - 1] : event.monoUs;
     let segment = last;
     if (segment.full) {
-      segment = new Segment(this.total, this.segmentSize);
+      segment = this.newSegment();
       this.segments.push(segment);
       this.bytesInMemory += segment.capacity * COLUMN_BYTES_PER_EVENT;
     }
