@@ -150,9 +150,9 @@ const OWN_SLAB_BYTES = 64 * 1024;
 /** Bytes of typed-array columns per event (see Segment). */
 const COLUMN_BYTES_PER_EVENT = 1 + 1 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 4 + 8;
 const DEFAULT_SEGMENT_EVENTS = 16_384;
-/** Memory already paged in for new payload slabs and new segments' columns (see warmBufferPool.ts). */
-const slabPool = new WarmBufferPool(SLAB_BYTES);
-const columnPool = new WarmBufferPool(DEFAULT_SEGMENT_EVENTS * COLUMN_BYTES_PER_EVENT);
+const DEFAULT_SEGMENT_COLUMN_BYTES = DEFAULT_SEGMENT_EVENTS * COLUMN_BYTES_PER_EVENT;
+/** Pages in every store's next payload slab and next segment's columns, a few pages per turn (see warmBufferPool.ts). */
+const warmPool = new WarmBufferPool();
 
 /** A block of consecutive events, stored column by column. */
 class Segment {
@@ -494,13 +494,27 @@ export class EventStore {
     const columns = this.nextColumns?.take();
     this.nextColumns = undefined;
     const pooled = this.segmentSize === DEFAULT_SEGMENT_EVENTS;
-    return new Segment(this.total, this.segmentSize, columns ?? (pooled ? Buffer.alloc(columnPool.bufferBytes) : undefined), this.takeSlab);
+    return new Segment(this.total, this.segmentSize, columns ?? (pooled ? Buffer.alloc(DEFAULT_SEGMENT_COLUMN_BYTES) : undefined), this.takeSlab);
   }
 
-  /** Starts warming what the segment will need next once it is half way through what it has. */
+  /**
+   * Starts warming what the segment will need next once it is half way through what it has, while
+   * that still fits under the memory cap (a warming buffer is not counted until it is used).
+   */
   private warmAhead(segment: Segment): void {
-    if (!this.nextSlab && segment.sharedSlabHalfUsed) this.nextSlab = slabPool.warm();
-    if (!this.nextColumns && this.segmentSize === DEFAULT_SEGMENT_EVENTS && segment.count * 2 >= segment.capacity) this.nextColumns = columnPool.warm();
+    if (this.disposed) return;
+    const room = this.memoryCapBytes - this.bytesInMemory;
+    if (!this.nextSlab && segment.sharedSlabHalfUsed && room >= 2 * SLAB_BYTES) this.nextSlab = warmPool.warm(SLAB_BYTES);
+    if (!this.nextColumns && this.segmentSize === DEFAULT_SEGMENT_EVENTS && segment.count * 2 >= segment.capacity && room >= 2 * DEFAULT_SEGMENT_COLUMN_BYTES) {
+      this.nextColumns = warmPool.warm(DEFAULT_SEGMENT_COLUMN_BYTES);
+    }
+  }
+
+  /** Lets go of buffers warmed for events that will not come (the session has ended; its log stays readable). */
+  releaseSpares(): void {
+    this.nextSlab?.cancel();
+    this.nextColumns?.cancel();
+    this.nextSlab = this.nextColumns = undefined;
   }
 
   /** Appends an event, numbers it, and schedules a (batched) notification of subscribers. */
@@ -592,9 +606,7 @@ export class EventStore {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
-    this.nextSlab?.cancel();
-    this.nextColumns?.cancel();
-    this.nextSlab = this.nextColumns = undefined;
+    this.releaseSpares();
     // Nothing spilled or dropped goes unannounced.
     this.announceRelief();
     // Subscribers still get the last events (the close that led here) before they are let go.

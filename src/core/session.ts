@@ -840,6 +840,8 @@ export class WebSocketSession {
   private setState(state: SessionState): void {
     if (state === this.currentState) return;
     this.currentState = state;
+    // Nothing more will be stored until a reconnect; spare buffers warmed for more events go.
+    if (state === 'closed') this.store.releaseSpares();
     for (const listener of this.stateListeners) listener(state);
   }
 }

@@ -14,7 +14,7 @@
  * does no work here.
  */
 
-/** Pages touched per turn of the event loop, at most. */
+/** Pages touched per turn of the event loop, at most (for every buffer warming, whatever its size). */
 const PAGES_PER_TURN = 32;
 const PAGE_BYTES = 4096;
 
@@ -34,11 +34,9 @@ export class WarmBufferPool {
   private readonly queue: Job[] = [];
   private scheduled = false;
 
-  constructor(readonly bufferBytes: number) {}
-
-  /** A zero-filled buffer of `bufferBytes` (owning its ArrayBuffer) that pages in from now on. */
-  warm(): WarmingBuffer {
-    const job: Job = { buffer: Buffer.alloc(this.bufferBytes), next: 0 };
+  /** A zero-filled buffer of `bytes` (owning its ArrayBuffer) that pages in from now on. */
+  warm(bytes: number): WarmingBuffer {
+    const job: Job = { buffer: Buffer.alloc(bytes), next: 0 };
     this.queue.push(job);
     this.schedule();
     const stop = (): void => {

@@ -6,8 +6,8 @@ const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve)
 
 describe('WarmBufferPool', () => {
   it('pages a buffer in over several turns, a bounded number of pages per turn, and it stays zero-filled', async () => {
-    const pool = new WarmBufferPool(1 << 20);
-    const warming = pool.warm();
+    const pool = new WarmBufferPool();
+    const warming = pool.warm(1 << 20);
     assert.equal(pool.warming, 1);
     let turns = 0;
     while (pool.warming > 0) {
@@ -25,9 +25,9 @@ describe('WarmBufferPool', () => {
   });
 
   it('hands over a buffer taken before it is warm, and stops warming it and anything cancelled', async () => {
-    const pool = new WarmBufferPool(1 << 20);
-    const early = pool.warm();
-    const cancelled = pool.warm();
+    const pool = new WarmBufferPool();
+    const early = pool.warm(1 << 20);
+    const cancelled = pool.warm(1 << 20);
     const buffer = early.take();
     cancelled.cancel();
     assert.equal(pool.warming, 0);
@@ -38,10 +38,11 @@ describe('WarmBufferPool', () => {
 });
 
 describe('EventStore with warmed slabs and segments', () => {
-  it('keeps every payload intact across many slabs and segments', () => {
+  it('keeps every payload intact across many slabs and segments, with the pool getting turns in between', async () => {
     const store = new EventStore({ memoryCapBytes: 1024 * 1024 * 1024 });
     const n = 40_000; // more than two default segments, payloads over several 1 MB slabs
     for (let i = 0; i < n; i++) {
+      if (i % 500 === 0) await turn();
       const payload = Buffer.alloc(100 + (i % 50), i % 251);
       payload.writeUInt32LE(i, 0);
       store.append({ kind: 'binary', direction: 'received', monoUs: i, wallMs: i, payload });
