@@ -510,6 +510,18 @@ export class EventStore {
     }
   }
 
+  /**
+   * Starts warming the next slab and segment now, before events come: a session calls this when its
+   * connection opens, so a flood that starts on many sessions at once does not begin in page faults.
+   */
+  warmUp(): void {
+    const last = this.segments[this.segments.length - 1];
+    const segment = last instanceof Segment ? last : undefined;
+    if (this.disposed || this.memoryCapBytes - this.bytesInMemory < 2 * (SLAB_BYTES + DEFAULT_SEGMENT_COLUMN_BYTES)) return;
+    this.nextSlab ??= warmPool.warm(SLAB_BYTES);
+    if (this.segmentSize === DEFAULT_SEGMENT_EVENTS && (!segment || segment.count * 4 >= segment.capacity)) this.nextColumns ??= warmPool.warm(DEFAULT_SEGMENT_COLUMN_BYTES);
+  }
+
   /** Lets go of buffers warmed for events that will not come (the session has ended; its log stays readable). */
   releaseSpares(): void {
     this.nextSlab?.cancel();

@@ -840,7 +840,8 @@ export class WebSocketSession {
   private setState(state: SessionState): void {
     if (state === this.currentState) return;
     this.currentState = state;
-    // Nothing more will be stored until a reconnect; spare buffers warmed for more events go.
+    // Memory for the events to come is paged in while the connection is open, and let go once it is closed.
+    if (state === 'open') this.store.warmUp();
     if (state === 'closed') this.store.releaseSpares();
     for (const listener of this.stateListeners) listener(state);
   }
