@@ -498,28 +498,25 @@ export class EventStore {
   }
 
   /**
-   * Starts warming what the segment will need next once it is half way through what it has, while
-   * that still fits under the memory cap (a warming buffer is not counted until it is used).
+   * Starts paging in the next shared slab and/or the next segment's columns, while they still fit
+   * under the memory cap (a warming buffer is not counted until it is used).
    */
-  private warmAhead(segment: Segment): void {
+  private warmNext(slab: boolean, columns: boolean): void {
     if (this.disposed) return;
     const room = this.memoryCapBytes - this.bytesInMemory;
-    if (!this.nextSlab && segment.sharedSlabHalfUsed && room >= 2 * SLAB_BYTES) this.nextSlab = warmPool.warm(SLAB_BYTES);
-    if (!this.nextColumns && this.segmentSize === DEFAULT_SEGMENT_EVENTS && segment.count * 2 >= segment.capacity && room >= 2 * DEFAULT_SEGMENT_COLUMN_BYTES) {
+    if (slab && !this.nextSlab && room >= 2 * SLAB_BYTES) this.nextSlab = warmPool.warm(SLAB_BYTES);
+    if (columns && !this.nextColumns && this.segmentSize === DEFAULT_SEGMENT_EVENTS && room >= 2 * DEFAULT_SEGMENT_COLUMN_BYTES) {
       this.nextColumns = warmPool.warm(DEFAULT_SEGMENT_COLUMN_BYTES);
     }
   }
 
   /**
-   * Starts warming the next slab and segment now, before events come: a session calls this when its
-   * connection opens, so a flood that starts on many sessions at once does not begin in page faults.
+   * Starts warming the next slab (and the first segment, if there is none yet) before events come:
+   * a session calls this when its connection opens, so a flood that starts on many sessions at once
+   * does not begin in page faults. After that, append() warms what comes next half way through.
    */
   warmUp(): void {
-    const last = this.segments[this.segments.length - 1];
-    const segment = last instanceof Segment ? last : undefined;
-    if (this.disposed || this.memoryCapBytes - this.bytesInMemory < 2 * (SLAB_BYTES + DEFAULT_SEGMENT_COLUMN_BYTES)) return;
-    this.nextSlab ??= warmPool.warm(SLAB_BYTES);
-    if (this.segmentSize === DEFAULT_SEGMENT_EVENTS && (!segment || segment.count * 4 >= segment.capacity)) this.nextColumns ??= warmPool.warm(DEFAULT_SEGMENT_COLUMN_BYTES);
+    this.warmNext(true, this.segments.length === 0);
   }
 
   /** Lets go of buffers warmed for events that will not come (the session has ended; its log stays readable). */
@@ -540,7 +537,7 @@ export class EventStore {
     const before = segment.payloadBytes;
     segment.append(event);
     this.bytesInMemory += segment.payloadBytes - before;
-    this.warmAhead(segment);
+    this.warmNext(segment.sharedSlabHalfUsed, segment.count * 2 >= segment.capacity);
     const seq = this.total++;
     if (this.bytesInMemory > this.memoryCapBytes) {
       this.relieveMemory();
