@@ -19,6 +19,7 @@ import { checkEndpointUrl } from './endpointUrl';
 import { EventStore, type CloseDetails, type EventStoreOptions, type NewSessionEvent } from './eventStore';
 import { checkAccept, HeadReader, headerValues, HttpHeadError, parseExtensionsHeader, parseHttpHead } from './handshake';
 import { chooseProxy, type ProxySources } from './proxy';
+import { sharedReadBudget, type ReadBudget } from './readBudget';
 import { SecretMask, type SecretValue } from './secretMask';
 import { connectionFactory, type ByteTap } from './socketTap';
 import { WireDecoder, type WireDecodeError, type WireMessage } from './wire';
@@ -91,6 +92,8 @@ export interface SessionOptions {
   readonly store?: EventStoreOptions;
   /** How long to wait for the server's answer to our close frame before dropping the connection (default 5 s). */
   readonly closeTimeoutMs?: number;
+  /** Bounds the received bytes decoded per turn of the event loop (readBudget.ts); the one all sessions share by default. */
+  readonly readBudget?: ReadBudget;
 }
 
 /** A request the session cannot carry out, with a message meant for a person. */
@@ -485,6 +488,7 @@ export class WebSocketSession {
     let outgoing: WireDecoder | undefined;
     let incoming: WireDecoder | undefined;
     let ended = false;
+    const readBudget = this.options.readBudget ?? sharedReadBudget;
     const makeDecoders = (perMessageDeflate: boolean): void => {
       const attempt = getAttempt();
       outgoing = new WireDecoder({
@@ -519,6 +523,7 @@ export class WebSocketSession {
       },
       incoming: (chunk) => {
         if (incoming) {
+          readBudget.admit(getAttempt().socket);
           incoming.push(chunk);
           return;
         }

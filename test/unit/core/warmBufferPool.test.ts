@@ -29,6 +29,7 @@ describe('WarmBufferPool', () => {
     const early = pool.warm(1 << 20);
     const cancelled = pool.warm(1 << 20);
     const buffer = early.take();
+    assert.ok(buffer.every((b) => b === 0), 'a buffer taken before it was warm is still zero-filled');
     cancelled.cancel();
     assert.equal(pool.warming, 0);
     buffer.fill(7);
