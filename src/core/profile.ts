@@ -9,7 +9,7 @@ import { promises as fsp } from 'node:fs';
 import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { checkEndpointUrl } from './endpointUrl';
-import { displayProxyText } from './proxy';
+import { displayUrlText, USERINFO_ENCODING_HINT } from './urlCredentials';
 import { RestrictedModeError } from './restrictedModeError';
 import { SecretMask, type SecretValue } from './secretMask';
 import { findVariables, resolveTemplate, type VariableRef, type VariableResolver } from './variables';
@@ -352,14 +352,14 @@ class ProfileReader {
       url = new URL(proxy);
     } catch {
       // The message may be shown away from the file (the profile quick pick), so the password stays out of it.
-      const hint = proxy.includes('@') ? '; characters such as @ : / ? # in the user name or password must be percent-encoded (%40 for @)' : '';
-      this.report('error', `proxy ${JSON.stringify(shorten(displayProxyText(proxy)))} is not a URL; write it like http://proxy.example:3128 or http://user:password@proxy.example:3128${hint}`, path, node.offset, node.length);
+      const hint = proxy.includes('@') ? `; ${USERINFO_ENCODING_HINT}` : '';
+      this.report('error', `proxy ${JSON.stringify(shorten(displayUrlText(proxy)))} is not a URL; write it like http://proxy.example:3128 or http://user:password@proxy.example:3128${hint}`, path, node.offset, node.length);
       return {};
     }
     if (url.protocol !== 'http:') {
       this.report('error', `proxy must be an http:// URL, got ${url.protocol}// (only plain HTTP proxies are supported; wss:// traffic stays encrypted through them)`, path, node.offset, node.length);
     } else if (url.hostname === '') {
-      this.report('error', `proxy ${JSON.stringify(shorten(displayProxyText(proxy)))} has no host name`, path, node.offset, node.length);
+      this.report('error', `proxy ${JSON.stringify(shorten(displayUrlText(proxy)))} has no host name`, path, node.offset, node.length);
     }
     return { proxy };
   }

@@ -6,8 +6,9 @@
 import * as assert from 'node:assert/strict';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import * as net from 'node:net';
-import { chooseProxy, connectThroughProxy, displayProxy, displayProxyText, ProxyError } from '../../../src/core/proxy';
+import { chooseProxy, connectThroughProxy, displayProxy, ProxyError } from '../../../src/core/proxy';
 import { connectionFactory } from '../../../src/core/socketTap';
+import { displayUrlText } from '../../../src/core/urlCredentials';
 import { startConnectProxy } from '../../fixtures/connectProxy';
 
 const endpoint = new URL('ws://service.test:8080/chat');
@@ -71,10 +72,10 @@ describe('proxy', () => {
     });
 
     it('hides credentials in text that does not parse, taking everything up to the last "@" as user info', () => {
-      assert.equal(displayProxyText('http://alice:p@ss/w0rd@proxy.test:3128'), 'http://alice:•••@proxy.test:3128');
-      assert.equal(displayProxyText('alice:s3cret@proxy.test:99999'), 'alice:•••@proxy.test:99999');
-      assert.equal(displayProxyText('socks5://TOKEN@proxy.test'), 'socks5://•••@proxy.test');
-      assert.equal(displayProxyText('proxy.test:3128'), 'proxy.test:3128');
+      assert.equal(displayUrlText('http://alice:p@ss/w0rd@proxy.test:3128'), 'http://alice:•••@proxy.test:3128');
+      assert.equal(displayUrlText('alice:s3cret@proxy.test:99999'), 'alice:•••@proxy.test:99999');
+      assert.equal(displayUrlText('socks5://TOKEN@proxy.test'), 'socks5://•••@proxy.test');
+      assert.equal(displayUrlText('proxy.test:3128'), 'proxy.test:3128');
     });
   });
 
