@@ -21,6 +21,7 @@ import { checkAccept, HeadReader, headerValues, HttpHeadError, parseExtensionsHe
 import { chooseProxy, type ProxySources } from './proxy';
 import { SecretMask, type SecretValue } from './secretMask';
 import { connectionFactory, type ByteTap } from './socketTap';
+import { displayUrl, displayUrlString, hideUrlCredentials } from './urlCredentials';
 import { WireDecoder, type WireDecodeError, type WireMessage } from './wire';
 
 /** WebSocket readyState values (RFC 6455 API; the same numbers as ws's statics). */
@@ -161,7 +162,10 @@ class Attempt {
 
 export class WebSocketSession {
   readonly id = randomUUID();
+  /** The URL connected to, credentials and all: never shown as it is (displayUrl is). */
   readonly url: string;
+  /** The URL as it may be shown or written: a password in it replaced by "•••" (urlCredentials.displayUrl). */
+  readonly displayUrl: string;
   readonly title: string;
   readonly store: EventStore;
   /** Hides the resolved secrets in what leaves the engine for a person's eyes (the log keeps the real bytes). */
@@ -187,7 +191,8 @@ export class WebSocketSession {
       throw new SessionError(check.message);
     }
     this.url = check.url.toString();
-    this.title = options.title ?? this.url;
+    this.displayUrl = displayUrl(check.url);
+    this.title = options.title ?? this.displayUrl;
     this.store = new EventStore(options.store);
     this.mask = new SecretMask(options.secrets);
   }
@@ -382,7 +387,7 @@ export class WebSocketSession {
     try {
       const choice = chooseProxy(url, this.options.proxy ?? {});
       proxyUrl = choice.url;
-      this.record({ kind: 'info', direction: 'local', message: `Connecting to ${this.url} (${choice.reason})` });
+      this.record({ kind: 'info', direction: 'local', message: `Connecting to ${this.displayUrl} (${choice.reason})` });
     } catch (err) {
       this.record({ kind: 'error', direction: 'local', message: err instanceof Error ? err.message : String(err) });
       this.setState('closed');
@@ -435,7 +440,7 @@ export class WebSocketSession {
       attempt.opened = true;
       if (this.disposed) {
         // dispose() came during the handshake: the server still gets its 1001, and nothing else starts.
-        this.record({ kind: 'open', direction: 'local', message: `Connected to ${socket.url} after the inspector closed; closing with ${CLOSE_GOING_AWAY}` });
+        this.record({ kind: 'open', direction: 'local', message: `Connected to ${displayUrlString(socket.url)} after the inspector closed; closing with ${CLOSE_GOING_AWAY}` });
         this.setState('closing');
         socket.close(CLOSE_GOING_AWAY, GOING_AWAY_REASON);
         return;
@@ -448,7 +453,7 @@ export class WebSocketSession {
       this.negotiatedInfo = { subprotocol: socket.protocol, extensions: socket.extensions };
       const protocol = socket.protocol ? `, subprotocol "${socket.protocol}"` : '';
       const extensions = socket.extensions ? `, extensions ${socket.extensions}` : '';
-      this.record({ kind: 'open', direction: 'local', message: `Connected to ${socket.url}${protocol}${extensions}` });
+      this.record({ kind: 'open', direction: 'local', message: `Connected to ${displayUrlString(socket.url)}${protocol}${extensions}` });
       this.setState('open');
       this.startKeepAlive(attempt);
       void this.sendOnOpen(attempt);
@@ -459,7 +464,7 @@ export class WebSocketSession {
       if (attempt.incomingDecoderFailed) attempt.pingsInFlight.delete(data.toString('hex'));
     });
     socket.on('redirect', (url: string) => {
-      this.record({ kind: 'info', direction: 'local', message: `Following the redirect to ${url}` });
+      this.record({ kind: 'info', direction: 'local', message: `Following the redirect to ${displayUrlString(url)}` });
     });
     socket.on('unexpected-response', (_request, response) => {
       attempt.upgradeRefused = true;
@@ -469,7 +474,7 @@ export class WebSocketSession {
       if (attempt.upgradeRefused && /closed before the connection was established/.test(error.message)) {
         return; // the refusal was already logged with its status and body
       }
-      const explained = explainConnectionError(error, this.url);
+      const explained = explainConnectionError(error, this.displayUrl);
       attempt.lastCause ??= explained.cause;
       this.failPendingIncoming(attempt, explained.message);
       this.record({ kind: 'error', direction: 'local', message: explained.message });
@@ -551,7 +556,7 @@ export class WebSocketSession {
       ended: (error) => {
         if (ended) return;
         ended = true;
-        if (error) getAttempt().lastCause ??= explainConnectionError(error, this.url).cause;
+        if (error) getAttempt().lastCause ??= explainConnectionError(error, this.displayUrl).cause;
       },
     };
   }
@@ -832,9 +837,13 @@ export class WebSocketSession {
 
   private record(event: Omit<NewSessionEvent, 'monoUs' | 'wallMs'>): void {
     const monoUs = Number((process.hrtime.bigint() - this.startedAt) / 1000n);
+    // The session's own sentences may quote a URL (the endpoint, a redirect's target, an error from
+    // Node or ws): a password in one is hidden before it is kept. Data messages carry no sentence.
+    const message = event.message;
+    const shown = message !== undefined && message.includes('@') ? { message: hideUrlCredentials(message) } : undefined;
     // Object.assign, not a spread: on Node 20 a spread with added properties costs some 2.5 us (measured
     // against 0.1 us), and this runs for every message of a flood.
-    this.store.append(Object.assign({}, event, { monoUs, wallMs: Date.now() }));
+    this.store.append(Object.assign({}, event, { monoUs, wallMs: Date.now() }, shown));
   }
 
   private setState(state: SessionState): void {

@@ -28,7 +28,7 @@ export class SessionStatusBar implements vscode.Disposable {
     const count = this.registry.size;
     const { session } = active;
     this.item.text = `$(${stateIcon(session.state).id}) ${count} WebSocket${count === 1 ? '' : 's'}: ${session.state}`;
-    this.item.tooltip = `${count} WebSocket session${count === 1 ? '' : 's'}. The active one, "${session.mask.redact(session.title)}" (${session.mask.redact(session.url)}), is ${session.state}. Click to show its panel.`;
+    this.item.tooltip = `${count} WebSocket session${count === 1 ? '' : 's'}. The active one, "${session.mask.redact(session.title)}" (${session.mask.redact(session.displayUrl)}), is ${session.state}. Click to show its panel.`;
     this.item.accessibilityInformation = { label: this.item.tooltip, role: 'button' };
     this.item.show();
     this.shown = true;

@@ -29,7 +29,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionHand
     item.description = handle === this.registry.activeHandle ? `${session.state} · active` : session.state;
     item.iconPath = stateIcon(session.state);
     const from = handle.profileUri ? `\nProfile: ${vscode.workspace.asRelativePath(handle.profileUri)}` : '';
-    item.tooltip = `${session.mask.redact(session.url)}\nState: ${session.state}${from}`;
+    item.tooltip = `${session.mask.redact(session.displayUrl)}\nState: ${session.state}${from}`;
     // The state in the context value lets menus offer Disconnect only to live sessions.
     item.contextValue = `wsInspector.session.${session.state}`;
     item.command = { command: FOCUS_SESSION_COMMAND, title: 'Show Session', arguments: [session.id] };

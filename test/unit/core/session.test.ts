@@ -606,6 +606,90 @@ describe('WebSocketSession', function () {
     });
   });
 
+  describe('credentials in the URL', () => {
+    // A password with characters that must be percent-encoded in user info: ws decodes it for Basic.
+    const PASSWORD = 'S3cr3t p@ss/wörd';
+    const userInfo = `alice:${encodeURIComponent(PASSWORD)}`;
+
+    /** A ws server on 127.0.0.1 that accepts only `Authorization: Basic alice:PASSWORD` and answers 401 otherwise. */
+    const startBasicAuthServer = async (): Promise<{ port: number; authorizations: Array<string | undefined> }> => {
+      const authorizations: Array<string | undefined> = [];
+      const expected = `Basic ${Buffer.from(`alice:${PASSWORD}`).toString('base64')}`;
+      const server = new WebSocketServer({
+        host: '127.0.0.1',
+        port: 0,
+        verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number) => void) => {
+          authorizations.push(info.req.headers.authorization);
+          done(info.req.headers.authorization === expected, 401);
+        },
+      });
+      server.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(data, { binary })));
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      cleanups.push(() => new Promise<void>((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }));
+      return { port: (server.address() as AddressInfo).port, authorizations };
+    };
+
+    /** Every text the session shows or keeps about itself: its title, URL as shown, and each event's message and start line. */
+    const shownTexts = (session: WebSocketSession): string => [session.title, session.displayUrl, ...allEvents(session).flatMap((e) => [e.message ?? '', e.handshake?.startLine ?? ''])].join('\n');
+    const assertNoPassword = (text: string): void => {
+      for (const form of [PASSWORD, encodeURIComponent(PASSWORD), 'S3cr3t', 'p%40ss']) assert.ok(!text.includes(form), `${form} in:\n${text}`);
+    };
+
+    it('connects with the Basic credentials of the URL, and shows the URL with the password as •••', async () => {
+      const server = await startBasicAuthServer();
+      const session = await opened(open(`ws://${userInfo}@127.0.0.1:${server.port}/chat`));
+      assert.deepEqual(server.authorizations, [`Basic ${Buffer.from(`alice:${PASSWORD}`).toString('base64')}`]);
+      assert.equal(session.displayUrl, `ws://alice:•••@127.0.0.1:${server.port}/chat`);
+      assert.equal(session.title, session.displayUrl);
+      assert.match(allEvents(session)[0].message ?? '', new RegExp(`^Connecting to ws://alice:•••@127\\.0\\.0\\.1:${server.port}/chat \\(`));
+      assert.match(allEvents(session).find((e) => e.kind === 'open')?.message ?? '', /^Connected to ws:\/\/alice:•••@127\.0\.0\.1:\d+\/chat/);
+      // The header ws derived from the user info is in the log (credential headers are masked by name where shown).
+      assert.ok(allEvents(session).find((e) => e.kind === 'handshake-request')?.handshake?.headers.some(([name]) => name.toLowerCase() === 'authorization'));
+      assertNoPassword(shownTexts(session));
+      // Still the real URL underneath: reconnecting logs in again.
+      session.reconnect();
+      await waitForEvent(session, (e) => e.kind === 'open' && e.seq > allEvents(session).findIndex((x) => x.kind === 'reconnect'));
+      assert.equal(server.authorizations.length, 2);
+      assert.equal(server.authorizations[0], server.authorizations[1]);
+      assertNoPassword(shownTexts(session));
+    });
+
+    it('hides a user name that stands alone (a token), as the proxy setting does', async () => {
+      const server = await startBasicAuthServer();
+      const session = open(`ws://S3cr3tToken@127.0.0.1:${server.port}/`);
+      await waitForClosed(session);
+      assert.equal(session.displayUrl, `ws://•••@127.0.0.1:${server.port}/`);
+      assert.ok(!shownTexts(session).includes('S3cr3tToken'), shownTexts(session));
+    });
+
+    it('keeps the password out of the refused-connection message', async () => {
+      const probe = createHttpServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const port = (probe.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      const session = open(`ws://${userInfo}@127.0.0.1:${port}/`);
+      await waitForClosed(session);
+      assert.match(describeEvents(session), /nothing is listening at ws:\/\/alice:•••@127\.0\.0\.1/);
+      assertNoPassword(shownTexts(session));
+    });
+
+    it('hides the password of a redirect\'s target', async () => {
+      const server = await startBasicAuthServer();
+      const redirector = createHttpServer((_req, res) => res.writeHead(404).end());
+      redirector.on('upgrade', (_req, socket) => {
+        socket.end(`HTTP/1.1 302 Found\r\nLocation: ws://${userInfo}@127.0.0.1:${server.port}/moved\r\nContent-Length: 0\r\n\r\n`);
+      });
+      await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise<void>((resolve) => redirector.close(() => resolve())));
+      const session = await opened(open(`ws://127.0.0.1:${(redirector.address() as AddressInfo).port}/`, { followRedirects: true }));
+      assert.match(describeEvents(session), /Following the redirect to ws:\/\/alice:•••@127\.0\.0\.1:\d+\/moved/);
+      assertNoPassword(shownTexts(session));
+    });
+  });
+
   describe('against a Python peer (python3-websockets)', () => {
     let peer: PythonPeer;
     before(async function () {
