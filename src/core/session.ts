@@ -21,7 +21,7 @@ import { checkAccept, HeadReader, headerValues, HttpHeadError, parseExtensionsHe
 import { chooseProxy, type ProxySources } from './proxy';
 import { SecretMask, type SecretValue } from './secretMask';
 import { connectionFactory, type ByteTap } from './socketTap';
-import { displayUrl, displayUrlString, hideUrlCredentials } from './urlCredentials';
+import { displayUrlString, hideUrlCredentials } from './urlCredentials';
 import { WireDecoder, type WireDecodeError, type WireMessage } from './wire';
 
 /** WebSocket readyState values (RFC 6455 API; the same numbers as ws's statics). */
@@ -164,7 +164,7 @@ export class WebSocketSession {
   readonly id = randomUUID();
   /** The URL connected to, credentials and all: never shown as it is (displayUrl is). */
   readonly url: string;
-  /** The URL as it may be shown or written: a password in it replaced by "•••" (urlCredentials.displayUrl). */
+  /** The URL as it may be shown or written: secrets replaced by their variable, a password by "•••" (shownUrl). */
   readonly displayUrl: string;
   readonly title: string;
   readonly store: EventStore;
@@ -191,10 +191,10 @@ export class WebSocketSession {
       throw new SessionError(check.message);
     }
     this.url = check.url.toString();
-    this.displayUrl = displayUrl(check.url);
+    this.mask = new SecretMask(options.secrets);
+    this.displayUrl = this.shownUrl(this.url);
     this.title = options.title ?? this.displayUrl;
     this.store = new EventStore(options.store);
-    this.mask = new SecretMask(options.secrets);
   }
 
   get state(): SessionState {
@@ -440,7 +440,7 @@ export class WebSocketSession {
       attempt.opened = true;
       if (this.disposed) {
         // dispose() came during the handshake: the server still gets its 1001, and nothing else starts.
-        this.record({ kind: 'open', direction: 'local', message: `Connected to ${displayUrlString(socket.url)} after the inspector closed; closing with ${CLOSE_GOING_AWAY}` });
+        this.record({ kind: 'open', direction: 'local', message: `Connected to ${this.shownUrl(socket.url)} after the inspector closed; closing with ${CLOSE_GOING_AWAY}` });
         this.setState('closing');
         socket.close(CLOSE_GOING_AWAY, GOING_AWAY_REASON);
         return;
@@ -453,7 +453,7 @@ export class WebSocketSession {
       this.negotiatedInfo = { subprotocol: socket.protocol, extensions: socket.extensions };
       const protocol = socket.protocol ? `, subprotocol "${socket.protocol}"` : '';
       const extensions = socket.extensions ? `, extensions ${socket.extensions}` : '';
-      this.record({ kind: 'open', direction: 'local', message: `Connected to ${displayUrlString(socket.url)}${protocol}${extensions}` });
+      this.record({ kind: 'open', direction: 'local', message: `Connected to ${this.shownUrl(socket.url)}${protocol}${extensions}` });
       this.setState('open');
       this.startKeepAlive(attempt);
       void this.sendOnOpen(attempt);
@@ -464,7 +464,7 @@ export class WebSocketSession {
       if (attempt.incomingDecoderFailed) attempt.pingsInFlight.delete(data.toString('hex'));
     });
     socket.on('redirect', (url: string) => {
-      this.record({ kind: 'info', direction: 'local', message: `Following the redirect to ${displayUrlString(url)}` });
+      this.record({ kind: 'info', direction: 'local', message: `Following the redirect to ${this.shownUrl(url)}` });
     });
     socket.on('unexpected-response', (_request, response) => {
       attempt.upgradeRefused = true;
@@ -830,6 +830,16 @@ export class WebSocketSession {
     });
   }
 
+  /**
+   * A URL as it may be shown: resolved secrets replaced by their variable first (a secret that is the
+   * whole URL goes whole, user info and all), then a password that is left by "•••".
+   */
+  private shownUrl(url: string): string {
+    const masked = this.mask.redact(url);
+    // A URL with a variable in it no longer parses as meant; its user info is found in the text instead.
+    return masked === url ? displayUrlString(url) : hideUrlCredentials(masked);
+  }
+
   /** Monotonic milliseconds since the session started (ping round trips are measured on this clock). */
   private elapsedMs(): number {
     return Number(process.hrtime.bigint() - this.startedAt) / 1e6;
@@ -840,7 +850,7 @@ export class WebSocketSession {
     // The session's own sentences may quote a URL (the endpoint, a redirect's target, an error from
     // Node or ws): a password in one is hidden before it is kept. Data messages carry no sentence.
     const message = event.message;
-    const shown = message !== undefined && message.includes('@') ? { message: hideUrlCredentials(message) } : undefined;
+    const shown = message !== undefined && message.includes('@') ? { message: hideUrlCredentials(this.mask.redact(message)) } : undefined;
     // Object.assign, not a spread: on Node 20 a spread with added properties costs some 2.5 us (measured
     // against 0.1 us), and this runs for every message of a flood.
     this.store.append(Object.assign({}, event, { monoUs, wallMs: Date.now() }, shown));

@@ -66,8 +66,11 @@ export function hideUrlCredentials(text: string): string {
   return text.replace(URL_USER_INFO, (_found: string, scheme: string, userInfo: string) => `${scheme}${hideUserInfoText(userInfo)}@`);
 }
 
-/** "user:password" as "user:•••", "TOKEN" as "•••" (user info as written, without its "@"). */
+/**
+ * "user:password" as "user:•••", "TOKEN" as "•••" (user info as written, without its "@"). A
+ * variable shown in place of a secret ("${secret:user}") is one piece: its ":" separates nothing.
+ */
 function hideUserInfoText(userInfo: string): string {
-  const colon = userInfo.indexOf(':');
-  return colon >= 0 ? `${userInfo.slice(0, colon) || HIDDEN_CREDENTIAL}:${HIDDEN_CREDENTIAL}` : HIDDEN_CREDENTIAL;
+  const user = /^(?:\$\{[^}]*\}|\$(?!\{)|[^:$])*/.exec(userInfo)?.[0] ?? '';
+  return user.length < userInfo.length ? `${user || HIDDEN_CREDENTIAL}:${HIDDEN_CREDENTIAL}` : HIDDEN_CREDENTIAL;
 }
