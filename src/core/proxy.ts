@@ -104,9 +104,14 @@ export function bypasses(endpoint: URL, noProxy: string): boolean {
  * Opens a CONNECT tunnel to host:port through the proxy; resolves with the tunnel's socket,
  * paused: anything the proxy sent after its 200 (the server's first bytes may share a TCP read
  * with it) is back in the socket's buffer, and the caller resumes once its reader is attached.
+ * Aborting `signal` before then destroys the socket at once and rejects (the session was closed).
  */
-export function connectThroughProxy(proxy: URL, host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+export function connectThroughProxy(proxy: URL, host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new ProxyError(`Connecting through the proxy ${displayProxy(proxy)} was cancelled: the connection attempt was closed`));
+      return;
+    }
     const socket = net.connect({ host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port || 80) });
     const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     const shown = displayProxy(proxy);
@@ -148,8 +153,11 @@ export function connectThroughProxy(proxy: URL, host: string, port: number, time
     };
     const onError = (error: Error & { code?: string }): void => fail(`Could not reach the proxy ${shown}: ${error.message}`);
     const onClose = (): void => fail(`The proxy ${shown} closed the connection during CONNECT ${target}`);
+    // Whoever asked went away (the session was closed or disposed): a proxy that never answers must not keep this socket until the timeout.
+    const onAbort = (): void => fail(`Connecting through the proxy ${shown} was cancelled: the connection attempt was closed before the proxy answered CONNECT ${target}`);
     function cleanup(): void {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       socket.off('data', onData);
       socket.off('error', onError);
       socket.off('close', onClose);
@@ -157,6 +165,7 @@ export function connectThroughProxy(proxy: URL, host: string, port: number, time
     socket.on('data', onData);
     socket.on('error', onError);
     socket.on('close', onClose);
+    signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => {
       // This request goes to the raw socket before any byte tap is attached, so the
       // Proxy-Authorization header never reaches the session's events.

@@ -152,7 +152,16 @@ class Attempt {
   opened = false;
   readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(readonly socket: WebSocket) {}
+  constructor(
+    readonly socket: WebSocket,
+    /** Aborted once the attempt is given up, so that a proxy CONNECT still waiting is dropped (socketTap's `signal`). */
+    private readonly giveUp: AbortController,
+  ) {}
+
+  /** Drops a CONNECT still waiting for the proxy; does nothing once the tunnel is open. */
+  cancelProxyConnect(): void {
+    this.giveUp.abort();
+  }
 
   clearTimers(): void {
     for (const timer of this.timers) clearTimeout(timer);
@@ -355,6 +364,8 @@ export class WebSocketSession {
         return;
       }
       attempt.socket.once('close', done);
+      // Before the tunnel there is no server to say goodbye to: a CONNECT the proxy has not answered is dropped now.
+      attempt.cancelProxyConnect();
       if (attempt.socket.readyState === READY_STATE.OPEN) {
         this.setState('closing');
         attempt.socket.close(CLOSE_GOING_AWAY, GOING_AWAY_REASON);
@@ -395,8 +406,9 @@ export class WebSocketSession {
     }
     let attempt: Attempt | undefined;
     let socket: WebSocket;
+    const giveUp = new AbortController();
     try {
-      socket = this.createSocket(url, proxyUrl, () => attempt!);
+      socket = this.createSocket(url, proxyUrl, () => attempt!, giveUp.signal);
     } catch (err) {
       // ws builds the HTTP request synchronously; Node refuses, for example, header values with
       // characters above U+00FF. That must be an event, not an exception out of connect().
@@ -404,12 +416,12 @@ export class WebSocketSession {
       this.setState('closed');
       return;
     }
-    attempt = new Attempt(socket);
+    attempt = new Attempt(socket, giveUp);
     this.attempt = attempt;
     this.listen(attempt);
   }
 
-  private createSocket(url: URL, proxyUrl: URL | undefined, getAttempt: () => Attempt): WebSocket {
+  private createSocket(url: URL, proxyUrl: URL | undefined, getAttempt: () => Attempt, signal: AbortSignal): WebSocket {
     const tlsOptions = this.options.tls ?? {};
     const handshakeTimeoutMs = this.options.handshakeTimeoutMs ?? 10_000;
     return new (loadWs())(this.url, this.options.subprotocols ? [...this.options.subprotocols] : [], {
@@ -429,6 +441,7 @@ export class WebSocketSession {
         secure: url.protocol === 'wss:',
         proxy: proxyUrl,
         proxyTimeoutMs: handshakeTimeoutMs,
+        signal,
         onConnection: () => this.tapFor(getAttempt),
       }) as unknown as WebSocket.ClientOptions['createConnection'],
     });
@@ -479,7 +492,11 @@ export class WebSocketSession {
       this.failPendingIncoming(attempt, explained.message);
       this.record({ kind: 'error', direction: 'local', message: explained.message });
     });
-    socket.on('close', (code, reasonBytes) => this.onClose(attempt, code, reasonBytes.toString('utf8')));
+    socket.on('close', (code, reasonBytes) => {
+      // ws gave up on this attempt (closed, terminated, failed): a CONNECT still waiting for the proxy goes too.
+      attempt.cancelProxyConnect();
+      this.onClose(attempt, code, reasonBytes.toString('utf8'));
+    });
   }
 
   /** The byte tap of one TCP connection (there is one per redirect hop). */

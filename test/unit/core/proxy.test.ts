@@ -166,6 +166,41 @@ describe('proxy', () => {
     });
   });
 
+  describe('cancelling', () => {
+    /** A proxy that accepts and never answers; resolves `closed` when the client's socket is gone on its side. */
+    const startSilentProxy = async (): Promise<{ url: URL; accepted: Promise<void>; closed: Promise<void> }> => {
+      let accept!: () => void;
+      let close!: () => void;
+      const accepted = new Promise<void>((resolve) => (accept = resolve));
+      const closed = new Promise<void>((resolve) => (close = resolve));
+      const proxy = await startRawProxy((socket) => {
+        accept();
+        socket.once('close', () => close());
+      });
+      cleanups.push(() => proxy.close());
+      return { url: proxy.url(`alice:${PASSWORD}@`), accepted, closed };
+    };
+
+    it('an abort drops a CONNECT the proxy has not answered at once, long before the proxy timeout', async () => {
+      const proxy = await startSilentProxy();
+      const giveUp = new AbortController();
+      // Ten minutes: only the abort can end this within the test's time.
+      const pending = proxyError(() => connectThroughProxy(proxy.url, 'service.test', 80, 600_000, giveUp.signal));
+      await proxy.accepted;
+      giveUp.abort();
+      const error = await pending;
+      assert.match(error.message, /^Connecting through the proxy http:\/\/alice:•••@127\.0\.0\.1:\d+ was cancelled: the connection attempt was closed before the proxy answered CONNECT service\.test:80$/);
+      await proxy.closed; // the proxy sees the socket go
+    });
+
+    it('an attempt already given up does not reach the proxy', async () => {
+      const giveUp = new AbortController();
+      giveUp.abort();
+      const error = await proxyError(() => connectThroughProxy(new URL('http://127.0.0.1:9'), 'service.test', 80, 600_000, giveUp.signal));
+      assert.match(error.message, /^Connecting through the proxy http:\/\/127\.0\.0\.1:9 was cancelled/);
+    });
+  });
+
   describe('bytes after the 200', () => {
     const greeting = 'HELLO from the server';
     const coalescing = (): Promise<Awaited<ReturnType<typeof startRawProxy>>> =>

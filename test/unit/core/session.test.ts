@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as net from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { SessionEvent } from '../../../src/core/eventStore';
 import { SessionError, WebSocketSession, type SessionOptions } from '../../../src/core/session';
@@ -595,6 +596,47 @@ describe('WebSocketSession', function () {
       const session = await opened(open(wssUrl, { tls: { ca: pki.caCert }, proxy: { env: { HTTPS_PROXY: proxy.url } } }));
       assert.equal(proxy.requests.length, 1);
       assert.equal(session.state, 'open');
+    });
+
+    it('dispose() drops a CONNECT the proxy never answers at once, not at the proxy timeout', async () => {
+      let accepted!: () => void;
+      let closed!: () => void;
+      const onAccept = new Promise<void>((resolve) => (accepted = resolve));
+      const onClose = new Promise<void>((resolve) => (closed = resolve));
+      const silent = net.createServer((socket) => {
+        socket.on('error', () => undefined);
+        socket.once('close', () => closed());
+        accepted();
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+      // The proxy timeout is the handshake timeout: ten minutes, far past this test's own limit.
+      const proxyUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const session = open(demo.url('echo'), { proxy: { profile: proxyUrl }, handshakeTimeoutMs: 600_000 });
+      await onAccept;
+      await session.dispose();
+      await onClose; // the proxy's side of the socket closed
+      assert.equal(session.state, 'closed');
+      assert.match(describeEvents(session), /was cancelled: the connection attempt was closed before the proxy answered CONNECT/);
+    });
+
+    it('close() during a CONNECT the proxy never answers drops it too', async () => {
+      let accepted!: () => void;
+      let closed!: () => void;
+      const onAccept = new Promise<void>((resolve) => (accepted = resolve));
+      const onClose = new Promise<void>((resolve) => (closed = resolve));
+      const silent = net.createServer((socket) => {
+        socket.on('error', () => undefined);
+        socket.once('close', () => closed());
+        accepted();
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+      const session = open(demo.url('echo'), { proxy: { profile: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` }, handshakeTimeoutMs: 600_000 });
+      await onAccept;
+      session.close();
+      await waitForClosed(session);
+      await onClose;
     });
 
     it('says so when the proxy refuses CONNECT', async () => {
