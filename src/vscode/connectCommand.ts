@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { checkEndpointUrl } from '../core/endpointUrl';
-import { hasUrlCredentials } from '../core/urlCredentials';
+import { displayUrlString, hasUrlCredentials } from '../core/urlCredentials';
 import { parseProfile } from '../core/profile';
 import { sessionOptionsFromProfile } from '../core/profileSession';
 import { restrictedReads } from '../core/restrictedMode';
@@ -119,7 +119,8 @@ export function connectPickItems(profiles: readonly WorkspaceProfile[], recent: 
 function typedUrlItem(value: string): ConnectPickItem | undefined {
   const trimmed = value.trim();
   if (!/^wss?:\/\//i.test(trimmed) || !checkEndpointUrl(trimmed).ok) return undefined;
-  return { label: trimmed, description: 'connect to this URL', iconPath: new vscode.ThemeIcon('plug'), alwaysShow: true, choice: { kind: 'url', url: trimmed } };
+  // The list shows the URL without its password; the choice keeps the URL as typed.
+  return { label: displayUrlString(trimmed), description: 'connect to this URL', iconPath: new vscode.ThemeIcon('plug'), alwaysShow: true, choice: { kind: 'url', url: trimmed } };
 }
 
 function pickConnectChoice(recentUrls: RecentUrls): Promise<ConnectChoice | undefined> {

@@ -135,7 +135,7 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
         const changed = new Promise<void>((resolve) => provider.onDidChangeTreeData(() => resolve()));
         const edit = new vscode.WorkspaceEdit();
         const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
-        edit.createFile(vscode.Uri.file(join(scratch, 'good.wsprofile')), { contents: encode('{ "name": "Scratch", "url": "ws://127.0.0.1:1/scratch" }\n') });
+        edit.createFile(vscode.Uri.file(join(scratch, 'good.wsprofile')), { contents: encode('{ "name": "Scratch", "url": "ws://alice:S3cr3t@127.0.0.1:1/scratch" }\n') });
         edit.createFile(vscode.Uri.file(join(scratch, 'bad.wsprofile')), { contents: encode('{\n  "url": 42\n}\n') });
         assert.ok(await vscode.workspace.applyEdit(edit));
         const started = Date.now();
@@ -148,7 +148,9 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
         // The workspace folder's own files come first, subfolders after it whatever their names.
         assert.equal((await rows())[0].folder, vscode.workspace.workspaceFolders?.[0].name);
         const good = provider.getTreeItem(group.profiles.find((p) => p.profile.name === 'Scratch')!);
-        assert.equal(good.description, 'ws://127.0.0.1:1/scratch');
+        // A password written into a profile's URL is shown as •••.
+        assert.equal(good.description, 'ws://alice:•••@127.0.0.1:1/scratch');
+        assert.ok(!String(good.tooltip).includes('S3cr3t'), String(good.tooltip));
         const bad = provider.getTreeItem(group.profiles.find((p) => p.profile.relativePath.endsWith('bad.wsprofile'))!);
         assert.equal(bad.contextValue, 'wsInspector.profile.broken', 'no inline Connect on a broken profile');
         assert.match(String(bad.description), /^cannot connect: line 2, column 10: /);
