@@ -768,7 +768,9 @@ export class WebSocketSession {
     this.drainSendsWithoutWire(attempt);
     const info = describeCloseCode(code);
     // 1006 is never sent on the wire (RFC 6455 section 7.4.1): the connection ended without a close frame.
-    const cause = code === 1006 ? (attempt.lastCause ?? 'the TCP connection ended without a close frame') : attempt.lastCause;
+    const lastCause = code === 1006 ? (attempt.lastCause ?? 'the TCP connection ended without a close frame') : attempt.lastCause;
+    // The cause may quote an error from ws or Node with a URL in it; the details pane shows it as it is.
+    const cause = lastCause?.includes('@') ? hideUrlCredentials(this.mask.redact(lastCause)) : lastCause;
     const close: CloseDetails = {
       code,
       reason,

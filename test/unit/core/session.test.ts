@@ -730,6 +730,19 @@ describe('WebSocketSession', function () {
       assert.match(describeEvents(session), /Following the redirect to ws:\/\/alice:•••@127\.0\.0\.1:\d+\/moved/);
       assertNoPassword(shownTexts(session));
     });
+
+    it('hides the password of a redirect target ws cannot parse, in the error and in the close cause', async () => {
+      const redirector = createHttpServer((_req, res) => res.writeHead(404).end());
+      redirector.on('upgrade', (_req, socket) => {
+        socket.end(`HTTP/1.1 302 Found\r\nLocation: ws://${userInfo}@127.0.0.1:99999/moved\r\nContent-Length: 0\r\n\r\n`);
+      });
+      await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise<void>((resolve) => redirector.close(() => resolve())));
+      const session = open(`ws://127.0.0.1:${(redirector.address() as AddressInfo).port}/`, { followRedirects: true });
+      const closed = await waitForClosed(session);
+      assert.match(describeEvents(session), /Invalid URL: ws:\/\/alice:•••@127\.0\.0\.1:99999\/moved/);
+      assertNoPassword(`${shownTexts(session)}\n${closed.close?.cause ?? ''}`);
+    });
   });
 
   describe('against a Python peer (python3-websockets)', () => {
