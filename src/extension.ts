@@ -44,7 +44,7 @@ export function activate(context: vscode.ExtensionContext): WsInspectorApi {
   context.subscriptions.push(registry, registerConnectCommand(registry, resolver, new RecentUrls(context.globalState), trust));
   context.subscriptions.push(registerNewProfileCommand(), registerSessionCommands(registry), trackSessionContextKeys(registry), new SessionStatusBar(registry));
   const messageLog = MessageLogViewProvider.register(registry, context.extensionUri);
-  context.subscriptions.push(registerPanelSerializer(context.extensionUri), messageLog.disposable);
+  context.subscriptions.push(registerPanelSerializer(context.extensionUri, registry), messageLog.disposable);
   context.subscriptions.push(registerProfileCodeLens(), registerProfileDiagnostics(), registerProfilesView(), registerSessionsView(registry));
   context.subscriptions.push(startJsonServerForProfiles());
   const { globalStorageUri, storageUri, logUri, globalState, workspaceState, secrets } = context;

@@ -1,4 +1,5 @@
 /** Checks a WebSocket endpoint URL typed by a person, and says exactly what is wrong with it. */
+import { displayUrlText, USERINFO_ENCODING_HINT } from './urlCredentials';
 
 export type EndpointUrlCheck = { ok: true; url: URL } | { ok: false; message: string };
 
@@ -12,14 +13,16 @@ export function checkEndpointUrl(input: string): EndpointUrlCheck {
   try {
     url = new URL(text);
   } catch {
-    return { ok: false, message: `"${shorten(text)}" is not a URL; it must look like ws://host:port/path or wss://host/path` };
+    // A password with an unencoded "@" or "/" is a common reason; the message never quotes the password.
+    const hint = text.includes('@') ? `; ${USERINFO_ENCODING_HINT}` : '';
+    return { ok: false, message: `"${shorten(displayUrlText(text))}" is not a URL; it must look like ws://host:port/path or wss://host/path${hint}` };
   }
   if (url.protocol !== 'ws:' && url.protocol !== 'wss:') {
     const hint = url.protocol === 'http:' ? ' (use ws:// for http)' : url.protocol === 'https:' ? ' (use wss:// for https)' : '';
     return { ok: false, message: `The URL must start with ws:// or wss://, got ${url.protocol}//${hint}` };
   }
   if (url.hostname === '') {
-    return { ok: false, message: `"${shorten(text)}" has no host name` };
+    return { ok: false, message: `"${shorten(displayUrlText(text))}" has no host name` };
   }
   // RFC 6455 section 3: fragment identifiers are meaningless in WebSocket URIs and must not be used.
   if (url.hash !== '') {

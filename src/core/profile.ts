@@ -9,7 +9,8 @@ import { promises as fsp } from 'node:fs';
 import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { checkEndpointUrl } from './endpointUrl';
-import { displayProxyText } from './proxy';
+import { displayUrlText, USERINFO_ENCODING_HINT } from './urlCredentials';
+import { resolveUrlTemplate, UrlTemplateError } from './urlTemplate';
 import { RestrictedModeError } from './restrictedModeError';
 import { SecretMask, type SecretValue } from './secretMask';
 import { findVariables, resolveTemplate, type VariableRef, type VariableResolver } from './variables';
@@ -352,14 +353,14 @@ class ProfileReader {
       url = new URL(proxy);
     } catch {
       // The message may be shown away from the file (the profile quick pick), so the password stays out of it.
-      const hint = proxy.includes('@') ? '; characters such as @ : / ? # in the user name or password must be percent-encoded (%40 for @)' : '';
-      this.report('error', `proxy ${JSON.stringify(shorten(displayProxyText(proxy)))} is not a URL; write it like http://proxy.example:3128 or http://user:password@proxy.example:3128${hint}`, path, node.offset, node.length);
+      const hint = proxy.includes('@') ? `; ${USERINFO_ENCODING_HINT}` : '';
+      this.report('error', `proxy ${JSON.stringify(shorten(displayUrlText(proxy)))} is not a URL; write it like http://proxy.example:3128 or http://user:password@proxy.example:3128${hint}`, path, node.offset, node.length);
       return {};
     }
     if (url.protocol !== 'http:') {
       this.report('error', `proxy must be an http:// URL, got ${url.protocol}// (only plain HTTP proxies are supported; wss:// traffic stays encrypted through them)`, path, node.offset, node.length);
     } else if (url.hostname === '') {
-      this.report('error', `proxy ${JSON.stringify(shorten(displayProxyText(proxy)))} has no host name`, path, node.offset, node.length);
+      this.report('error', `proxy ${JSON.stringify(shorten(displayUrlText(proxy)))} has no host name`, path, node.offset, node.length);
     }
     return { proxy };
   }
@@ -733,11 +734,27 @@ export async function resolveProfile(profile: WsProfile, resolver: VariableResol
   // A message may quote the URL as the parser wrote it (a "#fragment" percent-encoded), so every form of a secret goes.
   const redact = (message: string): string => new SecretMask([...secrets].map(([value, placeholder]) => ({ value, placeholder }))).redact(message);
 
-  const resolvedUrl = await resolveTemplate(profile.url, 'url', once);
+  // A secret inside a part of the URL is percent-encoded there (urlTemplate.ts says why and where).
+  let resolvedUrl: string;
+  try {
+    const resolved = await resolveUrlTemplate(profile.url, 'url', once);
+    for (const { value, placeholder } of resolved.derivedSecrets) if (!secrets.has(value)) secrets.set(value, placeholder);
+    resolvedUrl = resolved.url;
+  } catch (err) {
+    if (err instanceof UrlTemplateError) throw new ProfileResolveError('url', redact(err.message));
+    throw err;
+  }
   refuseControlCharacters(resolvedUrl, 'url', false);
   const check = checkEndpointUrl(resolvedUrl);
   if (!check.ok) {
     throw new ProfileResolveError('url', redact(`url: once its variables were replaced, ${lowerFirst(check.message)}`));
+  }
+  // What cannot be found cannot be hidden: every secret in the URL must still be there, in a form the mask knows.
+  const shownUrl = redact(check.url.toString());
+  for (const ref of findVariables(profile.url).refs) {
+    if (ref.kind === 'secret' && [...secrets.values()].includes(ref.raw) && !shownUrl.includes(ref.raw)) {
+      throw new ProfileResolveError('url', `url: ${ref.raw} is written differently once the URL is parsed (upper-case letters in the scheme or host name, a default port such as :443, a "." or ".." path segment, characters the parser percent-encodes), so it could not be kept off screen; store it as the URL parser writes it (for example ws://host/path in lower case, without a default port)`);
+    }
   }
   const headers: Record<string, string> = {};
   for (const [name, template] of Object.entries(profile.headers)) {

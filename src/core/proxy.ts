@@ -4,6 +4,7 @@
  * proxy sees only an opaque tunnel and the inspector still sees every byte of the WebSocket.
  */
 import * as net from 'node:net';
+import { displayUrlText, displayUserInfo, USERINFO_ENCODING_HINT } from './urlCredentials';
 import { findHeadEnd, headerValues, HttpHeadError, parseHttpHead, type HttpHead } from './handshake';
 
 /** Where proxy settings may come from, most specific first. */
@@ -59,38 +60,18 @@ export function chooseProxy(endpoint: URL, sources: ProxySources): ProxyChoice {
   return { reason: 'direct: no proxy configured' };
 }
 
-/** What stands in for a credential wherever a proxy is written out. */
-const HIDDEN = '•••';
-
 /**
- * The proxy as messages and the log show it: `http://alice:•••@proxy:3128`. The password never
- * appears; a user name appears only beside a password, because a user name on its own is how
- * token-style proxy credentials are usually written (`http://TOKEN@proxy`).
+ * The proxy as messages and the log show it: `http://alice:•••@proxy:3128` (displayUserInfo says
+ * why a user name on its own is hidden too).
  */
 export function displayProxy(url: URL): string {
-  const credentials = url.password ? `${url.username || HIDDEN}:${HIDDEN}@` : url.username ? `${HIDDEN}@` : '';
-  return `${url.protocol}//${credentials}${url.host}`;
-}
-
-/**
- * Proxy text as a person wrote it, for a message about why it cannot be used, with the same
- * redaction as displayProxy. The text may not parse (an unencoded "@" or "/" in the password is a
- * common reason), so everything up to the last "@" is taken as user info, as the URL parser would.
- */
-export function displayProxyText(text: string): string {
-  const at = text.lastIndexOf('@');
-  if (at < 0) return text;
-  const scheme = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//.exec(text)?.[0] ?? '';
-  const userInfo = text.slice(scheme.length, at);
-  const colon = userInfo.indexOf(':');
-  const credentials = colon >= 0 ? `${userInfo.slice(0, colon) || HIDDEN}:${HIDDEN}` : HIDDEN;
-  return `${scheme}${credentials}${text.slice(at)}`;
+  return `${url.protocol}//${displayUserInfo(url)}${url.host}`;
 }
 
 function parseProxyUrl(text: string, source: string): URL {
-  const shown = `"${displayProxyText(text)}"`;
+  const shown = `"${displayUrlText(text)}"`;
   // Characters that end the user info early are the usual reason a proxy URL with credentials will not parse.
-  const encodingHint = text.includes('@') ? '; characters such as @ : / ? # in the user name or password must be percent-encoded (%40 for @, %3A for :, %2F for /)' : '';
+  const encodingHint = text.includes('@') ? `; ${USERINFO_ENCODING_HINT}` : '';
   let url: URL;
   try {
     url = new URL(text.includes('://') ? text : `http://${text}`);
@@ -123,9 +104,14 @@ export function bypasses(endpoint: URL, noProxy: string): boolean {
  * Opens a CONNECT tunnel to host:port through the proxy; resolves with the tunnel's socket,
  * paused: anything the proxy sent after its 200 (the server's first bytes may share a TCP read
  * with it) is back in the socket's buffer, and the caller resumes once its reader is attached.
+ * Aborting `signal` before then destroys the socket at once and rejects (the session was closed).
  */
-export function connectThroughProxy(proxy: URL, host: string, port: number, timeoutMs: number): Promise<net.Socket> {
+export function connectThroughProxy(proxy: URL, host: string, port: number, timeoutMs: number, signal?: AbortSignal): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(new ProxyError(`Connecting through the proxy ${displayProxy(proxy)} was cancelled: the connection attempt was closed`));
+      return;
+    }
     const socket = net.connect({ host: proxy.hostname.replace(/^\[|\]$/g, ''), port: Number(proxy.port || 80) });
     const target = `${host.includes(':') ? `[${host}]` : host}:${port}`;
     const shown = displayProxy(proxy);
@@ -167,8 +153,11 @@ export function connectThroughProxy(proxy: URL, host: string, port: number, time
     };
     const onError = (error: Error & { code?: string }): void => fail(`Could not reach the proxy ${shown}: ${error.message}`);
     const onClose = (): void => fail(`The proxy ${shown} closed the connection during CONNECT ${target}`);
+    // Whoever asked went away (the session was closed or disposed): a proxy that never answers must not keep this socket until the timeout.
+    const onAbort = (): void => fail(`Connecting through the proxy ${shown} was cancelled: the connection attempt was closed before the proxy answered CONNECT ${target}`);
     function cleanup(): void {
       clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
       socket.off('data', onData);
       socket.off('error', onError);
       socket.off('close', onClose);
@@ -176,6 +165,7 @@ export function connectThroughProxy(proxy: URL, host: string, port: number, time
     socket.on('data', onData);
     socket.on('error', onError);
     socket.on('close', onClose);
+    signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('connect', () => {
       // This request goes to the raw socket before any byte tap is attached, so the
       // Proxy-Authorization header never reaches the session's events.
@@ -207,7 +197,7 @@ function explainProxyAuthRequired(shown: string, target: string, head: HttpHead,
   const fix = !basicOffered
     ? 'Only Basic proxy authentication is supported; use a proxy that accepts it, or a local forwarding proxy that authenticates for you'
     : sentCredentials
-      ? 'The user name and password in the proxy URL were not accepted; check them (characters such as @ : / must be percent-encoded)'
+      ? `The user name and password in the proxy URL were not accepted; check them (${USERINFO_ENCODING_HINT})`
       : 'No credentials were sent; put them in the proxy URL, like http://user:password@host:port';
   return `The proxy ${shown} requires authentication for CONNECT ${target}: ${head.startLine}${asked}. ${fix}.`;
 }

@@ -5,6 +5,7 @@
  * a SecretMask first. A header is masked when its value contains a resolved secret, and
  * credential headers (CREDENTIAL_HEADERS) are masked by name whatever their value.
  */
+import { percentEncodeAll } from './urlTemplate';
 
 /** A value a `${secret:KEY}` resolved to, and the text shown instead of it (the variable itself). */
 export interface SecretValue {
@@ -54,11 +55,12 @@ export class SecretMask {
 }
 
 /**
- * The texts a secret's value can turn into on its way into what is shown. A `${secret:…}` is
- * put into the URL as written, and the URL parser then percent-encodes what the part it lands in
- * does not allow (WHATWG URL, the path, query, fragment and userinfo percent-encode sets; a host is
- * lowercased and turned into punycode); the server may quote it back encoded another way (a
- * redirect's Location, an echo), as encodeURIComponent, encodeURI or a form (space as "+") would.
+ * The texts a secret's value can turn into on its way into what is shown. A `${secret:…}` inside a
+ * part of a profile's URL is percent-encoded for it (urlTemplate.ts, percentEncodeAll); one that is
+ * the whole URL, or its host, is put in as written, and the URL parser then percent-encodes what the
+ * part it lands in does not allow (WHATWG URL, the path, query, fragment and userinfo percent-encode
+ * sets; a host is lowercased and turned into punycode); the server may quote it back encoded another
+ * way (a redirect's Location, an echo), as encodeURIComponent, encodeURI or a form (space as "+") would.
  * Forms shorter than the value (a "." or ".." path segment removed) are left out: they would hide
  * unrelated text.
  */
@@ -74,6 +76,7 @@ export function secretForms(value: string): string[] {
       return undefined; // a lone surrogate: encodeURI* throw, the URL parser writes U+FFFD (below)
     }
   };
+  add(percentEncodeAll(value));
   const component = tryEncode(encodeURIComponent);
   add(component);
   add(component?.replace(/%20/g, '+'));

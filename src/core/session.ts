@@ -22,6 +22,7 @@ import { chooseProxy, type ProxySources } from './proxy';
 import { sharedReadBudget, type ReadBudget } from './readBudget';
 import { SecretMask, type SecretValue } from './secretMask';
 import { connectionFactory, type ByteTap } from './socketTap';
+import { displayUrlString, hideUrlCredentials } from './urlCredentials';
 import { WireDecoder, type WireDecodeError, type WireMessage } from './wire';
 
 /** WebSocket readyState values (RFC 6455 API; the same numbers as ws's statics). */
@@ -154,7 +155,16 @@ class Attempt {
   opened = false;
   readonly timers = new Set<NodeJS.Timeout>();
 
-  constructor(readonly socket: WebSocket) {}
+  constructor(
+    readonly socket: WebSocket,
+    /** Aborted once the attempt is given up, so that a proxy CONNECT still waiting is dropped (socketTap's `signal`). */
+    private readonly giveUp: AbortController,
+  ) {}
+
+  /** Drops a CONNECT still waiting for the proxy; does nothing once the tunnel is open. */
+  cancelProxyConnect(): void {
+    this.giveUp.abort();
+  }
 
   clearTimers(): void {
     for (const timer of this.timers) clearTimeout(timer);
@@ -164,7 +174,10 @@ class Attempt {
 
 export class WebSocketSession {
   readonly id = randomUUID();
+  /** The URL connected to, credentials and all: never shown as it is (displayUrl is). */
   readonly url: string;
+  /** The URL as it may be shown or written: secrets replaced by their variable, a password by "•••" (shownUrl). */
+  readonly displayUrl: string;
   readonly title: string;
   readonly store: EventStore;
   /** Hides the resolved secrets in what leaves the engine for a person's eyes (the log keeps the real bytes). */
@@ -190,9 +203,10 @@ export class WebSocketSession {
       throw new SessionError(check.message);
     }
     this.url = check.url.toString();
-    this.title = options.title ?? this.url;
-    this.store = new EventStore(options.store);
     this.mask = new SecretMask(options.secrets);
+    this.displayUrl = this.shownUrl(this.url);
+    this.title = options.title ?? this.displayUrl;
+    this.store = new EventStore(options.store);
   }
 
   get state(): SessionState {
@@ -353,6 +367,8 @@ export class WebSocketSession {
         return;
       }
       attempt.socket.once('close', done);
+      // Before the tunnel there is no server to say goodbye to: a CONNECT the proxy has not answered is dropped now.
+      attempt.cancelProxyConnect();
       if (attempt.socket.readyState === READY_STATE.OPEN) {
         this.setState('closing');
         attempt.socket.close(CLOSE_GOING_AWAY, GOING_AWAY_REASON);
@@ -385,7 +401,7 @@ export class WebSocketSession {
     try {
       const choice = chooseProxy(url, this.options.proxy ?? {});
       proxyUrl = choice.url;
-      this.record({ kind: 'info', direction: 'local', message: `Connecting to ${this.url} (${choice.reason})` });
+      this.record({ kind: 'info', direction: 'local', message: `Connecting to ${this.displayUrl} (${choice.reason})` });
     } catch (err) {
       this.record({ kind: 'error', direction: 'local', message: err instanceof Error ? err.message : String(err) });
       this.setState('closed');
@@ -393,8 +409,9 @@ export class WebSocketSession {
     }
     let attempt: Attempt | undefined;
     let socket: WebSocket;
+    const giveUp = new AbortController();
     try {
-      socket = this.createSocket(url, proxyUrl, () => attempt!);
+      socket = this.createSocket(url, proxyUrl, () => attempt!, giveUp.signal);
     } catch (err) {
       // ws builds the HTTP request synchronously; Node refuses, for example, header values with
       // characters above U+00FF. That must be an event, not an exception out of connect().
@@ -402,12 +419,12 @@ export class WebSocketSession {
       this.setState('closed');
       return;
     }
-    attempt = new Attempt(socket);
+    attempt = new Attempt(socket, giveUp);
     this.attempt = attempt;
     this.listen(attempt);
   }
 
-  private createSocket(url: URL, proxyUrl: URL | undefined, getAttempt: () => Attempt): WebSocket {
+  private createSocket(url: URL, proxyUrl: URL | undefined, getAttempt: () => Attempt, signal: AbortSignal): WebSocket {
     const tlsOptions = this.options.tls ?? {};
     const handshakeTimeoutMs = this.options.handshakeTimeoutMs ?? 10_000;
     return new (loadWs())(this.url, this.options.subprotocols ? [...this.options.subprotocols] : [], {
@@ -427,6 +444,7 @@ export class WebSocketSession {
         secure: url.protocol === 'wss:',
         proxy: proxyUrl,
         proxyTimeoutMs: handshakeTimeoutMs,
+        signal,
         onConnection: () => this.tapFor(getAttempt),
       }) as unknown as WebSocket.ClientOptions['createConnection'],
     });
@@ -438,7 +456,7 @@ export class WebSocketSession {
       attempt.opened = true;
       if (this.disposed) {
         // dispose() came during the handshake: the server still gets its 1001, and nothing else starts.
-        this.record({ kind: 'open', direction: 'local', message: `Connected to ${socket.url} after the inspector closed; closing with ${CLOSE_GOING_AWAY}` });
+        this.record({ kind: 'open', direction: 'local', message: `Connected to ${this.shownUrl(socket.url)} after the inspector closed; closing with ${CLOSE_GOING_AWAY}` });
         this.setState('closing');
         socket.close(CLOSE_GOING_AWAY, GOING_AWAY_REASON);
         return;
@@ -451,7 +469,7 @@ export class WebSocketSession {
       this.negotiatedInfo = { subprotocol: socket.protocol, extensions: socket.extensions };
       const protocol = socket.protocol ? `, subprotocol "${socket.protocol}"` : '';
       const extensions = socket.extensions ? `, extensions ${socket.extensions}` : '';
-      this.record({ kind: 'open', direction: 'local', message: `Connected to ${socket.url}${protocol}${extensions}` });
+      this.record({ kind: 'open', direction: 'local', message: `Connected to ${this.shownUrl(socket.url)}${protocol}${extensions}` });
       this.setState('open');
       this.startKeepAlive(attempt);
       void this.sendOnOpen(attempt);
@@ -462,7 +480,7 @@ export class WebSocketSession {
       if (attempt.incomingDecoderFailed) attempt.pingsInFlight.delete(data.toString('hex'));
     });
     socket.on('redirect', (url: string) => {
-      this.record({ kind: 'info', direction: 'local', message: `Following the redirect to ${url}` });
+      this.record({ kind: 'info', direction: 'local', message: `Following the redirect to ${this.shownUrl(url)}` });
     });
     socket.on('unexpected-response', (_request, response) => {
       attempt.upgradeRefused = true;
@@ -472,12 +490,16 @@ export class WebSocketSession {
       if (attempt.upgradeRefused && /closed before the connection was established/.test(error.message)) {
         return; // the refusal was already logged with its status and body
       }
-      const explained = explainConnectionError(error, this.url);
+      const explained = explainConnectionError(error, this.displayUrl);
       attempt.lastCause ??= explained.cause;
       this.failPendingIncoming(attempt, explained.message);
       this.record({ kind: 'error', direction: 'local', message: explained.message });
     });
-    socket.on('close', (code, reasonBytes) => this.onClose(attempt, code, reasonBytes.toString('utf8')));
+    socket.on('close', (code, reasonBytes) => {
+      // ws gave up on this attempt (closed, terminated, failed): a CONNECT still waiting for the proxy goes too.
+      attempt.cancelProxyConnect();
+      this.onClose(attempt, code, reasonBytes.toString('utf8'));
+    });
   }
 
   /** The byte tap of one TCP connection (there is one per redirect hop). */
@@ -556,7 +578,7 @@ export class WebSocketSession {
       ended: (error) => {
         if (ended) return;
         ended = true;
-        if (error) getAttempt().lastCause ??= explainConnectionError(error, this.url).cause;
+        if (error) getAttempt().lastCause ??= explainConnectionError(error, this.displayUrl).cause;
       },
     };
   }
@@ -751,7 +773,9 @@ export class WebSocketSession {
     this.drainSendsWithoutWire(attempt);
     const info = describeCloseCode(code);
     // 1006 is never sent on the wire (RFC 6455 section 7.4.1): the connection ended without a close frame.
-    const cause = code === 1006 ? (attempt.lastCause ?? 'the TCP connection ended without a close frame') : attempt.lastCause;
+    const lastCause = code === 1006 ? (attempt.lastCause ?? 'the TCP connection ended without a close frame') : attempt.lastCause;
+    // The cause may quote an error from ws or Node with a URL in it; the details pane shows it as it is.
+    const cause = lastCause?.includes('@') ? hideUrlCredentials(this.mask.redact(lastCause)) : lastCause;
     const close: CloseDetails = {
       code,
       reason,
@@ -830,6 +854,16 @@ export class WebSocketSession {
     });
   }
 
+  /**
+   * A URL as it may be shown: resolved secrets replaced by their variable first (a secret that is the
+   * whole URL goes whole, user info and all), then a password that is left by "•••".
+   */
+  private shownUrl(url: string): string {
+    const masked = this.mask.redact(url);
+    // A URL with a variable in it no longer parses as meant; its user info is found in the text instead.
+    return masked === url ? displayUrlString(url) : hideUrlCredentials(masked);
+  }
+
   /** Monotonic milliseconds since the session started (ping round trips are measured on this clock). */
   private elapsedMs(): number {
     return Number(process.hrtime.bigint() - this.startedAt) / 1e6;
@@ -837,9 +871,13 @@ export class WebSocketSession {
 
   private record(event: Omit<NewSessionEvent, 'monoUs' | 'wallMs'>): void {
     const monoUs = Number((process.hrtime.bigint() - this.startedAt) / 1000n);
+    // The session's own sentences may quote a URL (the endpoint, a redirect's target, an error from
+    // Node or ws): a password in one is hidden before it is kept. Data messages carry no sentence.
+    const message = event.message;
+    const shown = message !== undefined && message.includes('@') ? { message: hideUrlCredentials(this.mask.redact(message)) } : undefined;
     // Object.assign, not a spread: on Node 20 a spread with added properties costs some 2.5 us (measured
     // against 0.1 us), and this runs for every message of a flood.
-    this.store.append(Object.assign({}, event, { monoUs, wallMs: Date.now() }));
+    this.store.append(Object.assign({}, event, { monoUs, wallMs: Date.now() }, shown));
   }
 
   private setState(state: SessionState): void {

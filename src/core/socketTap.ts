@@ -25,6 +25,8 @@ export interface ConnectionFactoryOptions {
   readonly proxy?: URL;
   /** Limit for reaching the proxy and opening the tunnel. */
   readonly proxyTimeoutMs: number;
+  /** Aborted when the connection attempt is given up: a CONNECT still waiting for the proxy is dropped at once. */
+  readonly signal?: AbortSignal;
   /** Called for every connection ws opens (one per redirect hop); returns the tap for it. */
   readonly onConnection: (target: { host: string; port: number }) => ByteTap;
 }
@@ -56,7 +58,7 @@ export function connectionFactory(options: ConnectionFactoryOptions): (requestOp
       tapSocket(socket, tap);
       return socket;
     }
-    connectThroughProxy(options.proxy, host, port, options.proxyTimeoutMs).then(
+    connectThroughProxy(options.proxy, host, port, options.proxyTimeoutMs, options.signal).then(
       (tunnel) => {
         if (options.secure && tunnel.readableLength > 0) {
           // A TLS server speaks only after the ClientHello (RFC 8446 section 4.1), so bytes ahead of

@@ -160,20 +160,33 @@ function parseBody(body: string, raw: string): { kind: VariableKind; name: strin
  * contains an unresolved variable.
  */
 export async function resolveTemplate(text: string, field: string, resolver: VariableResolver): Promise<string> {
+  return (await resolveTemplateParts(text, field, resolver)).map((part) => ('literal' in part ? part.literal : part.value)).join('');
+}
+
+/** A piece of a resolved template: literal text (with `$${` already read as "${"), or a variable and its value. */
+export type TemplatePart = { readonly literal: string } | { readonly ref: VariableRef; readonly value: string };
+
+/**
+ * `text` as its literal pieces and its variables with their values, in order, for a caller that
+ * puts values in differently depending on where they stand (a URL's parts); resolveTemplate joins them.
+ * Throws as resolveTemplate does.
+ */
+export async function resolveTemplateParts(text: string, field: string, resolver: VariableResolver): Promise<TemplatePart[]> {
   const { refs, problems } = findVariables(text);
   if (problems.length > 0) {
     throw new VariableSyntaxError(field, problems);
   }
   // One timestamp per string, so a message that repeats ${timestamp} stays self-consistent.
   const timestamp = String(Date.now());
-  let out = '';
+  const parts: TemplatePart[] = [];
   let last = 0;
   for (const ref of refs) {
-    out += unescapeLiteral(text.slice(last, ref.offset));
-    out += await valueOf(ref, field, resolver, timestamp);
+    if (ref.offset > last) parts.push({ literal: unescapeLiteral(text.slice(last, ref.offset)) });
+    parts.push({ ref, value: await valueOf(ref, field, resolver, timestamp) });
     last = ref.offset + ref.raw.length;
   }
-  return out + unescapeLiteral(text.slice(last));
+  if (text.length > last) parts.push({ literal: unescapeLiteral(text.slice(last)) });
+  return parts;
 }
 
 async function valueOf(ref: VariableRef, field: string, resolver: VariableResolver, timestamp: string): Promise<string> {

@@ -5,6 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { checkEndpointUrl } from '../core/endpointUrl';
+import { displayUrlString, hasUrlCredentials } from '../core/urlCredentials';
 import { parseProfile } from '../core/profile';
 import { sessionOptionsFromProfile } from '../core/profileSession';
 import { restrictedReads } from '../core/restrictedMode';
@@ -82,8 +83,9 @@ async function connectUrl(registry: SessionRegistry, recentUrls: RecentUrls, url
   const check = checkEndpointUrl(url);
   if (!check.ok) throw new Error(check.message);
   const handle = registry.open({ url: check.url.toString(), proxy: editorProxySources() });
-  // A URL worth connecting to is worth offering again; the newest goes first.
-  await recentUrls.remember(handle.session.url);
+  // A URL worth connecting to is worth offering again; the newest goes first. Not one with
+  // credentials: they would be written into VS Code's state in plain text and listed on screen.
+  if (!hasUrlCredentials(check.url)) await recentUrls.remember(handle.session.url);
   return handle;
 }
 
@@ -117,7 +119,8 @@ export function connectPickItems(profiles: readonly WorkspaceProfile[], recent: 
 function typedUrlItem(value: string): ConnectPickItem | undefined {
   const trimmed = value.trim();
   if (!/^wss?:\/\//i.test(trimmed) || !checkEndpointUrl(trimmed).ok) return undefined;
-  return { label: trimmed, description: 'connect to this URL', iconPath: new vscode.ThemeIcon('plug'), alwaysShow: true, choice: { kind: 'url', url: trimmed } };
+  // The list shows the URL without its password; the choice keeps the URL as typed.
+  return { label: displayUrlString(trimmed), description: 'connect to this URL', iconPath: new vscode.ThemeIcon('plug'), alwaysShow: true, choice: { kind: 'url', url: trimmed } };
 }
 
 function pickConnectChoice(recentUrls: RecentUrls): Promise<ConnectChoice | undefined> {

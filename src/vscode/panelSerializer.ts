@@ -2,33 +2,39 @@
  * Brings session panels back after a window reload. The session itself did not survive (its socket
  * belonged to the old extension host), so the panel comes back as an ended session: the rows its
  * webview kept in its state, a banner saying so, and a Reconnect button that starts a new session
- * for the same profile or URL.
+ * for the same profile or URL. The Sessions view and the status bar list it as ended until it is
+ * closed (SessionRegistry.addRestored).
  */
+import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import { type FromWebviewMessage, type HostMethods, type PanelRestoreState, type ToWebviewMessage } from '../shared/protocol';
 import { answerRequest } from '../shared/requestTracker';
 import { NO_FILTER } from '../shared/rowFilter';
 import { EMPTY_COUNTERS } from '../shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../shared/sessionEvent';
+import { HIDDEN_CREDENTIAL } from '../core/urlCredentials';
 import { CONNECT_COMMAND } from './connectCommand';
 import { PANEL_VIEW_TYPE } from './sessionPanel';
+import type { SessionRegistry } from './sessionRegistry';
 import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
 
 
-export function registerPanelSerializer(extensionUri: vscode.Uri): vscode.Disposable {
+export function registerPanelSerializer(extensionUri: vscode.Uri, registry: SessionRegistry): vscode.Disposable {
   return vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
     deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Thenable<void> {
-      restoreEndedPanel(panel, extensionUri, (state ?? {}) as PanelRestoreState);
+      restoreEndedPanel(panel, extensionUri, (state ?? {}) as PanelRestoreState, registry);
       return Promise.resolve();
     },
   });
 }
 
-function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: PanelRestoreState): void {
+/** Shows `panel` as the ended session its state describes, and lists it in `registry` until it is closed. */
+export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: PanelRestoreState, registry: SessionRegistry): void {
   const rows: readonly EventRow[] = state.lastRows ?? [];
   const saved = state.session;
   const session: SessionSummary = {
-    id: saved?.id ?? 'restored',
+    // A panel saved before it knew its session has no id; the Sessions view needs one per row.
+    id: saved?.id ?? `restored-${randomUUID()}`,
     title: saved?.title ?? panel.title,
     url: saved?.url ?? '',
     state: 'closed',
@@ -41,6 +47,17 @@ function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri,
   const view = { filter: NO_FILTER, clearedBefore: 0, viewCount: rows.length, totalCount: rows.length, version: 1 };
   const ended = (): never => {
     throw new Error('This session ended when the window was reloaded; only its last rows are kept. Reconnect to start a new session.');
+  };
+  /** A new session for the same profile or URL; this panel closes once it is open. */
+  const reconnect = async (): Promise<void> => {
+    const target = session.profileUri ? vscode.Uri.parse(session.profileUri) : session.url;
+    if (!target) ended();
+    if (!session.profileUri && session.url.includes(HIDDEN_CREDENTIAL)) {
+      // The panel kept the URL as shown, without its password; connecting to that would send "•••".
+      throw new Error('This session\'s URL carried a password, which is never kept; run "Connect WebSocket" and enter the URL again.');
+    }
+    const handle = await vscode.commands.executeCommand(CONNECT_COMMAND, target);
+    if (handle) panel.dispose();
   };
   panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(extensionUri) };
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
@@ -58,10 +75,7 @@ function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri,
             return { index: index >= 0 ? index : null };
           },
           reconnect: async () => {
-            const target = session.profileUri ? vscode.Uri.parse(session.profileUri) : session.url;
-            if (!target) ended();
-            const handle = await vscode.commands.executeCommand(CONNECT_COMMAND, target);
-            if (handle) panel.dispose();
+            await reconnect();
             return {};
           },
           setFilter: ended, clear: ended, details: ended, revealHeader: ended, send: ended, sendFile: ended, sendSaved: ended, ping: ended, close: ended,
@@ -77,5 +91,6 @@ function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri,
     }
   });
   panel.onDidDispose(() => listener.dispose());
+  registry.addRestored({ id: session.id, title: session.title, url: session.url, profileUri: session.profileUri, panel, reconnect });
   panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, { title: session.title, script: 'panel.js', style: 'panel.css' });
 }

@@ -1,10 +1,11 @@
 /**
  * The commands that act on a session: Disconnect, Reconnect, Focus Session Panel, and Show
  * Message Log. Each takes the session from its argument (a Sessions view row, or a session id)
- * and otherwise acts on the active session.
+ * and otherwise acts on the active session. A panel restored after a window reload (its session
+ * ended) can be shown and reconnected; Show Session with no live session shows the last of them.
  */
 import * as vscode from 'vscode';
-import type { SessionHandle, SessionRegistry } from './sessionRegistry';
+import type { RestoredPanel, SessionHandle, SessionRegistry } from './sessionRegistry';
 
 export const DISCONNECT_COMMAND = 'wsInspector.disconnect';
 export const RECONNECT_COMMAND = 'wsInspector.reconnect';
@@ -21,8 +22,20 @@ export function registerSessionCommands(registry: SessionRegistry): vscode.Dispo
     if (isHandle(arg)) return registry.find(arg.session.id);
     return registry.activeHandle;
   };
-  const withSession = (title: string, action: (handle: SessionHandle) => void) => (arg?: unknown): void => {
+  const restoredTarget = (arg: unknown): RestoredPanel | undefined => {
+    if (typeof arg === 'string') return registry.findRestored(arg);
+    if (isRestoredPanel(arg)) return registry.findRestored(arg.id);
+    return arg === undefined && !registry.activeHandle ? registry.restored[registry.restored.length - 1] : undefined;
+  };
+  const withSession = (title: string, action: (handle: SessionHandle) => void, onRestored: (restored: RestoredPanel) => void | Promise<void>) => (arg?: unknown): void => {
     const handle = target(arg);
+    const restored = handle ? undefined : restoredTarget(arg);
+    if (restored) {
+      Promise.resolve()
+        .then(() => onRestored(restored))
+        .catch((err: unknown) => void vscode.window.showErrorMessage(`${title} "${restored.title}": ${err instanceof Error ? err.message : String(err)}`));
+      return;
+    }
     if (!handle) {
       void vscode.window.showInformationMessage(`${title}: there is no WebSocket session. Run "WebSocket: Connect WebSocket" first.`);
       return;
@@ -42,6 +55,8 @@ export function registerSessionCommands(registry: SessionRegistry): vscode.Dispo
           return;
         }
         handle.session.close(NORMAL_CLOSURE, '');
+      }, (restored) => {
+        void vscode.window.showInformationMessage(`"${restored.title}" ended when the window was reloaded.`);
       }),
     ),
     vscode.commands.registerCommand(
@@ -49,11 +64,11 @@ export function registerSessionCommands(registry: SessionRegistry): vscode.Dispo
       withSession('Reconnect', (handle) => {
         handle.session.reconnect();
         handle.panel.reveal();
-      }),
+      }, (restored) => restored.reconnect()),
     ),
     vscode.commands.registerCommand(
       FOCUS_SESSION_COMMAND,
-      withSession('Show Session', (handle) => handle.panel.reveal()),
+      withSession('Show Session', (handle) => handle.panel.reveal(), (restored) => restored.panel.reveal()),
     ),
     vscode.commands.registerCommand(SHOW_MESSAGE_LOG_COMMAND, () => vscode.commands.executeCommand(`${MESSAGE_LOG_VIEW_ID}.focus`)),
   );
@@ -61,4 +76,9 @@ export function registerSessionCommands(registry: SessionRegistry): vscode.Dispo
 
 function isHandle(value: unknown): value is SessionHandle {
   return typeof value === 'object' && value !== null && 'session' in value && 'panel' in value;
+}
+
+/** A Sessions view row for a restored panel (see SessionRegistry.addRestored). */
+function isRestoredPanel(value: unknown): value is RestoredPanel {
+  return typeof value === 'object' && value !== null && !('session' in value) && 'panel' in value && typeof (value as Partial<RestoredPanel>).id === 'string';
 }

@@ -382,7 +382,7 @@ export class SessionChannel implements vscode.Disposable {
       id: this.session.id,
       // The webview persists the summary with setState: no resolved secret goes into it.
       title: this.session.mask.redact(this.session.title),
-      url: this.session.mask.redact(this.session.url),
+      url: this.session.mask.redact(this.session.displayUrl),
       state: this.session.state,
       eventCount: this.session.store.length,
       negotiated: this.session.negotiated,

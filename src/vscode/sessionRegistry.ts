@@ -14,8 +14,25 @@ export interface SessionHandle {
   readonly profileUri?: vscode.Uri;
 }
 
+/**
+ * A panel brought back after a window reload (panelSerializer.ts). Its session ended with the old
+ * extension host; the Sessions view and the status bar list it as ended until the panel is closed.
+ */
+export interface RestoredPanel {
+  /** The ended session's id, as its panel saved it. */
+  readonly id: string;
+  /** As the panel saved them: secrets and passwords already hidden. */
+  readonly title: string;
+  readonly url: string;
+  readonly profileUri?: string;
+  readonly panel: vscode.WebviewPanel;
+  /** Starts a new session for the same profile or URL, as the panel's Reconnect button does. */
+  reconnect(): Promise<void>;
+}
+
 export class SessionRegistry implements vscode.Disposable {
   private readonly handles: SessionHandle[] = [];
+  private readonly restoredPanels: RestoredPanel[] = [];
   private active: SessionHandle | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a session is added or removed, changes state, or another one becomes active. */
@@ -62,6 +79,26 @@ export class SessionRegistry implements vscode.Disposable {
     return handle;
   }
 
+  /** Lists a panel restored after a window reload until it is closed. */
+  addRestored(restored: RestoredPanel): void {
+    this.restoredPanels.push(restored);
+    restored.panel.onDidDispose(() => {
+      const index = this.restoredPanels.indexOf(restored);
+      if (index >= 0) this.restoredPanels.splice(index, 1);
+      this.changed.fire();
+    });
+    this.changed.fire();
+  }
+
+  /** Panels restored after a window reload and still open, oldest first: ended sessions with no WebSocketSession behind them. */
+  get restored(): readonly RestoredPanel[] {
+    return this.restoredPanels;
+  }
+
+  findRestored(id: string): RestoredPanel | undefined {
+    return this.restoredPanels.find((r) => r.id === id);
+  }
+
   /** Every session that still has a panel, oldest first. */
   get all(): readonly SessionHandle[] {
     return this.handles;
@@ -96,6 +133,7 @@ export class SessionRegistry implements vscode.Disposable {
   dispose(): void {
     void this.closeAll();
     this.handles.length = 0;
+    this.restoredPanels.length = 0;
     this.changed.dispose();
   }
 }

@@ -20,15 +20,25 @@ export class SessionStatusBar implements vscode.Disposable {
 
   private update(): void {
     const active = this.registry.activeHandle;
+    const restored = this.registry.restored.length;
+    const count = this.registry.size + restored;
+    if (!active && restored > 0) {
+      // Only panels restored after a reload: their sessions ended with the old extension host.
+      this.item.text = `$(${stateIcon('closed').id}) ${count} WebSocket${count === 1 ? '' : 's'}: ended`;
+      this.item.tooltip = `${count} WebSocket session${count === 1 ? '' : 's'}, ended when the window was reloaded. Click to show the last one's panel.`;
+      this.item.accessibilityInformation = { label: this.item.tooltip, role: 'button' };
+      this.item.show();
+      this.shown = true;
+      return;
+    }
     if (!active) {
       this.item.hide();
       this.shown = false;
       return;
     }
-    const count = this.registry.size;
     const { session } = active;
     this.item.text = `$(${stateIcon(session.state).id}) ${count} WebSocket${count === 1 ? '' : 's'}: ${session.state}`;
-    this.item.tooltip = `${count} WebSocket session${count === 1 ? '' : 's'}. The active one, "${session.mask.redact(session.title)}" (${session.mask.redact(session.url)}), is ${session.state}. Click to show its panel.`;
+    this.item.tooltip = `${count} WebSocket session${count === 1 ? '' : 's'}. The active one, "${session.mask.redact(session.title)}" (${session.mask.redact(session.displayUrl)}), is ${session.state}. Click to show its panel.`;
     this.item.accessibilityInformation = { label: this.item.tooltip, role: 'button' };
     this.item.show();
     this.shown = true;

@@ -3,6 +3,7 @@
  * and the Profiles view. Open documents are read from the editor so unsaved edits count.
  */
 import * as vscode from 'vscode';
+import { hideUrlCredentials } from '../core/urlCredentials';
 import { parseProfile, type ProfileProblem } from '../core/profile';
 
 export const PROFILE_GLOB = '**/*.wsprofile';
@@ -16,6 +17,7 @@ export interface WorkspaceProfile {
   readonly relativePath: string;
   /** The profile's name, or the file name when it cannot be parsed. */
   readonly name: string;
+  /** The profile's url as written (variables unresolved), with a password written into it shown as "•••": for display only. */
   readonly url?: string;
   /** The first error, when the profile cannot be connected as it is. */
   readonly problem?: ProfileProblem;
@@ -42,7 +44,7 @@ export async function readWorkspaceProfile(uri: vscode.Uri): Promise<WorkspacePr
   }
   const parsed = parseProfile(text, { profilePath: uri.fsPath });
   const problem = parsed.problems.find((p) => p.severity === 'error');
-  if (parsed.profile && !problem) return { uri, relativePath, name: parsed.profile.name, url: parsed.profile.url };
+  if (parsed.profile && !problem) return { uri, relativePath, name: parsed.profile.name, url: hideUrlCredentials(parsed.profile.url) };
   return { uri, relativePath, name: fileName, problem };
 }
 

@@ -172,4 +172,33 @@ describe('a ${secret:…} is written nowhere', function () {
     assert.match(details.text, /token=\$\{secret:captureToken\}/);
     assert.match(state, /token=\$\{secret:captureToken\}/, 'the persisted URL keeps the variable instead of its value');
   });
+
+  it('a password typed into a URL goes over the wire as Basic credentials and shows nowhere, nor is it kept', async () => {
+    const password = `pw-${randomUUID()}`;
+    const handle = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', `ws://alice:${password}@127.0.0.1:${port}/typed`);
+    assert.ok(handle, 'the command returned no session');
+    await poll('the session to open', () => (handle.session.state === 'open' ? true : undefined));
+    const request = received[received.length - 1];
+    assert.equal(request.url, '/typed');
+    assert.equal(request.headers.authorization, `Basic ${Buffer.from(`alice:${password}`).toString('base64')}`);
+    await poll('the open row in the webview', async () => {
+      const rows = await handle.panel.renderedRows();
+      return rows.some((r) => r.includes('Connected to ws://alice:•••@127.0.0.1')) ? rows : undefined;
+    });
+    const state = await poll('the webview state with the open row', async () => {
+      const text = JSON.stringify(await handle.panel.persistedState());
+      return text.includes('Connected to') ? text : undefined;
+    });
+    const sources: Array<[string, string]> = [
+      ['the rendered rows', JSON.stringify(await handle.panel.renderedRows())],
+      ['the webview state', state],
+      ['the tab titles', JSON.stringify(vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)))],
+      ['globalState (recent URLs)', mementoText(api.storage.globalState)],
+    ];
+    handle.panel.dispose();
+    const leaks = sources.filter(([, text]) => text.includes(password)).map(([where]) => where);
+    assert.deepEqual(leaks, [], `the password was found in: ${leaks.join(', ')}`);
+    assert.match(state, /ws:\/\/alice:•••@127\.0\.0\.1:\d+\/typed/, 'the persisted URL shows the password as •••');
+  });
 });
+

@@ -14,6 +14,11 @@ import { startDemoServer, type DemoServer } from '../../scripts/demoServer';
 import { processEnvResolver } from '../../src/core/variables';
 import { connectPickItems, ENTER_URL_LABEL, NEW_PROFILE_LABEL } from '../../src/vscode/connectCommand';
 import { ProfilesTreeProvider, type ProfileFileNode, type ProfileFolderNode } from '../../src/vscode/profilesTree';
+import type { WsInspectorApi } from '../../src/extension';
+import type { PanelRestoreState } from '../../src/shared/protocol';
+import { EMPTY_COUNTERS } from '../../src/shared/sessionCounters';
+import { restoreEndedPanel } from '../../src/vscode/panelSerializer';
+import { PANEL_VIEW_TYPE } from '../../src/vscode/sessionPanel';
 import { SessionRegistry, type SessionHandle } from '../../src/vscode/sessionRegistry';
 import { SessionsTreeProvider } from '../../src/vscode/sessionsTree';
 import { SessionStatusBar } from '../../src/vscode/sessionStatusBar';
@@ -135,7 +140,7 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
         const changed = new Promise<void>((resolve) => provider.onDidChangeTreeData(() => resolve()));
         const edit = new vscode.WorkspaceEdit();
         const encode = (text: string): Uint8Array => new TextEncoder().encode(text);
-        edit.createFile(vscode.Uri.file(join(scratch, 'good.wsprofile')), { contents: encode('{ "name": "Scratch", "url": "ws://127.0.0.1:1/scratch" }\n') });
+        edit.createFile(vscode.Uri.file(join(scratch, 'good.wsprofile')), { contents: encode('{ "name": "Scratch", "url": "ws://alice:S3cr3t@127.0.0.1:1/scratch" }\n') });
         edit.createFile(vscode.Uri.file(join(scratch, 'bad.wsprofile')), { contents: encode('{\n  "url": 42\n}\n') });
         assert.ok(await vscode.workspace.applyEdit(edit));
         const started = Date.now();
@@ -148,7 +153,9 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
         // The workspace folder's own files come first, subfolders after it whatever their names.
         assert.equal((await rows())[0].folder, vscode.workspace.workspaceFolders?.[0].name);
         const good = provider.getTreeItem(group.profiles.find((p) => p.profile.name === 'Scratch')!);
-        assert.equal(good.description, 'ws://127.0.0.1:1/scratch');
+        // A password written into a profile's URL is shown as •••.
+        assert.equal(good.description, 'ws://alice:•••@127.0.0.1:1/scratch');
+        assert.ok(!String(good.tooltip).includes('S3cr3t'), String(good.tooltip));
         const bad = provider.getTreeItem(group.profiles.find((p) => p.profile.relativePath.endsWith('bad.wsprofile'))!);
         assert.equal(bad.contextValue, 'wsInspector.profile.broken', 'no inline Connect on a broken profile');
         assert.match(String(bad.description), /^cannot connect: line 2, column 10: /);
@@ -192,7 +199,7 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
       const first = registry.open({ url: demo.url('echo'), title: 'First echo' });
       const second = registry.open({ url: demo.url('ticker'), title: 'Ticker' });
       await poll('both sessions to open', () => (first.session.state === 'open' && second.session.state === 'open' ? true : undefined));
-      assert.deepEqual(tree.getChildren().map((h) => h.session.title), ['First echo', 'Ticker']);
+      assert.deepEqual(tree.getChildren().map((h) => ('session' in h ? h.session.title : h.title)), ['First echo', 'Ticker']);
       const item = tree.getTreeItem(second);
       assert.equal(item.label, 'Ticker');
       assert.equal(item.description, 'open · active');
@@ -217,6 +224,37 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
       first.panel.dispose();
       assert.deepEqual(tree.getChildren(), []);
       assert.equal(statusBar.visible, false);
+    });
+
+    it('lists a panel restored after a window reload as ended until it is closed; Reconnect on its row starts a new session', async () => {
+      // What VS Code hands the serializer after a reload: a panel of our type and the state its webview saved.
+      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Restored echo', vscode.ViewColumn.One, { enableScripts: true });
+      const savedId = `saved-${Date.now()}`;
+      const state = {
+        session: { id: savedId, title: 'Restored echo', url: demo.url('echo'), state: 'open', eventCount: 0, counters: EMPTY_COUNTERS },
+        lastRows: [],
+      } as unknown as PanelRestoreState;
+      restoreEndedPanel(panel, extension.extensionUri, state, registry);
+      const rows = tree.getChildren();
+      assert.equal(rows.length, 1);
+      const item = tree.getTreeItem(rows[0]);
+      assert.equal(item.label, 'Restored echo');
+      assert.equal(item.description, 'ended (window reloaded)');
+      assert.equal(item.contextValue, 'wsInspector.session.closed', 'offers Reconnect as a closed session does');
+      assert.deepEqual(item.command && [item.command.command, item.command.arguments], ['wsInspector.focusSession', [savedId]]);
+      assert.equal(statusBar.visible, true);
+      assert.match(statusBar.item.text, /1 WebSocket: ended$/);
+
+      // Reconnect on its row: a new session for the same URL (in the extension's own registry), and the restored panel goes.
+      const restored = registry.findRestored(savedId);
+      assert.ok(restored);
+      await restored.reconnect();
+      assert.deepEqual(tree.getChildren(), [], 'the restored panel closed once the new session opened');
+      assert.equal(statusBar.visible, false);
+      const api = (await vscode.extensions.getExtension<WsInspectorApi>('websocket-inspector.websocket-inspector')!.activate());
+      const started = api.registry.all.find((h) => h.session.url === demo.url('echo'));
+      assert.ok(started, 'a new session for the restored URL');
+      started.panel.dispose();
     });
   });
 

@@ -30,4 +30,12 @@ describe('checkEndpointUrl', () => {
       assert.match((check as { message: string }).message, expected);
     }
   });
+
+  it('never quotes the password of a URL it refuses, and says how to write one', () => {
+    const check = checkEndpointUrl('ws://alice:p@ss S3cr3t@h.test:99999/');
+    assert.equal(check.ok, false);
+    const message = (check as { message: string }).message;
+    assert.ok(!message.includes('S3cr3t') && !message.includes('p@ss'), message);
+    assert.match(message, /^"ws:\/\/alice:•••@h\.test:99999\/" is not a URL; .*must be percent-encoded \(%40 for @, %3A for :, %2F for \/\)$/);
+  });
 });

@@ -300,7 +300,7 @@ describe('parseProfile', () => {
     const text = JSON.stringify({ url: 'ws://example.test/', proxy: 'http://alice:pa/ss-w0rd@proxy.example:3128' });
     const problems = parseProfile(text, { profilePath: join(tmpdir(), 'proxy.wsprofile') }).problems.map((p) => p.message);
     assert.deepEqual(problems, [
-      'proxy "http://alice:•••@proxy.example:3128" is not a URL; write it like http://proxy.example:3128 or http://user:password@proxy.example:3128; characters such as @ : / ? # in the user name or password must be percent-encoded (%40 for @)',
+      'proxy "http://alice:•••@proxy.example:3128" is not a URL; write it like http://proxy.example:3128 or http://user:password@proxy.example:3128; characters such as @ : / ? # in the user name or password must be percent-encoded (%40 for @, %3A for :, %2F for /)',
     ]);
   });
 

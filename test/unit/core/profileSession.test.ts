@@ -121,6 +121,51 @@ describe('sessionOptionsFromProfile', () => {
     }
   });
 
+  it('puts secrets that hold URL syntax into the URL as data: the server receives exactly the values, and no event shows them', async () => {
+    // Each value holds the characters that would otherwise end the part it stands in.
+    const values: Record<string, string> = {
+      user: 'ali:ce@home',
+      password: 'p@ss:w/rd?#1 ü',
+      room: 'a/b?c#d@e:f',
+      token: 'x&y=z#w+v/u?t@s:r',
+    };
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await new Promise((r) => server.once('listening', r));
+    const received: Array<{ url: string; authorization?: string }> = [];
+    server.on('connection', (_ws, request) => received.push({ url: request.url ?? '', authorization: request.headers.authorization }));
+    try {
+      const resolver: VariableResolver = async (ref) => (ref.kind === 'secret' ? values[ref.name] : undefined);
+      const url = `ws://\${secret:user}:\${secret:password}@127.0.0.1:${(server.address() as AddressInfo).port}/rooms/\${secret:room}/join?token=\${secret:token}&n=1`;
+      const { profile, problems } = parseProfile(JSON.stringify({ url }), { profilePath: join(dir, 'syntax.wsprofile') });
+      assert.ok(profile, JSON.stringify(problems));
+      const session = new WebSocketSession(await sessionOptionsFromProfile(profile, { resolver, proxy: { env: {} } }));
+      sessions.push(session);
+      session.connect();
+      await waitForEvent(session, (e) => e.kind === 'open');
+
+      // What the server got, decoded as a server decodes it: the structure is the profile's, the values are the secrets.
+      assert.equal(received.length, 1);
+      const target = new URL(received[0].url, 'ws://server.test');
+      assert.deepEqual(target.pathname.split('/').map(decodeURIComponent), ['', 'rooms', values.room, 'join']);
+      assert.deepEqual([...target.searchParams], [['token', values.token], ['n', '1']]);
+      const basic = Buffer.from((received[0].authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8');
+      // RFC 7617: the user name ends at the first ":", so a ":" in it cannot be told apart; ws sends them as given.
+      assert.equal(basic, `${values.user}:${values.password}`);
+
+      // Everything the session shows: its title and URL, each event's message, and the handshake's start line as the panel masks it.
+      const mask = session.mask;
+      const shown = [session.title, session.displayUrl, ...allEvents(session).flatMap((e) => [e.message ?? '', mask.redact(e.handshake?.startLine ?? '')])].join('\n');
+      const decoded = (plus: boolean): string => (plus ? shown.replace(/\+/g, ' ') : shown).replace(/(?:%[0-9a-f]{2})+/gi, (run) => Buffer.from(run.replace(/%/g, ''), 'hex').toString('utf8'));
+      for (const value of Object.values(values)) {
+        for (const plus of [false, true]) assert.ok(!decoded(plus).includes(value), `${value} can be read in:\n${shown}`);
+      }
+      assert.match(shown, /Connecting to ws:\/\/\$\{secret:user\}:•••@127\.0\.0\.1:\d+\/rooms\/\$\{secret:room\}\/join\?token=\$\{secret:token\}&n=1/);
+      assert.match(shown, /GET \/rooms\/\$\{secret:room\}\/join\?token=\$\{secret:token\}&n=1 HTTP\/1\.1/);
+    } finally {
+      server.close();
+    }
+  });
+
   it('refuses to connect with an unresolved variable and names it', async () => {
     const path = join(dir, 'missing.wsprofile');
     const text = `{ "url": "ws://127.0.0.1:${port}/", "headers": { "Authorization": "Bearer \${secret:nope}" } }`;

@@ -6,8 +6,9 @@
 import * as assert from 'node:assert/strict';
 import type { AddressInfo, Server, Socket } from 'node:net';
 import * as net from 'node:net';
-import { chooseProxy, connectThroughProxy, displayProxy, displayProxyText, ProxyError } from '../../../src/core/proxy';
+import { chooseProxy, connectThroughProxy, displayProxy, ProxyError } from '../../../src/core/proxy';
 import { connectionFactory } from '../../../src/core/socketTap';
+import { displayUrlText } from '../../../src/core/urlCredentials';
 import { startConnectProxy } from '../../fixtures/connectProxy';
 
 const endpoint = new URL('ws://service.test:8080/chat');
@@ -71,10 +72,10 @@ describe('proxy', () => {
     });
 
     it('hides credentials in text that does not parse, taking everything up to the last "@" as user info', () => {
-      assert.equal(displayProxyText('http://alice:p@ss/w0rd@proxy.test:3128'), 'http://alice:•••@proxy.test:3128');
-      assert.equal(displayProxyText('alice:s3cret@proxy.test:99999'), 'alice:•••@proxy.test:99999');
-      assert.equal(displayProxyText('socks5://TOKEN@proxy.test'), 'socks5://•••@proxy.test');
-      assert.equal(displayProxyText('proxy.test:3128'), 'proxy.test:3128');
+      assert.equal(displayUrlText('http://alice:p@ss/w0rd@proxy.test:3128'), 'http://alice:•••@proxy.test:3128');
+      assert.equal(displayUrlText('alice:s3cret@proxy.test:99999'), 'alice:•••@proxy.test:99999');
+      assert.equal(displayUrlText('socks5://TOKEN@proxy.test'), 'socks5://•••@proxy.test');
+      assert.equal(displayUrlText('proxy.test:3128'), 'proxy.test:3128');
     });
   });
 
@@ -162,6 +163,41 @@ describe('proxy', () => {
       const unreachable = await proxyError(() => connectThroughProxy(new URL(`http://alice:${PASSWORD}@127.0.0.1:${port}`), 'service.test', 80, 5000));
       assert.match(unreachable.message, /^Could not reach the proxy http:\/\/alice:•••@127\.0\.0\.1:\d+: .*ECONNREFUSED/);
       for (const error of [timeout, closed, unreachable]) assert.ok(!error.message.includes(PASSWORD), error.message);
+    });
+  });
+
+  describe('cancelling', () => {
+    /** A proxy that accepts and never answers; resolves `closed` when the client's socket is gone on its side. */
+    const startSilentProxy = async (): Promise<{ url: URL; accepted: Promise<void>; closed: Promise<void> }> => {
+      let accept!: () => void;
+      let close!: () => void;
+      const accepted = new Promise<void>((resolve) => (accept = resolve));
+      const closed = new Promise<void>((resolve) => (close = resolve));
+      const proxy = await startRawProxy((socket) => {
+        accept();
+        socket.once('close', () => close());
+      });
+      cleanups.push(() => proxy.close());
+      return { url: proxy.url(`alice:${PASSWORD}@`), accepted, closed };
+    };
+
+    it('an abort drops a CONNECT the proxy has not answered at once, long before the proxy timeout', async () => {
+      const proxy = await startSilentProxy();
+      const giveUp = new AbortController();
+      // Ten minutes: only the abort can end this within the test's time.
+      const pending = proxyError(() => connectThroughProxy(proxy.url, 'service.test', 80, 600_000, giveUp.signal));
+      await proxy.accepted;
+      giveUp.abort();
+      const error = await pending;
+      assert.match(error.message, /^Connecting through the proxy http:\/\/alice:•••@127\.0\.0\.1:\d+ was cancelled: the connection attempt was closed before the proxy answered CONNECT service\.test:80$/);
+      await proxy.closed; // the proxy sees the socket go
+    });
+
+    it('an attempt already given up does not reach the proxy', async () => {
+      const giveUp = new AbortController();
+      giveUp.abort();
+      const error = await proxyError(() => connectThroughProxy(new URL('http://127.0.0.1:9'), 'service.test', 80, 600_000, giveUp.signal));
+      assert.match(error.message, /^Connecting through the proxy http:\/\/127\.0\.0\.1:9 was cancelled/);
     });
   });
 

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { checkEndpointUrl } from '../../../src/core/endpointUrl';
 import { SecretMask, secretForms } from '../../../src/core/secretMask';
+import { percentEncodeAll } from '../../../src/core/urlTemplate';
 
 describe('SecretMask', () => {
   const mask = new SecretMask([
@@ -74,6 +75,13 @@ describe('SecretMask and URL encodings', () => {
       const check = checkEndpointUrl(place.url(value));
       return check.ok && check.url.host === '127.0.0.1:8080' ? [{ value, place: place.name, url: check.url }] : [];
     }));
+
+  it('hides a value as a profile URL puts it in a user name, password, path or query: every byte but the unreserved ones encoded', () => {
+    for (const value of values) {
+      const encoded = `ws://h/?t=${percentEncodeAll(value)}&x=1`;
+      assert.equal(new SecretMask([{ value, placeholder }]).redact(encoded), `ws://h/?t=${placeholder}&x=1`, value);
+    }
+  });
 
   it('tries most values in most places', () => {
     assert.ok(cases.length >= 24, `only ${cases.length} cases`);

@@ -7,6 +7,7 @@ import * as assert from 'node:assert/strict';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import * as net from 'node:net';
 import { WebSocketServer } from 'ws';
 import type { SessionEvent } from '../../../src/core/eventStore';
 import { SessionError, WebSocketSession, type SessionOptions } from '../../../src/core/session';
@@ -597,12 +598,150 @@ describe('WebSocketSession', function () {
       assert.equal(session.state, 'open');
     });
 
+    it('dispose() drops a CONNECT the proxy never answers at once, not at the proxy timeout', async () => {
+      let accepted!: () => void;
+      let closed!: () => void;
+      const onAccept = new Promise<void>((resolve) => (accepted = resolve));
+      const onClose = new Promise<void>((resolve) => (closed = resolve));
+      const silent = net.createServer((socket) => {
+        socket.on('error', () => undefined);
+        socket.once('close', () => closed());
+        accepted();
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+      // The proxy timeout is the handshake timeout: ten minutes, far past this test's own limit.
+      const proxyUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      const session = open(demo.url('echo'), { proxy: { profile: proxyUrl }, handshakeTimeoutMs: 600_000 });
+      await onAccept;
+      await session.dispose();
+      await onClose; // the proxy's side of the socket closed
+      assert.equal(session.state, 'closed');
+      assert.match(describeEvents(session), /was cancelled: the connection attempt was closed before the proxy answered CONNECT/);
+    });
+
+    it('close() during a CONNECT the proxy never answers drops it too', async () => {
+      let accepted!: () => void;
+      let closed!: () => void;
+      const onAccept = new Promise<void>((resolve) => (accepted = resolve));
+      const onClose = new Promise<void>((resolve) => (closed = resolve));
+      const silent = net.createServer((socket) => {
+        socket.on('error', () => undefined);
+        socket.once('close', () => closed());
+        accepted();
+      });
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+      const session = open(demo.url('echo'), { proxy: { profile: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` }, handshakeTimeoutMs: 600_000 });
+      await onAccept;
+      session.close();
+      await waitForClosed(session);
+      await onClose;
+    });
+
     it('says so when the proxy refuses CONNECT', async () => {
       const proxy = await startConnectProxy({ refuse: true });
       cleanups.push(() => proxy.close());
       const session = open(demo.url('echo'), { proxy: { editor: proxy.url } });
       await waitForClosed(session);
       assert.match(allEvents(session).find((e) => e.kind === 'error')?.message ?? '', /refused CONNECT 127\.0\.0\.1:\d+: HTTP\/1\.1 403 Forbidden/);
+    });
+  });
+
+  describe('credentials in the URL', () => {
+    // A password with characters that must be percent-encoded in user info: ws decodes it for Basic.
+    const PASSWORD = 'S3cr3t p@ss/wörd';
+    const userInfo = `alice:${encodeURIComponent(PASSWORD)}`;
+
+    /** A ws server on 127.0.0.1 that accepts only `Authorization: Basic alice:PASSWORD` and answers 401 otherwise. */
+    const startBasicAuthServer = async (): Promise<{ port: number; authorizations: Array<string | undefined> }> => {
+      const authorizations: Array<string | undefined> = [];
+      const expected = `Basic ${Buffer.from(`alice:${PASSWORD}`).toString('base64')}`;
+      const server = new WebSocketServer({
+        host: '127.0.0.1',
+        port: 0,
+        verifyClient: (info: { req: IncomingMessage }, done: (ok: boolean, code?: number) => void) => {
+          authorizations.push(info.req.headers.authorization);
+          done(info.req.headers.authorization === expected, 401);
+        },
+      });
+      server.on('connection', (socket) => socket.on('message', (data, binary) => socket.send(data, { binary })));
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      cleanups.push(() => new Promise<void>((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }));
+      return { port: (server.address() as AddressInfo).port, authorizations };
+    };
+
+    /** Every text the session shows or keeps about itself: its title, URL as shown, and each event's message and start line. */
+    const shownTexts = (session: WebSocketSession): string => [session.title, session.displayUrl, ...allEvents(session).flatMap((e) => [e.message ?? '', e.handshake?.startLine ?? ''])].join('\n');
+    const assertNoPassword = (text: string): void => {
+      for (const form of [PASSWORD, encodeURIComponent(PASSWORD), 'S3cr3t', 'p%40ss']) assert.ok(!text.includes(form), `${form} in:\n${text}`);
+    };
+
+    it('connects with the Basic credentials of the URL, and shows the URL with the password as •••', async () => {
+      const server = await startBasicAuthServer();
+      const session = await opened(open(`ws://${userInfo}@127.0.0.1:${server.port}/chat`));
+      assert.deepEqual(server.authorizations, [`Basic ${Buffer.from(`alice:${PASSWORD}`).toString('base64')}`]);
+      assert.equal(session.displayUrl, `ws://alice:•••@127.0.0.1:${server.port}/chat`);
+      assert.equal(session.title, session.displayUrl);
+      assert.match(allEvents(session)[0].message ?? '', new RegExp(`^Connecting to ws://alice:•••@127\\.0\\.0\\.1:${server.port}/chat \\(`));
+      assert.match(allEvents(session).find((e) => e.kind === 'open')?.message ?? '', /^Connected to ws:\/\/alice:•••@127\.0\.0\.1:\d+\/chat/);
+      // The header ws derived from the user info is in the log (credential headers are masked by name where shown).
+      assert.ok(allEvents(session).find((e) => e.kind === 'handshake-request')?.handshake?.headers.some(([name]) => name.toLowerCase() === 'authorization'));
+      assertNoPassword(shownTexts(session));
+      // Still the real URL underneath: reconnecting logs in again.
+      session.reconnect();
+      await waitForEvent(session, (e) => e.kind === 'open' && e.seq > allEvents(session).findIndex((x) => x.kind === 'reconnect'));
+      assert.equal(server.authorizations.length, 2);
+      assert.equal(server.authorizations[0], server.authorizations[1]);
+      assertNoPassword(shownTexts(session));
+    });
+
+    it('hides a user name that stands alone (a token), as the proxy setting does', async () => {
+      const server = await startBasicAuthServer();
+      const session = open(`ws://S3cr3tToken@127.0.0.1:${server.port}/`);
+      await waitForClosed(session);
+      assert.equal(session.displayUrl, `ws://•••@127.0.0.1:${server.port}/`);
+      assert.ok(!shownTexts(session).includes('S3cr3tToken'), shownTexts(session));
+    });
+
+    it('keeps the password out of the refused-connection message', async () => {
+      const probe = createHttpServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const port = (probe.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      const session = open(`ws://${userInfo}@127.0.0.1:${port}/`);
+      await waitForClosed(session);
+      assert.match(describeEvents(session), /nothing is listening at ws:\/\/alice:•••@127\.0\.0\.1/);
+      assertNoPassword(shownTexts(session));
+    });
+
+    it('hides the password of a redirect\'s target', async () => {
+      const server = await startBasicAuthServer();
+      const redirector = createHttpServer((_req, res) => res.writeHead(404).end());
+      redirector.on('upgrade', (_req, socket) => {
+        socket.end(`HTTP/1.1 302 Found\r\nLocation: ws://${userInfo}@127.0.0.1:${server.port}/moved\r\nContent-Length: 0\r\n\r\n`);
+      });
+      await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise<void>((resolve) => redirector.close(() => resolve())));
+      const session = await opened(open(`ws://127.0.0.1:${(redirector.address() as AddressInfo).port}/`, { followRedirects: true }));
+      assert.match(describeEvents(session), /Following the redirect to ws:\/\/alice:•••@127\.0\.0\.1:\d+\/moved/);
+      assertNoPassword(shownTexts(session));
+    });
+
+    it('hides the password of a redirect target ws cannot parse, in the error and in the close cause', async () => {
+      const redirector = createHttpServer((_req, res) => res.writeHead(404).end());
+      redirector.on('upgrade', (_req, socket) => {
+        socket.end(`HTTP/1.1 302 Found\r\nLocation: ws://${userInfo}@127.0.0.1:99999/moved\r\nContent-Length: 0\r\n\r\n`);
+      });
+      await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+      cleanups.push(() => new Promise<void>((resolve) => redirector.close(() => resolve())));
+      const session = open(`ws://127.0.0.1:${(redirector.address() as AddressInfo).port}/`, { followRedirects: true });
+      const closed = await waitForClosed(session);
+      assert.match(describeEvents(session), /Invalid URL: ws:\/\/alice:•••@127\.0\.0\.1:99999\/moved/);
+      assertNoPassword(`${shownTexts(session)}\n${closed.close?.cause ?? ''}`);
     });
   });
 
