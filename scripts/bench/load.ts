@@ -15,7 +15,7 @@
  * Exits with 1 when a target is missed. Writes bench/results/load.json. With WSI_BENCH_PROFILE=<folder>,
  * a CPU profile of the extension host during the load is written there (load-host.cpuprofile).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startFloodServer, type Flood } from './capture';
@@ -51,6 +51,16 @@ const MB = 1024 * 1024;
 const VSCODE_SETTINGS = { 'remote.autoForwardPorts': false, 'remote.autoForwardPortsSource': 'output' };
 
 const round1 = (x: number): number => Math.round(x * 10) / 10;
+
+/**
+ * Linux's per-session scheduling groups (1 = on, Debian's default): code-server, Chromium and this
+ * driver with the flood server are three sessions, each given an equal share of the CPU, which
+ * changes the answers a lot on two cores (RELIABILITY.md). Recorded with the figures, never changed.
+ */
+function schedulerAutogroup(): string {
+  const file = '/proc/sys/kernel/sched_autogroup_enabled';
+  return existsSync(file) ? readFileSync(file, 'utf8').trim() : 'n/a';
+}
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -131,7 +141,7 @@ async function main(): Promise<void> {
       { part: 'load', figure: 'workbench animation frame, p50', value: round1(percentile(result.frameSamples, 50)), unit: 'ms' },
       { part: 'load', figure: 'workbench animation frame, max', value: round1(Math.max(...result.frameSamples)), unit: 'ms' },
     ];
-    const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, vscode: result.vscodeVersion, date: new Date().toISOString() };
+    const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, vscode: result.vscodeVersion, autogroup: schedulerAutogroup(), date: new Date().toISOString() };
     const runSeconds = Math.round((Date.now() - started) / 1000);
     mkdirSync(join(root, 'bench', 'results'), { recursive: true });
     const { samples, frameSamples, verified, ...rest } = result;
