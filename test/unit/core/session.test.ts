@@ -598,7 +598,8 @@ describe('WebSocketSession', function () {
       assert.equal(session.state, 'open');
     });
 
-    it('dispose() drops a CONNECT the proxy never answers at once, not at the proxy timeout', async () => {
+    /** A "proxy" that accepts the TCP connection and never answers CONNECT; tells when its side of the socket closed. */
+    async function silentProxy(): Promise<{ url: string; onAccept: Promise<void>; onClose: Promise<void> }> {
       let accepted!: () => void;
       let closed!: () => void;
       const onAccept = new Promise<void>((resolve) => (accepted = resolve));
@@ -610,8 +611,12 @@ describe('WebSocketSession', function () {
       });
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
       cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
+      return { url: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, onAccept, onClose };
+    }
+
+    it('dispose() drops a CONNECT the proxy never answers at once, not at the proxy timeout', async () => {
+      const { url: proxyUrl, onAccept, onClose } = await silentProxy();
       // The proxy timeout is the handshake timeout: ten minutes, far past this test's own limit.
-      const proxyUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
       const session = open(demo.url('echo'), { proxy: { profile: proxyUrl }, handshakeTimeoutMs: 600_000 });
       await onAccept;
       await session.dispose();
@@ -621,18 +626,8 @@ describe('WebSocketSession', function () {
     });
 
     it('close() during a CONNECT the proxy never answers drops it too', async () => {
-      let accepted!: () => void;
-      let closed!: () => void;
-      const onAccept = new Promise<void>((resolve) => (accepted = resolve));
-      const onClose = new Promise<void>((resolve) => (closed = resolve));
-      const silent = net.createServer((socket) => {
-        socket.on('error', () => undefined);
-        socket.once('close', () => closed());
-        accepted();
-      });
-      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
-      cleanups.push(() => new Promise<void>((resolve) => silent.close(() => resolve())));
-      const session = open(demo.url('echo'), { proxy: { profile: `http://127.0.0.1:${(silent.address() as AddressInfo).port}` }, handshakeTimeoutMs: 600_000 });
+      const { url: proxyUrl, onAccept, onClose } = await silentProxy();
+      const session = open(demo.url('echo'), { proxy: { profile: proxyUrl }, handshakeTimeoutMs: 600_000 });
       await onAccept;
       session.close();
       await waitForClosed(session);
