@@ -8,11 +8,12 @@
  * processes) leaves a backlog on every socket, and the next turn then decodes and stores all of
  * it at once: with 50 sessions of 1,000 messages/s, profiles of the load test of `npm run stress`
  * showed turns of 300 ms spent storing messages while a command waited. So each chunk a session
- * receives is admitted here first; once the turn has used its budget, the session's socket is
- * paused (`ws` pause: the chunk in hand is still read in full, nothing is dropped, the rest waits
- * in the kernel's buffer) and resumed when the turn ends (`setImmediate`, after the poll phase),
- * so timers and commands run between the chunks. Every paused socket is resumed at the end of the
- * turn, whatever happens to its session. Nothing is scheduled while no session receives.
+ * receives is admitted here first; once the turn has used its budget, the busy sessions' sockets
+ * are paused (`ws` pause: the chunk in hand is still read in full, nothing is dropped, the rest
+ * waits in the kernel's buffer) and resumed a few per turn, oldest first (`setImmediate`, after
+ * the poll phase), so timers and commands run between the chunks. Every paused socket is resumed
+ * within as many turns as there are paused sockets, whatever happens to its session. Nothing is
+ * scheduled while no session receives.
  */
 
 /** What the budget needs of a socket: `ws`'s WebSocket pause and resume, which ws's own flow control respects. */
@@ -21,37 +22,73 @@ export interface PausableSocket {
   resume(): void;
 }
 
-/** How long a turn may spend on received bytes before further sockets wait for the next turn. */
+/** How long a turn may spend on received bytes before the sockets wait for later turns. */
 export const READ_BUDGET_MS = 5;
+
+/**
+ * Paused sockets resumed per turn, oldest first. Each may bring one chunk that Node had already
+ * read into the socket before the pause took effect (up to 64 KiB), decoded as it resumes.
+ */
+const RESUMED_PER_TURN = 2;
 
 export class ReadBudget {
   private turnStart = -1;
-  private readonly paused = new Set<PausableSocket>();
+  private endScheduled = false;
+  /** Sockets that delivered bytes in this turn and in the one before: those likely to have more waiting. */
+  private active = new Set<PausableSocket>();
+  private lastActive = new Set<PausableSocket>();
+  /** Paused sockets, in the order they are resumed. */
+  private readonly queue: PausableSocket[] = [];
+  private readonly queued = new Set<PausableSocket>();
 
   constructor(private readonly budgetMs = READ_BUDGET_MS) {}
 
   /**
-   * Called as a chunk arrives, before it is decoded: the chunk is always taken; the socket is
-   * paused until the next turn if this turn has already spent its budget.
+   * Called as a chunk arrives, before it is decoded: the chunk is always taken. Once this turn has
+   * spent its budget, every socket that delivered bytes in this turn or the last one is paused, so
+   * the rest of the turn's reads wait instead of being decoded now.
    */
   admit(socket: PausableSocket): void {
     const now = performance.now();
+    this.active.add(socket);
     if (this.turnStart < 0) {
       this.turnStart = now;
-      setImmediate(this.endTurn);
+      this.scheduleEnd();
       return;
     }
-    if (now - this.turnStart >= this.budgetMs && !this.paused.has(socket)) {
-      this.paused.add(socket);
+    if (now - this.turnStart >= this.budgetMs) {
+      this.pause(this.lastActive);
+      this.pause(this.active);
+    }
+  }
+
+  private pause(sockets: Set<PausableSocket>): void {
+    for (const socket of sockets) {
+      if (this.queued.has(socket)) continue;
+      this.queued.add(socket);
+      this.queue.push(socket);
       socket.pause();
     }
   }
 
+  private scheduleEnd(): void {
+    if (this.endScheduled) return;
+    this.endScheduled = true;
+    setImmediate(this.endTurn);
+  }
+
+  /** After the poll phase: a few paused sockets go on (round robin), and the next turn resumes more. */
   private readonly endTurn = (): void => {
+    this.endScheduled = false;
     this.turnStart = -1;
-    const paused = [...this.paused];
-    this.paused.clear();
-    for (const socket of paused) socket.resume();
+    this.lastActive = this.active;
+    this.active = new Set();
+    for (let i = 0; i < RESUMED_PER_TURN && this.queue.length > 0; i++) {
+      const socket = this.queue.shift()!;
+      this.queued.delete(socket);
+      socket.resume();
+    }
+    if (this.queue.length > 0) this.scheduleEnd();
   };
 }
 

@@ -12,19 +12,20 @@ const SIZE = 200;
 const WIRE_BYTES = SIZE + 4;
 
 /**
- * A session receives a backlog the Python peer built up while this thread was busy, and this
- * counts how many messages each turn of the event loop decoded (between two setImmediate
- * callbacks), until all have arrived.
+ * Sessions receive a backlog the Python peer built up while this thread was busy, and this counts
+ * how many messages each turn of the event loop decoded over all of them (between two
+ * setImmediate callbacks), until every message has arrived.
  */
-async function messagesPerTurn(peer: PythonPeer, readBudget: ReadBudget): Promise<{ perTurn: number[]; session: WebSocketSession }> {
-  const session = new WebSocketSession({ url: peer.url('/burst', 'plain'), perMessageDeflate: false, readBudget });
-  session.connect();
-  await waitForEvent(session, (e) => e.kind === 'open');
-  session.sendText(`${MESSAGES} ${SIZE}`);
+async function messagesPerTurn(peer: PythonPeer, readBudget: ReadBudget, sessionCount = 1): Promise<{ perTurn: number[]; sessions: WebSocketSession[] }> {
+  const sessions = Array.from({ length: sessionCount }, () => new WebSocketSession({ url: peer.url('/burst', 'plain'), perMessageDeflate: false, readBudget }));
+  for (const session of sessions) session.connect();
+  await Promise.all(sessions.map((session) => waitForEvent(session, (e) => e.kind === 'open')));
+  for (const session of sessions) session.sendText(`${MESSAGES} ${SIZE}`);
   // Nothing but the burst comes after the message just sent.
-  const before = session.store.length;
-  const received = (): number => session.store.length - before;
-  // Busy, as a garbage collection or a starved process would be, while the peer fills the socket's buffers.
+  const before = sessions.map((session) => session.store.length);
+  const received = (): number => sessions.reduce((sum, session, i) => sum + session.store.length - before[i], 0);
+  const total = MESSAGES * sessionCount;
+  // Busy, as a garbage collection or a starved process would be, while the peer fills the sockets' buffers.
   for (const until = Date.now() + 600; Date.now() < until; );
   const perTurn: number[] = [];
   let last = received();
@@ -33,14 +34,22 @@ async function messagesPerTurn(peer: PythonPeer, readBudget: ReadBudget): Promis
     const tick = (): void => {
       perTurn.push(received() - last);
       last = received();
-      if (last >= MESSAGES) resolve();
-      else if (Date.now() > deadline) reject(new Error(`only ${last} of ${MESSAGES} messages arrived`));
+      if (last >= total) resolve();
+      else if (Date.now() > deadline) reject(new Error(`only ${last} of ${total} messages arrived`));
       else setImmediate(tick);
     };
     setImmediate(tick);
   });
-  return { perTurn, session };
+  return { perTurn, sessions };
 }
+
+function assertInOrder(session: WebSocketSession): void {
+  const indexes = allEvents(session).filter((e) => e.kind === 'binary' && e.direction === 'received').map((e) => Number(e.payload!.subarray(0, 8).toString('latin1')));
+  assert.equal(indexes.length, MESSAGES);
+  assert.ok(indexes.every((index, i) => index === i), 'messages out of order or repeated');
+}
+
+const chunks = (n: number): number => Math.ceil((n * CHUNK_BYTES) / WIRE_BYTES);
 
 describe('ReadBudget (the bound on received bytes decoded per turn of the event loop)', function () {
   this.timeout(60_000);
@@ -57,22 +66,28 @@ describe('ReadBudget (the bound on received bytes decoded per turn of the event 
   });
 
   it('lets a turn decode a chunk or two of a backlog, not all of it, and every message still arrives once, in order', async () => {
-    const { perTurn, session } = await messagesPerTurn(peer, new ReadBudget(0));
+    const { perTurn, sessions: [session] } = await messagesPerTurn(peer, new ReadBudget(0));
     sessions.push(session);
     // With the budget spent at once: the chunk that started the turn, the one in hand when the socket
     // was paused, and the one Node had already read into the stream's buffer.
-    const bound = Math.ceil((3 * CHUNK_BYTES) / WIRE_BYTES);
     const most = Math.max(...perTurn);
-    assert.ok(most <= bound, `one turn decoded ${most} messages (${Math.round((most * WIRE_BYTES) / 1024)} KiB), more than ${bound}; per turn: ${perTurn.join(' ')}`);
-    const indexes = allEvents(session).filter((e) => e.kind === 'binary' && e.direction === 'received').map((e) => Number(e.payload!.subarray(0, 8).toString('latin1')));
-    assert.equal(indexes.length, MESSAGES);
-    assert.ok(indexes.every((index, i) => index === i), 'messages out of order or repeated');
+    assert.ok(most <= chunks(3), `one turn decoded ${most} messages (${Math.round((most * WIRE_BYTES) / 1024)} KiB), more than ${chunks(3)}; first turns: ${perTurn.slice(0, 40).join(' ')}`);
+    assertInOrder(session);
+  });
+
+  it('with six sessions backlogged, pauses them all once the budget is spent and resumes two per turn', async () => {
+    const { perTurn, sessions: six } = await messagesPerTurn(peer, new ReadBudget(0), 6);
+    sessions.push(...six);
+    // The first turn meets each socket's first chunk before it knows the socket is busy; after it, a
+    // turn decodes the two resumed sockets' buffered chunks and the chunk each reads before it is paused again.
+    const most = Math.max(...perTurn.slice(2));
+    assert.ok(most <= chunks(4), `one turn decoded ${most} messages over six sessions, more than ${chunks(4)}; first turns: ${perTurn.slice(0, 40).join(' ')}`);
+    for (const session of six) assertInOrder(session);
   });
 
   it('(the control) without a budget, one turn decodes far more of the same backlog', async () => {
-    const { perTurn, session } = await messagesPerTurn(peer, new ReadBudget(Number.POSITIVE_INFINITY));
+    const { perTurn, sessions: [session] } = await messagesPerTurn(peer, new ReadBudget(Number.POSITIVE_INFINITY));
     sessions.push(session);
-    const bound = Math.ceil((3 * CHUNK_BYTES) / WIRE_BYTES);
-    assert.ok(Math.max(...perTurn) > bound, `no turn decoded more than ${bound} messages: the backlog was too small to show the budget at work; per turn: ${perTurn.join(' ')}`);
+    assert.ok(Math.max(...perTurn) > chunks(3), `no turn decoded more than ${chunks(3)} messages: the backlog was too small to show the budget at work; first turns: ${perTurn.slice(0, 40).join(' ')}`);
   });
 });
