@@ -610,7 +610,14 @@ export class WebSocketSession {
 
   private onMessage(attempt: Attempt, payload: Buffer, isBinary: boolean): void {
     const kind = isBinary ? 'binary' : 'text';
-    const pending = attempt.queue.find((item) => !item.event);
+    // A loop, not find() with a closure: this runs for every message of a flood.
+    let pending: QueuedEvent | undefined;
+    for (const item of attempt.queue) {
+      if (!item.event) {
+        pending = item;
+        break;
+      }
+    }
     if (!pending) {
       // The decoder is off for this direction (it failed earlier): log from ws alone.
       this.record({ kind, direction: 'received', payload });
@@ -638,7 +645,9 @@ export class WebSocketSession {
       this.record(queue[n].event!);
       n++;
     }
-    if (n > 0) queue.splice(0, n);
+    // Usually one: shift() moves the rest without the array of removed items that splice() returns.
+    if (n === 1) queue.shift();
+    else if (n > 1) queue.splice(0, n);
   }
 
   /** ws rejected a message it was assembling (invalid UTF-8, too big...): it will never arrive, so log why in its place. */
