@@ -77,7 +77,16 @@ export class ReadBudget {
     setImmediate(this.endTurn);
   }
 
-  /** After the poll phase: a few paused sockets go on (round robin), and the next turn resumes more. */
+  /** Sockets this budget still refers to (for tests: none once traffic has stopped for two turns). */
+  get socketsHeld(): number {
+    return new Set([...this.active, ...this.lastActive, ...this.queue]).size;
+  }
+
+  /**
+   * After the poll phase: a few paused sockets go on (round robin), and the next turn resumes more.
+   * It runs once more after the last bytes, so that the sockets of the last busy turn are let go:
+   * a socket's listeners hold its session and the session's whole log.
+   */
   private readonly endTurn = (): void => {
     this.endScheduled = false;
     this.turnStart = -1;
@@ -88,7 +97,7 @@ export class ReadBudget {
       this.queued.delete(socket);
       socket.resume();
     }
-    if (this.queue.length > 0) this.scheduleEnd();
+    if (this.queue.length > 0 || this.lastActive.size > 0) this.scheduleEnd();
   };
 }
 

@@ -78,11 +78,22 @@ describe('ReadBudget (the bound on received bytes decoded per turn of the event 
   it('with six sessions backlogged, pauses them all once the budget is spent and resumes two per turn', async () => {
     const { perTurn, sessions: six } = await messagesPerTurn(peer, new ReadBudget(0), 6);
     sessions.push(...six);
-    // The first turn meets each socket's first chunk before it knows the socket is busy; after it, a
-    // turn decodes the two resumed sockets' buffered chunks and the chunk each reads before it is paused again.
-    const most = Math.max(...perTurn.slice(2));
-    assert.ok(most <= chunks(4), `one turn decoded ${most} messages over six sessions, more than ${chunks(4)}; first turns: ${perTurn.slice(0, 40).join(' ')}`);
+    // While the backlog lasts, a turn decodes the two resumed sockets' buffered chunks and the chunk
+    // each reads before it is paused again: about 2 chunks, where pausing only the socket that
+    // delivered let every socket bring one or two (6-12 chunks). The median, because the machine
+    // may hold the thread up for a turn.
+    const backlog = perTurn.slice(2, 42).sort((a, b) => a - b);
+    const median = backlog[Math.floor(backlog.length / 2)];
+    assert.ok(median <= chunks(4), `the median turn decoded ${median} messages over six sessions, more than ${chunks(4)}; first turns: ${perTurn.slice(0, 40).join(' ')}`);
     for (const session of six) assertInOrder(session);
+  });
+
+  it('lets go of every socket once the traffic stops (a socket holds its session and its whole log)', async () => {
+    const budget = new ReadBudget(0);
+    const { sessions: two } = await messagesPerTurn(peer, budget, 2);
+    sessions.push(...two);
+    for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(budget.socketsHeld, 0, 'the budget still refers to sockets after the traffic stopped');
   });
 
   it('(the control) without a budget, one turn decodes far more of the same backlog', async () => {
