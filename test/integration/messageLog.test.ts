@@ -61,8 +61,11 @@ describe('the Message Log and the panel in a real VS Code', function () {
     // The log follows the active session and lists the same events in the same order.
     assert.equal(api.messageLog.session?.session.id, handle.session.id);
     // The view's webview loads when the side bar first shows it (slow on a cold machine); a request
-    // sent while it loads goes unanswered and times out, so keep asking for up to a minute.
+    // sent while it loads goes unanswered and times out, so keep asking for up to a minute. Each try
+    // shows the view again first: once in CI (a clean clone, cold machine) it answered nothing for the
+    // whole minute, as a view that was hidden would not.
     const logRows = await poll('the same rows in the Message Log', async () => {
+      await vscode.commands.executeCommand('wsInspector.showMessageLog');
       const rows = await api.messageLog.renderedRows();
       return rows.length === panelRows.length ? rows : undefined;
     }, 60_000);
