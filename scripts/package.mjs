@@ -1,8 +1,8 @@
 // Builds the production bundles and packs the .vsix with vsce; prints the file and its size.
 //   node scripts/package.mjs [--out path.vsix]
 import { execFileSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -11,6 +11,8 @@ export function packageVsix(outPath) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const out = outPath ?? join(root, `${pkg.name}-${pkg.version}.vsix`);
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
+  // vsce does not create the folder it writes to (npm test's e2e stage alone on a fresh clone has no .vscode-test/ yet).
+  mkdirSync(dirname(out), { recursive: true });
   // ws is bundled into dist/extension.js, so the package needs no node_modules (--no-dependencies).
   // No repository is published yet: relative links in the README stay relative instead of being
   // rewritten to a guessed GitHub address.

@@ -56,7 +56,9 @@ async function waitForQuickInputRow(page: Page, label: string, timeoutMs = 30_00
 
 /** Picks the quick pick's row whose label starts with `label`. */
 async function pickQuickInputRow(page: Page, label: string): Promise<void> {
-  await (await waitForQuickInputRow(page, label)).click();
+  await waitForQuickInputRow(page, label);
+  // The quick pick replaces its rows as items arrive; a locator finds the row afresh if the one seen is replaced.
+  await page.locator(`.quick-input-widget .quick-input-list .monaco-list-row[aria-label^="${label}"]`).first().click({ timeout: 30_000 });
 }
 
 /** The aria-labels of the rows the quick pick shows now. */
@@ -179,8 +181,10 @@ describe('the packaged extension in code-server', function () {
     await page.keyboard.type('echo.wsprofile');
     await waitForQuickInputRow(page, 'echo.wsprofile');
     await page.keyboard.press('Enter');
-    const lens = await page.waitForSelector('.codelens-decoration a:has-text("Connect")', { timeout: 30_000 });
-    await lens.click();
+    // VS Code redraws a file's CodeLenses when it asks the providers again (the JSON language server
+    // starting, diagnostics arriving), so a lens found a moment ago can be replaced before the click
+    // lands; a locator finds it afresh on every try.
+    await page.locator('.codelens-decoration a:has-text("Connect")').click({ timeout: 30_000 });
     await page.waitForFunction(() => document.querySelectorAll('.monaco-workbench .tab[aria-label*="E2E echo"]').length === 2, undefined, { timeout: 30_000 });
     frame = await panelFrame();
     const rows = await frame.$$eval('.row', (els) => els.map((e) => (e as HTMLElement).innerText.replace(/\s+/g, ' ').trim()));
