@@ -26,6 +26,8 @@ export interface DemoServer {
 
 export interface DemoConnection {
   readonly endpoint: DemoEndpoint;
+  /** The upgrade request's headers, as the server received them (lower-case names). */
+  readonly headers: IncomingMessage['headers'];
   /** The close code and reason, once the connection has ended (1005 for a close frame without a code, 1006 for none). */
   closed?: { readonly code: number; readonly reason: string };
 }
@@ -68,11 +70,11 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nConnection: close\r\n\r\nUnknown endpoint\n');
       return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => serve(path as DemoEndpoint, ws));
+    wss.handleUpgrade(req, socket, head, (ws) => serve(path as DemoEndpoint, req, ws));
   });
 
-  function serve(endpoint: DemoEndpoint, ws: WebSocket): void {
-    const connection: DemoConnection = { endpoint };
+  function serve(endpoint: DemoEndpoint, req: IncomingMessage, ws: WebSocket): void {
+    const connection: DemoConnection = { endpoint, headers: req.headers };
     connections.push(connection);
     ws.on('close', (code, reason) => (connection.closed = { code, reason: reason.toString() }));
     switch (endpoint) {

@@ -93,8 +93,10 @@ export class ProfileResolveError extends Error {
     /** The field at fault, e.g. "tls.ca" or 'message "hello"'. */
     readonly field: string,
     message: string,
+    /** `cause`: the error refused underneath, e.g. a RestrictedModeError. */
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
     this.name = 'ProfileResolveError';
   }
 }
@@ -833,7 +835,7 @@ async function readProfileFile(path: string, field: string, readFile: ReadFile):
     return await readFile(path);
   } catch (err) {
     // A refusal (Restricted Mode) already says why; it only needs the field in front.
-    if (err instanceof RestrictedModeError) throw new ProfileResolveError(field, `${field}: ${err.message}`);
+    if (err instanceof RestrictedModeError) throw new ProfileResolveError(field, `${field}: ${err.message}`, { cause: err });
     const code = (err as NodeJS.ErrnoException | undefined)?.code;
     const why = code === 'ENOENT' ? 'the file does not exist' : code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'EISDIR' ? 'it is a folder' : String(err instanceof Error ? err.message : err);
     throw new ProfileResolveError(field, `${field}: cannot read ${path}: ${why}. Relative paths in a .wsprofile are resolved against the profile's folder.`);

@@ -11,6 +11,11 @@ import { findVariables, type VariableResolver } from './variables';
 
 export { RestrictedModeError };
 
+/** True when `err` is Restricted Mode refusing a read, directly or as the cause of a profile's resolve error. */
+export function isRestrictedModeRefusal(err: unknown): boolean {
+  return err instanceof RestrictedModeError || (err instanceof Error && err.cause instanceof RestrictedModeError);
+}
+
 const TRUST_ADVICE = 'Trust the workspace (Manage Workspace Trust) and connect again.';
 
 /**

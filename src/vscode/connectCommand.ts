@@ -8,14 +8,14 @@ import { checkEndpointUrl } from '../core/endpointUrl';
 import { displayUrlString, hasUrlCredentials } from '../core/urlCredentials';
 import { parseProfile } from '../core/profile';
 import { sessionOptionsFromProfile } from '../core/profileSession';
-import { restrictedReads } from '../core/restrictedMode';
+import { isRestrictedModeRefusal, restrictedReads } from '../core/restrictedMode';
 import type { SessionOptions } from '../core/session';
 import type { VariableResolver } from '../core/variables';
 import type { ProfileFileNode } from './profilesTree';
 import type { RecentUrls } from './recentUrls';
 import type { SessionHandle, SessionRegistry } from './sessionRegistry';
 import { describeProfileFault, findWorkspaceProfiles, type WorkspaceProfile } from './workspaceProfiles';
-import type { WorkspaceTrustGuard } from './workspaceTrust';
+import { MANAGE_TRUST_COMMAND, MANAGE_WORKSPACE_TRUST, type WorkspaceTrustGuard } from './workspaceTrust';
 
 export const CONNECT_COMMAND = 'wsInspector.connect';
 export const NEW_PROFILE_COMMAND = 'wsInspector.newProfile';
@@ -73,7 +73,13 @@ export function registerConnectCommand(registry: SessionRegistry, resolver: Vari
       }
     } catch (err) {
       // Every failure here is about the input (URL, profile, variables, files): say what and where.
-      void vscode.window.showErrorMessage(`Connect WebSocket: ${err instanceof Error ? err.message : String(err)}`);
+      // A Restricted Mode refusal is lifted in VS Code's trust editor: offer it on the message.
+      const message = `Connect WebSocket: ${err instanceof Error ? err.message : String(err)}`;
+      if (!isRestrictedModeRefusal(err)) {
+        void vscode.window.showErrorMessage(message);
+        return undefined;
+      }
+      void vscode.window.showErrorMessage(message, MANAGE_WORKSPACE_TRUST).then((picked) => picked && vscode.commands.executeCommand(MANAGE_TRUST_COMMAND));
       return undefined;
     }
   });

@@ -13,6 +13,8 @@ import type { VariableResolver } from '../core/variables';
 
 export const CONNECT_WITHOUT_THEM = 'Connect Without Them';
 export const MANAGE_WORKSPACE_TRUST = 'Manage Workspace Trust';
+/** VS Code's trust editor, where the person trusts the workspace. */
+export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
 
 /** Shows the modal warning and returns the button picked (undefined = Cancel or Escape). */
 export type TrustWarning = (message: string, detail: string, ...buttons: string[]) => Thenable<string | undefined>;
@@ -49,7 +51,7 @@ export class WorkspaceTrustGuard {
       CONNECT_WITHOUT_THEM,
       MANAGE_WORKSPACE_TRUST,
     );
-    if (picked === MANAGE_WORKSPACE_TRUST) await vscode.commands.executeCommand('workbench.trust.manage');
+    if (picked === MANAGE_WORKSPACE_TRUST) await vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
     return picked === CONNECT_WITHOUT_THEM;
   }
 }

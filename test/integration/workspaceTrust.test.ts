@@ -2,7 +2,8 @@
  * Workspace Trust in a real VS Code. The test host runs with trust disabled (so every workspace is
  * trusted), which means Restricted Mode itself cannot be entered here; these tests check the
  * manifest's declaration, that the running extension asks VS Code's own isTrusted, and the guard's
- * behaviour with an injected "not trusted" answer and a scripted modal.
+ * behaviour with an injected "not trusted" answer and a scripted modal. The real Restricted Mode,
+ * driven through the workbench's own dialogs and trust editor, is test/e2e/restrictedMode.test.ts.
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';

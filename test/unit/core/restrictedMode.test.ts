@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { encodeSavedMessage, parseProfile, ProfileResolveError, resolveProfile, type WsProfile } from '../../../src/core/profile';
 import { sessionOptionsFromProfile } from '../../../src/core/profileSession';
-import { restrictedReads, RestrictedModeError, restrictResolver, restrictProfileFileReader } from '../../../src/core/restrictedMode';
+import { isRestrictedModeRefusal, restrictedReads, RestrictedModeError, restrictResolver, restrictProfileFileReader } from '../../../src/core/restrictedMode';
 import { resolveTemplate, type VariableRef, type VariableResolver } from '../../../src/core/variables';
 
 /** A resolver that answers every env, secret and input with a value, and records what it was asked. */
@@ -37,12 +37,19 @@ describe('Restricted Mode', () => {
   };
   const diskReader = (path: string): Promise<Buffer> => Promise.resolve(readFileSync(path));
 
+  it('isRestrictedModeRefusal tells a refusal from other resolve errors', () => {
+    assert.equal(isRestrictedModeRefusal(new ProfileResolveError('tls.ca', 'tls.ca: cannot read ca.pem: the file does not exist.')), false);
+    assert.equal(isRestrictedModeRefusal(new Error('x', { cause: new Error('y') })), false);
+    assert.equal(isRestrictedModeRefusal('a string'), false);
+  });
+
   describe('restrictResolver', () => {
     it('refuses ${env:…} with a message naming the variable, Restricted Mode and how to lift it, without asking the inner resolver', async () => {
       const { resolver, asked } = answeringResolver();
       const guarded = restrictResolver(resolver, () => false);
       await assert.rejects(resolveTemplate('Bearer ${env:API_TOKEN}', 'headers.Authorization', guarded), (err: unknown) => {
         assert.ok(err instanceof RestrictedModeError);
+        assert.ok(isRestrictedModeRefusal(err));
         assert.equal(err.what, '${env:API_TOKEN}');
         assert.equal(
           err.message,
@@ -95,6 +102,8 @@ describe('Restricted Mode', () => {
       }, () => false);
       await assert.rejects(resolveProfile(tlsProfile(), answeringResolver().resolver, reader), (err: unknown) => {
         assert.ok(err instanceof ProfileResolveError);
+        // The adapter offers "Manage Workspace Trust" on exactly these errors.
+        assert.ok(isRestrictedModeRefusal(err), 'the refusal is the cause');
         assert.match(err.field, /^tls\.(ca|cert|key)$/);
         assert.ok(err.message.startsWith(`${err.field}: ${join(dir, err.field === 'tls.ca' ? 'ca.pem' : err.field === 'tls.cert' ? 'client.pem' : 'client.key')} was not read: this workspace is not trusted (Restricted Mode)`), err.message);
         assert.match(err.message, /files named by a profile from an untrusted workspace \(TLS certificate, key and CA files, message files\) are not read\. Trust the workspace/);
