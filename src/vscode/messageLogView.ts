@@ -68,7 +68,9 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
   }
 
   private follow(): void {
-    const active = this.registry.activeHandle;
+    // A restored panel has no session to list: while it is the active one, keep the session shown, if it still has its panel.
+    const keep = this.registry.activeRestored && this.handle && this.registry.all.includes(this.handle);
+    const active = keep ? this.handle : this.registry.activeHandle;
     if (active !== this.handle) this.attach(active);
   }
 

@@ -25,7 +25,8 @@ export function registerSessionCommands(registry: SessionRegistry): vscode.Dispo
   const restoredTarget = (arg: unknown): RestoredPanel | undefined => {
     if (typeof arg === 'string') return registry.findRestored(arg);
     if (isRestoredPanel(arg)) return registry.findRestored(arg.id);
-    return arg === undefined && !registry.activeHandle ? registry.restored[registry.restored.length - 1] : undefined;
+    if (arg !== undefined) return undefined;
+    return registry.activeRestored ?? (registry.activeHandle ? undefined : registry.restored[registry.restored.length - 1]);
   };
   const withSession = (title: string, action: (handle: SessionHandle) => void, onRestored: (restored: RestoredPanel) => void | Promise<void>) => (arg?: unknown): void => {
     const handle = target(arg);

@@ -1,9 +1,10 @@
 /**
  * Context keys for `when` clauses, so session commands show in the palette and in menus only
  * where they can act:
- * - `wsInspector.hasSession`: some session still has its panel;
+ * - `wsInspector.hasSession`: some session still has its panel (a panel restored after a reload counts);
  * - `wsInspector.hasOpenSession`: some session is connecting, open or reconnecting;
- * - `wsInspector.activeSessionState`: the active session's state (connecting, open, closing, closed, reconnecting), or unset.
+ * - `wsInspector.activeSessionState`: the active session's state (connecting, open, closing, closed, reconnecting;
+ *   closed for a restored panel), or unset.
  */
 import * as vscode from 'vscode';
 import type { SessionRegistry } from './sessionRegistry';
@@ -14,9 +15,9 @@ export function trackSessionContextKeys(registry: SessionRegistry): vscode.Dispo
   let last = '';
   const update = (): void => {
     const values: Array<[string, unknown]> = [
-      ['wsInspector.hasSession', registry.size > 0],
+      ['wsInspector.hasSession', registry.size + registry.restored.length > 0],
       ['wsInspector.hasOpenSession', registry.all.some((h) => LIVE_STATES.has(h.session.state))],
-      ['wsInspector.activeSessionState', registry.activeHandle?.session.state],
+      ['wsInspector.activeSessionState', registry.activeHandle?.session.state ?? (registry.activeRestored ? 'closed' : undefined)],
     ];
     // State changes come often during reconnects; tell the workbench only what changed.
     const key = JSON.stringify(values);

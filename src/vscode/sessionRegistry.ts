@@ -33,7 +33,8 @@ export interface RestoredPanel {
 export class SessionRegistry implements vscode.Disposable {
   private readonly handles: SessionHandle[] = [];
   private readonly restoredPanels: RestoredPanel[] = [];
-  private active: SessionHandle | undefined;
+  /** The panel focused last (or opened last): a live session's, or one restored after a reload. */
+  private active: SessionHandle | RestoredPanel | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a session is added or removed, changes state, or another one becomes active. */
   readonly onDidChange = this.changed.event;
@@ -82,11 +83,20 @@ export class SessionRegistry implements vscode.Disposable {
   /** Lists a panel restored after a window reload until it is closed. */
   addRestored(restored: RestoredPanel): void {
     this.restoredPanels.push(restored);
-    restored.panel.onDidDispose(() => {
-      const index = this.restoredPanels.indexOf(restored);
-      if (index >= 0) this.restoredPanels.splice(index, 1);
+    // Focusing it makes it the active one, so the palette's Reconnect and the status bar act on it.
+    const focus = restored.panel.onDidChangeViewState(({ webviewPanel }) => {
+      if (!webviewPanel.active || this.active === restored) return;
+      this.active = restored;
       this.changed.fire();
     });
+    restored.panel.onDidDispose(() => {
+      focus.dispose();
+      const index = this.restoredPanels.indexOf(restored);
+      if (index >= 0) this.restoredPanels.splice(index, 1);
+      if (this.active === restored) this.active = this.handles[this.handles.length - 1];
+      this.changed.fire();
+    });
+    if (restored.panel.active) this.active = restored;
     this.changed.fire();
   }
 
@@ -104,9 +114,14 @@ export class SessionRegistry implements vscode.Disposable {
     return this.handles;
   }
 
-  /** The session whose panel was focused last (or opened last). */
+  /** The session whose panel was focused last (or opened last); undefined while a restored panel is the active one. */
   get activeHandle(): SessionHandle | undefined {
-    return this.active;
+    return this.active && 'session' in this.active ? this.active : undefined;
+  }
+
+  /** The restored panel, when it was focused after every live session's panel. */
+  get activeRestored(): RestoredPanel | undefined {
+    return this.active && !('session' in this.active) ? this.active : undefined;
   }
 
   find(sessionId: string): SessionHandle | undefined {

@@ -22,10 +22,13 @@ export class SessionStatusBar implements vscode.Disposable {
     const active = this.registry.activeHandle;
     const restored = this.registry.restored.length;
     const count = this.registry.size + restored;
+    const activeRestored = this.registry.activeRestored;
     if (!active && restored > 0) {
-      // Only panels restored after a reload: their sessions ended with the old extension host.
+      // A panel restored after a reload is the active one, or there are only such panels: their sessions ended with the old extension host.
       this.item.text = `$(${stateIcon('closed').id}) ${count} WebSocket${count === 1 ? '' : 's'}: ended`;
-      this.item.tooltip = `${count} WebSocket session${count === 1 ? '' : 's'}, ended when the window was reloaded. Click to show the last one's panel.`;
+      this.item.tooltip = activeRestored
+        ? `${count} WebSocket session${count === 1 ? '' : 's'}. The active one, "${activeRestored.title}" (${activeRestored.url}), ended when the window was reloaded. Click to show its panel.`
+        : `${count} WebSocket session${count === 1 ? '' : 's'}, ended when the window was reloaded. Click to show the last one's panel.`;
       this.item.accessibilityInformation = { label: this.item.tooltip, role: 'button' };
       this.item.show();
       this.shown = true;

@@ -27,7 +27,7 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsTre
   }
 
   getTreeItem(element: SessionsTreeElement): vscode.TreeItem {
-    return 'session' in element ? this.sessionItem(element) : restoredItem(element);
+    return 'session' in element ? this.sessionItem(element) : restoredItem(element, element === this.registry.activeRestored);
   }
 
   private sessionItem(handle: SessionHandle): vscode.TreeItem {
@@ -52,10 +52,10 @@ export class SessionsTreeProvider implements vscode.TreeDataProvider<SessionsTre
 }
 
 /** An ended session whose panel came back after a reload: shown as closed, so it offers Reconnect as a closed session does. */
-function restoredItem(restored: RestoredPanel): vscode.TreeItem {
+function restoredItem(restored: RestoredPanel, active: boolean): vscode.TreeItem {
   const item = new vscode.TreeItem(restored.title, vscode.TreeItemCollapsibleState.None);
   item.id = `restored:${restored.id}`;
-  item.description = 'ended (window reloaded)';
+  item.description = active ? 'ended (window reloaded) · active' : 'ended (window reloaded)';
   item.iconPath = stateIcon('closed');
   const from = restored.profileUri ? `\nProfile: ${vscode.workspace.asRelativePath(vscode.Uri.parse(restored.profileUri))}` : '';
   item.tooltip = `${restored.url}\nState: ended when the window was reloaded${from}`;

@@ -239,7 +239,7 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
       assert.equal(rows.length, 1);
       const item = tree.getTreeItem(rows[0]);
       assert.equal(item.label, 'Restored echo');
-      assert.equal(item.description, 'ended (window reloaded)');
+      assert.equal(item.description, 'ended (window reloaded) · active', 'VS Code focuses a panel it creates');
       assert.equal(item.contextValue, 'wsInspector.session.closed', 'offers Reconnect as a closed session does');
       assert.deepEqual(item.command && [item.command.command, item.command.arguments], ['wsInspector.focusSession', [savedId]]);
       assert.equal(statusBar.visible, true);
@@ -255,6 +255,43 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
       const started = api.registry.all.find((h) => h.session.url === demo.url('echo'));
       assert.ok(started, 'a new session for the restored URL');
       started.panel.dispose();
+    });
+
+    it('a restored panel, once focused, is the active one: the status bar says so and the palette\'s Reconnect acts on it, not on a live session', async () => {
+      // The extension's own registry and commands, as the palette reaches them.
+      const api = (await vscode.extensions.getExtension<WsInspectorApi>('websocket-inspector.websocket-inspector')!.activate());
+      const live = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', demo.url('ticker'));
+      assert.ok(live);
+      await poll('the ticker to open', () => (live.session.state === 'open' ? true : undefined));
+      const tickers = demo.connections.filter((c) => c.endpoint === 'ticker').length;
+
+      // Brought back after a reload, and shown in front of the live panel (VS Code focuses a panel it creates).
+      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Restored echo', vscode.ViewColumn.One, { enableScripts: true });
+      const savedId = `saved-active-${Date.now()}`;
+      const state = { session: { id: savedId, title: 'Restored echo', url: demo.url('echo'), state: 'open', eventCount: 0, counters: EMPTY_COUNTERS }, lastRows: [] } as unknown as PanelRestoreState;
+      restoreEndedPanel(panel, extension.extensionUri, state, api.registry);
+      const restored = await poll('the restored panel to be the active one', () => api.registry.activeRestored);
+      assert.equal(restored.id, savedId);
+      assert.equal(api.registry.activeHandle, undefined, 'the live session is no longer the active one');
+      const sessionsView = new SessionsTreeProvider(api.registry);
+      try {
+        const row = sessionsView.getChildren().find((r) => !('session' in r));
+        assert.ok(row);
+        assert.equal(sessionsView.getTreeItem(row).description, 'ended (window reloaded) · active');
+      } finally {
+        sessionsView.dispose();
+      }
+
+      // Reconnect from the palette (no argument): a new session for the restored URL; the live ticker is left alone.
+      const echoesBefore = demo.connections.filter((c) => c.endpoint === 'echo').length;
+      await vscode.commands.executeCommand('wsInspector.reconnect');
+      const started = await poll('a new session for the restored URL', () => api.registry.all.find((h) => h.session.url === demo.url('echo')));
+      await poll('the server to see it', () => (demo.connections.filter((c) => c.endpoint === 'echo').length === echoesBefore + 1 ? true : undefined));
+      await poll('the restored panel to close once the new session opened', () => (api.registry.findRestored(savedId) ? undefined : true));
+      assert.equal(demo.connections.filter((c) => c.endpoint === 'ticker').length, tickers, 'the live session was not reconnected');
+      assert.equal(live.session.state, 'open');
+      started.panel.dispose();
+      live.panel.dispose();
     });
   });
 
