@@ -23,7 +23,7 @@ import {
   type ViewState,
   type WebviewMethods,
 } from '../shared/protocol';
-import { answerRequest, RequestTracker } from '../shared/requestTracker';
+import { answerRequest, RequestError, RequestTracker } from '../shared/requestTracker';
 import { countEvent, EMPTY_COUNTERS, type CounterTally, type TrafficCounters } from '../shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../shared/sessionEvent';
 import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
@@ -90,6 +90,8 @@ export class SessionChannel implements vscode.Disposable {
   private disposed = false;
   /** setFilter requests being answered: their reply carries the view, so a stopped filter needs no snapshot. */
   private applyingFilter = 0;
+  /** What the link to the page has done, told when a request to the page goes unanswered. */
+  private readonly link = { readies: 0, lastHeardAt: -Infinity, requestsNotDelivered: 0 };
 
   constructor(
     private readonly webview: vscode.Webview,
@@ -102,7 +104,11 @@ export class SessionChannel implements vscode.Disposable {
       if (this.applyingFilter === 0) queueMicrotask(() => this.synced && !this.disposed && this.sendSnapshot());
     });
     this.counters = new CounterScan(session);
-    this.requests = new RequestTracker<WebviewMethods>((request) => void this.post(request), { setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) }, REQUEST_TIMEOUT_MS);
+    this.requests = new RequestTracker<WebviewMethods>(
+      (request) => void webview.postMessage(request).then((delivered) => void (delivered || this.link.requestsNotDelivered++)),
+      { setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
+      REQUEST_TIMEOUT_MS,
+    );
     this.disposables.push(webview.onDidReceiveMessage((message: FromWebviewMessage) => this.onMessage(message)));
     const unsubscribeRows = session.store.subscribe(() => this.scheduleFlush());
     const unsubscribeState = session.onStateChange(() => {
@@ -116,16 +122,25 @@ export class SessionChannel implements vscode.Disposable {
 
   /** Asks the page for the text of its rendered rows (used by tests to read what a person sees). */
   renderedRows(): Promise<string[]> {
-    return this.requests.request('renderedRows', {});
+    return this.askPage('renderedRows');
   }
 
   renderedDetails(): Promise<RenderedDetails | null> {
-    return this.requests.request('renderedDetails', {});
+    return this.askPage('renderedDetails');
   }
 
   /** What the page keeps with setState (tests check it holds no secret). */
   persistedState(): Promise<unknown> {
-    return this.requests.request('persistedState', {});
+    return this.askPage('persistedState');
+  }
+
+  /** A request to the page; when it goes unanswered, the error tells what the link did meanwhile, to tell a hidden page from a stuck one. */
+  private askPage<K extends keyof WebviewMethods>(method: K): Promise<WebviewMethods[K]['result']> {
+    return this.requests.request(method, {}).catch((err: unknown) => {
+      if (!(err instanceof RequestError) || !err.message.includes('no reply')) throw err;
+      const heard = this.link.lastHeardAt === -Infinity ? 'never heard from' : `last heard from ${Math.round(performance.now() - this.link.lastHeardAt)} ms ago`;
+      throw new RequestError(`${err.message}; the page: ${this.synced ? 'has its snapshot' : 'waits to be shown'}, sent ready ${this.link.readies} time(s), ${heard}; ${this.link.requestsNotDelivered} request(s) not delivered by VS Code`);
+    });
   }
 
   /** The webview lost its document (hidden without retained context); it sends `ready` when shown again. */
@@ -159,8 +174,10 @@ export class SessionChannel implements vscode.Disposable {
   }
 
   private onMessage(message: FromWebviewMessage): void {
+    this.link.lastHeardAt = performance.now();
     switch (message.type) {
       case 'ready':
+        this.link.readies++;
         this.sendSnapshot();
         return;
       case 'request':
