@@ -86,7 +86,18 @@ export type WebviewMethods = {
   renderedDetails: { params: Record<string, never>; result: RenderedDetails | null };
   /** What the webview keeps with setState (tests check that it holds no secret). */
   persistedState: { params: Record<string, never>; result: unknown };
+  /** The header's counters and counts as rendered: what a person reads off the panel. */
+  renderedHeader: { params: Record<string, never>; result: RenderedHeader };
 };
+
+export interface RenderedHeader {
+  /** "↑ 3 msg / 12 B  ↓ 3 msg / 12 B" */
+  readonly counters: string;
+  /** "N events": the rows the timeline holds. */
+  readonly events: string;
+  /** "n of N": rows the filter passes of all logged. */
+  readonly filterCount: string;
+}
 
 export interface RenderedDetails {
   readonly seq: number;

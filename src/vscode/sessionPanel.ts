@@ -19,6 +19,7 @@ import {
   type FromWebviewMessage,
   type HostMethods,
   type RenderedDetails,
+  type RenderedHeader,
   type ToWebviewMessage,
   type ViewState,
   type WebviewMethods,
@@ -132,6 +133,11 @@ export class SessionChannel implements vscode.Disposable {
   /** What the page keeps with setState (tests check it holds no secret). */
   persistedState(): Promise<unknown> {
     return this.askPage('persistedState');
+  }
+
+  /** The header's counters and counts as the page renders them. */
+  renderedHeader(): Promise<RenderedHeader> {
+    return this.askPage('renderedHeader');
   }
 
   /** A request to the page; when it goes unanswered, the error tells what the link did meanwhile, to tell a hidden page from a stuck one. */
@@ -508,6 +514,16 @@ export class SessionPanel implements vscode.Disposable {
   /** What the webview keeps with setState, which VS Code stores and restores after a reload. */
   persistedState(): Promise<unknown> {
     return this.channel.persistedState();
+  }
+
+  /** The header's counters and counts as the webview's document renders them. */
+  renderedHeader(): Promise<RenderedHeader> {
+    return this.channel.renderedHeader();
+  }
+
+  /** Whether the panel is on screen (a hidden one has no document until it is shown again). */
+  get visible(): boolean {
+    return !this.disposed && this.panel.visible;
   }
 
   reveal(): void {

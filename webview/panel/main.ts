@@ -108,6 +108,8 @@ async function reveal(seq: number): Promise<void> {
 
 let lastTotal = 0;
 
+const textOf = (selector: string): string => (document.querySelector(selector) as HTMLElement | null)?.innerText.trim() ?? '';
+
 window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
   const message = event.data;
   switch (message.type) {
@@ -141,6 +143,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
         renderedRows: () => timeline.renderedTexts(),
         renderedDetails: () => details.rendered(),
         persistedState: () => persisted(),
+        renderedHeader: () => ({ counters: textOf('.session-counters'), events: textOf('.session-count'), filterCount: textOf('.filter-count') }),
       }).then(post);
       return;
     case 'reply':
