@@ -13,7 +13,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
-import type { WireFrame, WireMessage } from './wire';
+import { minimalHeaderLength, type WireFrame, type WireMessage } from './wire';
 import { WarmBufferPool, type WarmingBuffer } from './warmBufferPool';
 
 /** How a close ended; attached to `close` events. */
@@ -255,8 +255,18 @@ class Segment {
       this.wireBytes[i] = wire.wireBytes;
       if (wire.compressed) flags |= FLAG_COMPRESSED;
       const frame = wire.frames[0];
-      // The common case, one plain frame, is rebuilt from three columns; anything else keeps its frames.
-      if (wire.frameCount === 1 && frame && !frame.rsv2 && !frame.rsv3 && frame.fin && frame.opcode === OPCODE_OF_KIND[event.kind]) {
+      // The common case, one plain frame, is rebuilt from three columns; anything else keeps its frames. The
+      // rebuilt header takes the shortest length encoding and masks what was sent, so a frame that differs keeps its object.
+      if (
+        wire.frameCount === 1 &&
+        frame &&
+        !frame.rsv2 &&
+        !frame.rsv3 &&
+        frame.fin &&
+        frame.opcode === OPCODE_OF_KIND[event.kind] &&
+        frame.masked === (event.direction === 'sent') &&
+        frame.headerLength === minimalHeaderLength(frame.payloadLength, frame.masked)
+      ) {
         flags |= FLAG_SINGLE_FRAME;
         this.maskKey[i] = frame.maskKey ?? 0;
         this.streamOffset[i] = frame.streamOffset;

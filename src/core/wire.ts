@@ -74,6 +74,14 @@ const MAX_HEADER_LENGTH = 14;
 /** Highest 32-bit half of a 64-bit length that keeps the length exact as a JS number (2^53 - 1). */
 const MAX_SAFE_HIGH_WORD = 0x1fffff;
 
+/**
+ * The header length of a frame whose length uses the fewest bytes, as RFC 6455 section 5.2 says it
+ * must (not every peer does): 2 bytes, a 16-bit length from 126 bytes, a 64-bit one from 65,536, and the mask key.
+ */
+export function minimalHeaderLength(payloadLength: number, masked: boolean): number {
+  return (payloadLength < 126 ? 2 : payloadLength < 0x10000 ? 4 : 10) + (masked ? 4 : 0);
+}
+
 export class WireDecoder {
   private readonly fromClient: boolean;
   private readonly who: string;

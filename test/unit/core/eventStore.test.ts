@@ -72,6 +72,18 @@ describe('EventStore', () => {
     assert.deepEqual(store.readRange(0, 4).map((e) => [e.wire?.frames[0].payloadLength, e.wire?.frames[0].headerLength]), [[125, 2], [126, 4], [65535, 4], [65536, 10]]);
   });
 
+  it('keeps the frame of a single frame it could not rebuild: a longer length encoding than needed, or a mask where none belongs', () => {
+    const store = new EventStore();
+    // 5 bytes announced in a 16-bit length, and a masked frame from the server: RFC 6455 section 5.2 forbids neither being shown as it was.
+    const longLength = { fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 1, opcodeName: 'text', masked: false, maskKey: undefined, payloadLength: 5, headerLength: 4, streamOffset: 10 };
+    const masked = { ...longLength, masked: true, maskKey: 0x01020304, headerLength: 6 };
+    for (const frame of [longLength, masked]) {
+      store.append({ ...text('hello'), wire: { kind: 'text', frames: [frame], frameCount: 1, wireBytes: frame.headerLength + 5, compressed: false } });
+    }
+    assert.deepEqual(store.get(0)?.wire, { wireBytes: 9, frameCount: 1, compressed: false, frames: [longLength] });
+    assert.deepEqual(store.get(1)?.wire, { wireBytes: 11, frameCount: 1, compressed: false, frames: [masked] });
+  });
+
   it('tells subscribers about appends in batches, one per turn of the event loop, until they unsubscribe', async () => {
     const store = new EventStore();
     const seen: Array<[number, number]> = [];

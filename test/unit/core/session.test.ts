@@ -202,6 +202,23 @@ describe('WebSocketSession', function () {
       assert.equal(allEvents(session).filter((e) => e.kind === 'error').length, 0, describeEvents(session));
     });
 
+    it('shows the header of a frame whose length is not in its shortest encoding as it was sent', async () => {
+      // 5 bytes announced in a 16-bit length: RFC 6455 section 5.2 says the shortest encoding MUST be used, and ws takes it anyway.
+      const frame = Buffer.concat([Buffer.from([0x81, 126, 0, 5]), Buffer.from('hello'), serverFrame(1, 'next')]);
+      const raw = await startRawServer(({ socket }) => socket.write(frame));
+      cleanups.push(() => raw.close());
+      const session = open(raw.url, { perMessageDeflate: false });
+      await waitForEvent(session, (e) => e.kind === 'text' && e.payload?.toString() === 'next');
+      const texts = allEvents(session).filter((e) => e.kind === 'text');
+      assert.deepEqual(
+        texts.map((e) => [e.payload?.toString(), e.wire?.wireBytes, e.wire?.frames[0].headerLength, e.wire?.frames[0].payloadLength, e.wire?.frames[0].streamOffset]),
+        [
+          ['hello', 9, 4, 5, 0],
+          ['next', 6, 2, 4, 9],
+        ],
+      );
+    });
+
     it('keeps wire order when a control frame sits inside a fragmented message', async () => {
       const raw = await startRawServer(({ socket }) => {
         socket.write(serverFrame(1, 'part one, ', { fin: false }));
