@@ -181,7 +181,8 @@ export class WebSocketSession {
 
   private attempt: Attempt | undefined;
   private currentState: SessionState = 'connecting';
-  private readonly startedAt = process.hrtime.bigint();
+  /** When the session started, in milliseconds on performance.now()'s monotonic clock: the log's times and ping round trips count from here. */
+  private readonly startedAt = performance.now();
   private readonly stateListeners = new Set<(state: SessionState) => void>();
   private userClosed = false;
   private reconnectAttempts = 0;
@@ -873,7 +874,7 @@ export class WebSocketSession {
 
   /** Monotonic milliseconds since the session started (ping round trips are measured on this clock). */
   private elapsedMs(): number {
-    return Number(process.hrtime.bigint() - this.startedAt) / 1e6;
+    return performance.now() - this.startedAt;
   }
 
   /**
@@ -896,9 +897,13 @@ export class WebSocketSession {
     event.payload = NO_PAYLOAD;
   }
 
-  /** Monotonic microseconds since the session started: the log's clock. */
+  /**
+   * Whole monotonic microseconds since the session started: the log's clock. From performance.now()
+   * (the same monotonic clock, in fractional milliseconds) because process.hrtime.bigint() and the
+   * arithmetic on it allocated three BigInts for every message.
+   */
   private monoUs(): number {
-    return Number((process.hrtime.bigint() - this.startedAt) / 1000n);
+    return Math.floor((performance.now() - this.startedAt) * 1000);
   }
 
   private record(event: UnstampedEvent): void {
