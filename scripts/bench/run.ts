@@ -2,15 +2,16 @@
  * `npm run bench`: the figures of issue 5 that do not belong in `npm test`. Each figure is the
  * median of several runs, and each comparison a ratio measured in the same run, because these
  * machines are noisy. Writes bench/results/latest.json and prints a table of figures and targets.
- *   node out/scripts/bench/run.js [--runs 5] [--quick] [--only capture,filter,peers,vscode,package] [--no-package]
+ *   node out/scripts/bench/run.js [--runs 5] [--quick] [--only capture,alloc,filter,peers,vscode,package] [--no-package]
  *                                 [--vscode-parts display,scale,cap,latency,idle]
  * (--no-package: the VS Code parts run whatever is in dist/, e.g. a development build)
- * Parts: 1-2 capture (bare ws vs the engine), 5 the filter in plain Node (filter.ts), 4 peers (peers.ts), 3, 5, 6, 7 in VS Code (vscodeBench.ts), 7 package size.
+ * Parts: 1-2 capture (bare ws vs the engine), 2 alloc (heap bytes allocated per received message, allocation.ts), 5 the filter in plain Node (filter.ts), 4 peers (peers.ts), 3, 5, 6, 7 in VS Code (vscodeBench.ts), 7 package size.
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { allocationOfBareWs, allocationOfEngine, type AllocationSample } from './allocation';
 import { measureBareWs, measureBareWsRetaining, measureEngine, startFloodServer, type Flood, type FloodServer, type RateSample } from './capture';
 import { measureFilter, printFilter, type FilterBench } from './filter';
 import { printPeers, runPeers, type PeerRow } from './peers';
@@ -31,6 +32,9 @@ const floods: Flood[] = [
   { label: '64 KiB binary', n: quick ? 500 : 5_000, size: 64 * 1024, type: 'binary' },
   { label: '4 MiB binary', n: quick ? 20 : 200, size: 4 * 1024 * 1024, type: 'binary' },
 ];
+/** The allocation part's flood: the load test's message size (scripts/bench/load.ts). */
+const allocationFlood: Flood = { label: '128 B text', n: quick ? 50_000 : 200_000, size: 128, type: 'text' };
+
 /** Capture targets of issue 5, as a share of the bare ws ceiling. */
 const captureTargets: Record<string, number> = { '64 B text': 0.7, '64 KiB binary': 0.9 };
 
@@ -91,6 +95,42 @@ async function measureCapture(server: FloodServer): Promise<CaptureRow[]> {
   return rows;
 }
 
+interface AllocationRow {
+  readonly flood: string;
+  readonly messages: number;
+  /** Medians over the runs, in bytes of JavaScript heap per received message. */
+  readonly engineBytesPerMessage: number;
+  readonly bareWsBytesPerMessage: number;
+  /** The median run's biggest allocating functions of the engine, bytes per message. */
+  readonly engineTop: ReadonlyArray<readonly [string, number]>;
+  readonly bareWsTop: ReadonlyArray<readonly [string, number]>;
+}
+
+async function measureAllocation(server: FloodServer): Promise<AllocationRow> {
+  const flood = allocationFlood;
+  const engine: AllocationSample[] = [];
+  const bare: AllocationSample[] = [];
+  // One unmeasured round each, so code compiled lazily is not counted.
+  await allocationOfEngine(server.url(flood), flood);
+  await allocationOfBareWs(server.url(flood), flood);
+  for (let run = 0; run < runs; run++) {
+    engine.push(await allocationOfEngine(server.url(flood), flood));
+    bare.push(await allocationOfBareWs(server.url(flood), flood));
+    log(`alloc run ${run + 1}: engine ${engine[run].bytesPerMessage} B/msg, bare ws ${bare[run].bytesPerMessage} B/msg`);
+  }
+  const sorted = [...engine].sort((a, b) => a.bytesPerMessage - b.bytesPerMessage);
+  const row: AllocationRow = {
+    flood: flood.label,
+    messages: flood.n,
+    engineBytesPerMessage: median(engine.map((s) => s.bytesPerMessage)),
+    bareWsBytesPerMessage: median(bare.map((s) => s.bytesPerMessage)),
+    engineTop: sorted[Math.floor(sorted.length / 2)].top,
+    bareWsTop: bare[0].top,
+  };
+  log(`alloc ${JSON.stringify(row)}`);
+  return row;
+}
+
 async function packageSize(): Promise<number> {
   const { packageVsix } = (await import(pathToFileURL(join(root, 'scripts', 'package.mjs')).href)) as { packageVsix: (out?: string) => string };
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
@@ -98,7 +138,7 @@ async function packageSize(): Promise<number> {
   return statSync(vsix).size;
 }
 
-function figuresOf(capture: CaptureRow[] | undefined, filter: FilterBench | undefined, peers: PeerRow[] | undefined, vscode: VscodeBenchResults | undefined, vsixBytes: number | undefined): Figure[] {
+function figuresOf(capture: CaptureRow[] | undefined, allocation: AllocationRow | undefined, filter: FilterBench | undefined, peers: PeerRow[] | undefined, vscode: VscodeBenchResults | undefined, vsixBytes: number | undefined): Figure[] {
   const figures: Figure[] = [];
   for (const row of capture ?? []) {
     figures.push({ part: '1', figure: `bare ws, ${row.flood}`, value: row.bareWsMessagesPerSecond, unit: 'msg/s' });
@@ -107,6 +147,10 @@ function figuresOf(capture: CaptureRow[] | undefined, filter: FilterBench | unde
     const target = captureTargets[row.flood];
     figures.push({ part: '2', figure: `engine / bare ws, ${row.flood}`, value: row.ratio, unit: 'ratio', target: target === undefined ? undefined : { op: '>=', value: target } });
     figures.push({ part: '2', figure: `engine / retaining ws, ${row.flood}`, value: row.ratioVsRetaining, unit: 'ratio' });
+  }
+  if (allocation) {
+    figures.push({ part: '2', figure: `engine heap allocated, ${allocation.flood}`, value: allocation.engineBytesPerMessage, unit: 'B/msg' });
+    figures.push({ part: '2', figure: `bare ws heap allocated, ${allocation.flood}`, value: allocation.bareWsBytesPerMessage, unit: 'B/msg' });
   }
   for (const timing of filter?.timings ?? []) {
     const text = timing.filter.text !== '' && !timing.filter.regex;
@@ -176,12 +220,14 @@ async function main(): Promise<void> {
   const started = Date.now();
   const server = await startFloodServer();
   let capture: CaptureRow[] | undefined;
+  let allocation: AllocationRow | undefined;
   let vscode: VscodeBenchResults | undefined;
   let vsixBytes: number | undefined;
   let peers: PeerRow[] | undefined;
   let filter: FilterBench | undefined;
   try {
     if (wanted('capture')) capture = await measureCapture(server);
+    if (wanted('alloc')) allocation = await measureAllocation(server);
     // Part 5, the filter alone: 1,000,000 captured messages, the host-side scan timed in plain Node.
     if (wanted('filter')) filter = await measureFilter({ runs });
     // Part 4: Chromium's DevTools and wscat on the same floods (see peers.ts).
@@ -196,10 +242,10 @@ async function main(): Promise<void> {
     server.stop();
   }
   const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, vscode: vscode?.vscodeVersion, date: new Date().toISOString() };
-  const figures = figuresOf(capture, filter, peers, vscode, vsixBytes);
+  const figures = figuresOf(capture, allocation, filter, peers, vscode, vsixBytes);
   const seconds = Math.round((Date.now() - started) / 1000);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, runs, quick, seconds, figures: figures.map((f) => ({ ...f, met: met(f) })), capture, filter, peers, vscode, vsixBytes }, null, 2)}\n`);
+  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, runs, quick, seconds, figures: figures.map((f) => ({ ...f, met: met(f) })), capture, allocation, filter, peers, vscode, vsixBytes }, null, 2)}\n`);
   if (filter) printFilter(filter);
   if (peers) printPeers(peers);
   printTable(figures);

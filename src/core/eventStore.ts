@@ -13,7 +13,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
-import type { WireFrame, WireMessage } from './wire';
+import { minimalHeaderLength, type WireFrame, type WireMessage } from './wire';
 import { WarmBufferPool, type WarmingBuffer } from './warmBufferPool';
 
 /** How a close ended; attached to `close` events. */
@@ -77,6 +77,27 @@ export interface NewSessionEvent extends EventExtras {
   readonly wire?: WireMessage;
 }
 
+/**
+ * A data message that went over the wire as one plain frame (FIN set, the shortest length encoding,
+ * masked exactly when sent): what `append` stores for such an event and its `wire`, as numbers, for
+ * the receive path of a flood. The store copies every field (the payload's bytes as `append` does)
+ * and keeps no reference to the object, so a producer may fill one object again for every message.
+ */
+export interface SingleFrameEvent {
+  kind: 'text' | 'binary';
+  direction: 'sent' | 'received';
+  monoUs: number;
+  wallMs: number;
+  payload: Uint8Array;
+  /** RSV1, permessage-deflate (RFC 7692 section 6). */
+  compressed: boolean;
+  /** Header and payload bytes of the frame. */
+  wireBytes: number;
+  /** The frame's masking key; 0 when it is not masked. */
+  maskKey: number;
+  streamOffset: number;
+}
+
 /** One event as readers get it. */
 export interface SessionEvent extends EventExtras {
   readonly seq: number;
@@ -135,6 +156,10 @@ const KINDS = SESSION_EVENT_KINDS;
 const KIND_CODE = new Map(KINDS.map((k, i) => [k, i]));
 const DIRECTIONS: readonly EventDirection[] = ['sent', 'received', 'local'];
 const DIRECTION_CODE = new Map(DIRECTIONS.map((d, i) => [d, i]));
+const KIND_TEXT = KIND_CODE.get('text')!;
+const KIND_BINARY = KIND_CODE.get('binary')!;
+const DIRECTION_SENT = DIRECTION_CODE.get('sent')!;
+const DIRECTION_RECEIVED = DIRECTION_CODE.get('received')!;
 const OPCODE_OF_KIND: Partial<Record<SessionEventKind, number>> = { text: 1, binary: 2, close: 8, ping: 9, pong: 10 };
 const OPCODE_NAME: Record<number, string> = { 1: 'text', 2: 'binary', 8: 'close', 9: 'ping', 10: 'pong' };
 
@@ -255,8 +280,18 @@ class Segment {
       this.wireBytes[i] = wire.wireBytes;
       if (wire.compressed) flags |= FLAG_COMPRESSED;
       const frame = wire.frames[0];
-      // The common case, one plain frame, is rebuilt from three columns; anything else keeps its frames.
-      if (wire.frameCount === 1 && frame && !frame.rsv2 && !frame.rsv3 && frame.fin && frame.opcode === OPCODE_OF_KIND[event.kind]) {
+      // The common case, one plain frame, is rebuilt from three columns; anything else keeps its frames. The
+      // rebuilt header takes the shortest length encoding and masks what was sent, so a frame that differs keeps its object.
+      if (
+        wire.frameCount === 1 &&
+        frame &&
+        !frame.rsv2 &&
+        !frame.rsv3 &&
+        frame.fin &&
+        frame.opcode === OPCODE_OF_KIND[event.kind] &&
+        frame.masked === (event.direction === 'sent') &&
+        frame.headerLength === minimalHeaderLength(frame.payloadLength, frame.masked)
+      ) {
         flags |= FLAG_SINGLE_FRAME;
         this.maskKey[i] = frame.maskKey ?? 0;
         this.streamOffset[i] = frame.streamOffset;
@@ -278,6 +313,22 @@ class Segment {
       };
     }
     if (extras) this.extras.set(i, extras);
+  }
+
+  /** What append() stores for a data event of one plain frame, without the objects (see SingleFrameEvent). */
+  appendSingleFrame(event: SingleFrameEvent): void {
+    const i = this.count++;
+    this.kind[i] = event.kind === 'text' ? KIND_TEXT : KIND_BINARY;
+    this.direction[i] = event.direction === 'sent' ? DIRECTION_SENT : DIRECTION_RECEIVED;
+    this.monoUs[i] = event.monoUs;
+    this.wallMs[i] = event.wallMs;
+    const payload = event.payload;
+    this.size[i] = payload.length;
+    this.storePayload(i, payload);
+    this.wireBytes[i] = event.wireBytes;
+    this.maskKey[i] = event.maskKey;
+    this.streamOffset[i] = event.streamOffset;
+    this.flags[i] = FLAG_HAS_PAYLOAD | FLAG_SINGLE_FRAME | (event.compressed ? FLAG_COMPRESSED : 0);
   }
 
   private storePayload(i: number, payload: Uint8Array): void {
@@ -528,14 +579,34 @@ export class EventStore {
 
   /** Appends an event, numbers it, and schedules a (batched) notification of subscribers. */
   append(event: NewSessionEvent): number {
-    let segment = this.segments[this.segments.length - 1];
-    if (!segment || !(segment instanceof Segment) || segment.full) {
-      segment = this.newSegment();
-      this.segments.push(segment);
-      this.bytesInMemory += segment.capacity * COLUMN_BYTES_PER_EVENT;
-    }
+    const segment = this.segmentToAppendTo();
     const before = segment.payloadBytes;
     segment.append(event);
+    return this.appended(segment, before);
+  }
+
+  /**
+   * Appends a data message of one plain frame, as `append` would with its event and wire objects
+   * (see SingleFrameEvent): the store keeps nothing of `event` itself, so it can be reused.
+   */
+  appendSingleFrame(event: SingleFrameEvent): number {
+    const segment = this.segmentToAppendTo();
+    const before = segment.payloadBytes;
+    segment.appendSingleFrame(event);
+    return this.appended(segment, before);
+  }
+
+  private segmentToAppendTo(): Segment {
+    const last = this.segments[this.segments.length - 1];
+    if (last instanceof Segment && !last.full) return last;
+    const segment = this.newSegment();
+    this.segments.push(segment);
+    this.bytesInMemory += segment.capacity * COLUMN_BYTES_PER_EVENT;
+    return segment;
+  }
+
+  /** Accounts for the event just appended to `segment`, which held `before` bytes of payload, and numbers it. */
+  private appended(segment: Segment, before: number): number {
     this.bytesInMemory += segment.payloadBytes - before;
     this.warmNext(segment.sharedSlabHalfUsed, segment.count * 2 >= segment.capacity);
     const seq = this.total++;
@@ -634,8 +705,15 @@ export class EventStore {
       return;
     }
     this.notifyScheduled = true;
-    setImmediate(() => this.flushNotifications());
+    setImmediate(this.flushScheduled);
   }
+
+  /**
+   * flushNotifications as a function made once. Written as an arrow inside scheduleNotify it cost an
+   * allocation on every append, not only when scheduling: V8 makes the context an inner function
+   * captures (`this`) as the enclosing function starts (measured: some 90 bytes per received message).
+   */
+  private readonly flushScheduled = (): void => this.flushNotifications();
 
   private segmentAt(seq: number): Segment | undefined {
     // Segments are equal-sized, so the index is arithmetic, not a search.

@@ -16,10 +16,11 @@ import type { SessionState } from '../shared/sessionEvent';
 import { checkCloseToSend, describeCloseCode } from './closeCodes';
 import { explainConnectionError } from './connectionErrors';
 import { checkEndpointUrl } from './endpointUrl';
-import { EventStore, type CloseDetails, type EventStoreOptions, type NewSessionEvent } from './eventStore';
+import { EventStore, type CloseDetails, type EventStoreOptions, type SingleFrameEvent } from './eventStore';
 import { checkAccept, HeadReader, headerValues, HttpHeadError, parseExtensionsHeader, parseHttpHead } from './handshake';
 import { chooseProxy, type ProxySources } from './proxy';
 import { sharedReadBudget, type ReadBudget } from './readBudget';
+import { ReorderQueue, type UnstampedEvent } from './reorderQueue';
 import { SecretMask, type SecretValue } from './secretMask';
 import { connectionFactory, type ByteTap } from './socketTap';
 import { displayUrlString, hideUrlCredentials } from './urlCredentials';
@@ -123,24 +124,19 @@ const DISPOSE_GRACE_MS = 2000;
 /** The reason sent with 1001 when the session is disposed (its panel or VS Code closed). */
 const GOING_AWAY_REASON = 'inspector closed';
 
+/** The payload of nothing, so that a reused event does not hold on to the last message's. */
+const NO_PAYLOAD = Buffer.alloc(0);
+
 /** What ws negotiated in the opening handshake. */
 export interface NegotiatedInfo {
   readonly subprotocol: string;
   readonly extensions: string;
 }
 
-/**
- * One item of the reorder queue: frames in the order the tap saw them, both directions. An incoming
- * data message waits there until ws delivers its payload; everything behind it waits too.
- */
-interface QueuedEvent {
-  readonly wire?: WireMessage;
-  event?: Omit<NewSessionEvent, 'monoUs' | 'wallMs'>;
-}
-
 /** Everything that belongs to one connection attempt (a reconnect starts a new one). */
 class Attempt {
-  readonly queue: QueuedEvent[] = [];
+  /** Frames in the order the tap saw them, both directions: an incoming data message waits there until ws delivers its payload, and everything behind it waits too. */
+  readonly queue = new ReorderQueue();
   readonly pendingSends: OutgoingMessage[] = [];
   /** Payload (hex) of our pings still waiting for a pong, with the time they went out. */
   readonly pingsInFlight = new Map<string, number>();
@@ -185,7 +181,8 @@ export class WebSocketSession {
 
   private attempt: Attempt | undefined;
   private currentState: SessionState = 'connecting';
-  private readonly startedAt = process.hrtime.bigint();
+  /** When the session started, in milliseconds on performance.now()'s monotonic clock: the log's times and ping round trips count from here. */
+  private readonly startedAt = performance.now();
   private readonly stateListeners = new Set<(state: SessionState) => void>();
   private userClosed = false;
   private reconnectAttempts = 0;
@@ -196,6 +193,8 @@ export class WebSocketSession {
   private released: Promise<void> | undefined;
   /** A reconnect on request waiting for the old connection to close; close() and dispose() cancel it. */
   private pendingReconnect: { readonly socket: WebSocket; readonly listener: () => void } | undefined;
+  /** Filled anew for every received message of one plain frame (recordSingleFrame); the store copies it. */
+  private readonly singleFrameEvent: SingleFrameEvent = { kind: 'text', direction: 'received', monoUs: 0, wallMs: 0, payload: NO_PAYLOAD, compressed: false, wireBytes: 0, maskKey: 0, streamOffset: 0 };
 
   constructor(private readonly options: SessionOptions) {
     const check = checkEndpointUrl(options.url);
@@ -521,6 +520,7 @@ export class WebSocketSession {
       incoming = new WireDecoder({
         direction: 'server-to-client',
         onMessage: (message) => this.onIncomingFrame(attempt, message),
+        onSingleFrameMessage: (kind, compressed, payloadLength, streamOffset, maskKey) => attempt.queue.pushSingleFrame(kind, compressed, payloadLength, streamOffset, maskKey),
         onError: (error) => this.onDecodeError(attempt, 'received', error),
       });
       outgoing.setPerMessageDeflate(perMessageDeflate);
@@ -591,7 +591,7 @@ export class WebSocketSession {
       return;
     }
     const payload = message.payload ?? Buffer.alloc(0);
-    let event: Omit<NewSessionEvent, 'monoUs' | 'wallMs'>;
+    let event: UnstampedEvent;
     if (message.kind === 'close') {
       if (!attempt.closeFrameSent) attempt.closeInitiatedBy = 'server';
       attempt.closeFrameReceived = true;
@@ -610,25 +610,25 @@ export class WebSocketSession {
 
   private onMessage(attempt: Attempt, payload: Buffer, isBinary: boolean): void {
     const kind = isBinary ? 'binary' : 'text';
-    // A loop, not find() with a closure: this runs for every message of a flood.
-    let pending: QueuedEvent | undefined;
-    for (const item of attempt.queue) {
-      if (!item.event) {
-        pending = item;
-        break;
-      }
-    }
-    if (!pending) {
+    const queue = attempt.queue;
+    const pending = queue.firstPending();
+    if (pending < 0) {
       // The decoder is off for this direction (it failed earlier): log from ws alone.
       this.record({ kind, direction: 'received', payload });
       return;
     }
-    pending.event = { kind, direction: 'received', payload, wire: pending.wire };
+    if (pending === 0 && queue.singleFrameKindAt(0) === kind) {
+      // The common case, every message of a flood: the first item, one plain frame. Logged from its numbers, with no object made.
+      this.recordSingleFrame(queue, kind, payload);
+      queue.shift();
+    } else {
+      queue.complete(pending, { kind, direction: 'received', payload, wire: queue.wireAt(pending) });
+    }
     this.drainQueue(attempt);
   }
 
   /** Logs a complete event, after whatever the tap saw before it. */
-  private enqueue(attempt: Attempt, event: Omit<NewSessionEvent, 'monoUs' | 'wallMs'>): void {
+  private enqueue(attempt: Attempt, event: UnstampedEvent): void {
     if (attempt.queue.length === 0) {
       this.record(event);
       return;
@@ -640,22 +640,21 @@ export class WebSocketSession {
   /** Logs items from the head of the queue for as long as they are complete. */
   private drainQueue(attempt: Attempt): void {
     const queue = attempt.queue;
-    let n = 0;
-    while (n < queue.length && queue[n].event) {
-      this.record(queue[n].event!);
-      n++;
+    while (queue.length > 0) {
+      const event = queue.eventAt(0);
+      if (!event) return;
+      queue.shift();
+      this.record(event);
     }
-    // Usually one: shift() moves the rest without the array of removed items that splice() returns.
-    if (n === 1) queue.shift();
-    else if (n > 1) queue.splice(0, n);
   }
 
   /** ws rejected a message it was assembling (invalid UTF-8, too big...): it will never arrive, so log why in its place. */
   private failPendingIncoming(attempt: Attempt, why: string): void {
-    for (const item of attempt.queue) {
-      if (!item.event) {
-        item.event = { kind: 'error', direction: 'received', wire: item.wire, message: `A ${item.wire?.kind ?? 'data'} message was not delivered: ${why}` };
-      }
+    const queue = attempt.queue;
+    for (let index = 0; index < queue.length; index++) {
+      if (queue.eventAt(index)) continue;
+      const wire = queue.wireAt(index);
+      queue.complete(index, { kind: 'error', direction: 'received', wire, message: `A ${wire?.kind ?? 'data'} message was not delivered: ${why}` });
     }
     this.drainQueue(attempt);
   }
@@ -875,11 +874,40 @@ export class WebSocketSession {
 
   /** Monotonic milliseconds since the session started (ping round trips are measured on this clock). */
   private elapsedMs(): number {
-    return Number(process.hrtime.bigint() - this.startedAt) / 1e6;
+    return performance.now() - this.startedAt;
   }
 
-  private record(event: Omit<NewSessionEvent, 'monoUs' | 'wallMs'>): void {
-    const monoUs = Number((process.hrtime.bigint() - this.startedAt) / 1000n);
+  /**
+   * Logs the first item of `queue`, an incoming data message of one plain frame, with its payload:
+   * what record() would log for it with its wire message, through one event object filled anew for
+   * every message (the store copies it; see SingleFrameEvent).
+   */
+  private recordSingleFrame(queue: ReorderQueue, kind: 'text' | 'binary', payload: Buffer): void {
+    const event = this.singleFrameEvent;
+    event.kind = kind;
+    event.monoUs = this.monoUs();
+    event.wallMs = Date.now();
+    event.payload = payload;
+    event.compressed = queue.compressedAt(0);
+    event.wireBytes = queue.wireBytesAt(0);
+    event.maskKey = queue.maskKeyAt(0);
+    event.streamOffset = queue.streamOffsetAt(0);
+    this.store.appendSingleFrame(event);
+    // Not kept past the call: the store has the bytes.
+    event.payload = NO_PAYLOAD;
+  }
+
+  /**
+   * Whole monotonic microseconds since the session started: the log's clock. From performance.now()
+   * (the same monotonic clock, in fractional milliseconds) because process.hrtime.bigint() and the
+   * arithmetic on it allocated three BigInts for every message.
+   */
+  private monoUs(): number {
+    return Math.floor((performance.now() - this.startedAt) * 1000);
+  }
+
+  private record(event: UnstampedEvent): void {
+    const monoUs = this.monoUs();
     // The session's own sentences may quote a URL (the endpoint, a redirect's target, an error from
     // Node or ws): a password in one is hidden before it is kept. Data messages carry no sentence.
     const message = event.message;

@@ -53,9 +53,20 @@ export interface WireDecodeError {
   readonly closeCode: number;
 }
 
+/**
+ * A data message sent as one plain frame (FIN set, the shortest length encoding), as numbers: `singleFrameMessage`
+ * turns them into the WireMessage that onMessage would have had.
+ */
+export type SingleFrameListener = (kind: 'text' | 'binary', compressed: boolean, payloadLength: number, streamOffset: number, maskKey: number | undefined) => void;
+
 export interface WireDecoderOptions {
   readonly direction: FrameDirection;
   readonly onMessage: (message: WireMessage) => void;
+  /**
+   * When given, called instead of onMessage for every data message of one plain frame, the bulk of a
+   * flood, so that decoding one allocates nothing: no frame, no frames array, no message object.
+   */
+  readonly onSingleFrameMessage?: SingleFrameListener;
   readonly onError: (error: WireDecodeError) => void;
 }
 
@@ -74,10 +85,45 @@ const MAX_HEADER_LENGTH = 14;
 /** Highest 32-bit half of a 64-bit length that keeps the length exact as a JS number (2^53 - 1). */
 const MAX_SAFE_HIGH_WORD = 0x1fffff;
 
+/**
+ * The header length of a frame whose length uses the fewest bytes, as RFC 6455 section 5.2 says it
+ * must (not every peer does): 2 bytes, a 16-bit length from 126 bytes, a 64-bit one from 65,536, and the mask key.
+ */
+export function minimalHeaderLength(payloadLength: number, masked: boolean): number {
+  return (payloadLength < 126 ? 2 : payloadLength < 0x10000 ? 4 : 10) + (masked ? 4 : 0);
+}
+
+/** The one frame of a data message, as the decoder describes every frame: the same properties in the same order, so V8 keeps one shape for them. */
+function wireFrame(b0: number, masked: boolean, maskKey: number | undefined, payloadLength: number, headerLength: number, streamOffset: number): WireFrame {
+  const opcode = b0 & 0x0f;
+  return {
+    fin: (b0 & 0x80) !== 0,
+    rsv1: (b0 & 0x40) !== 0,
+    rsv2: (b0 & 0x20) !== 0,
+    rsv3: (b0 & 0x10) !== 0,
+    opcode,
+    opcodeName: OPCODE_NAMES[opcode],
+    masked,
+    maskKey: masked ? maskKey : undefined,
+    payloadLength,
+    headerLength,
+    streamOffset,
+  };
+}
+
+/** The WireMessage onMessage would have had for what onSingleFrameMessage handed over (see SingleFrameListener). */
+export function singleFrameMessage(kind: 'text' | 'binary', compressed: boolean, payloadLength: number, streamOffset: number, maskKey: number | undefined): WireMessage {
+  const masked = maskKey !== undefined;
+  const headerLength = minimalHeaderLength(payloadLength, masked);
+  const b0 = 0x80 | (compressed ? 0x40 : 0) | (kind === 'text' ? 1 : 2);
+  return { kind, frames: [wireFrame(b0, masked, maskKey, payloadLength, headerLength, streamOffset)], frameCount: 1, wireBytes: headerLength + payloadLength, compressed };
+}
+
 export class WireDecoder {
   private readonly fromClient: boolean;
   private readonly who: string;
   private readonly onMessage: (message: WireMessage) => void;
+  private readonly onSingleFrameMessage: SingleFrameListener | undefined;
   private readonly onError: (error: WireDecodeError) => void;
   private perMessageDeflate = false;
   private hasFailed = false;
@@ -92,8 +138,17 @@ export class WireDecoder {
   private headerNeed = 0;
   private headerStart = 0;
 
-  /** The frame whose payload is being skipped, and how many of its payload bytes are still to come. */
-  private frame: WireFrame | undefined;
+  /**
+   * The frame whose payload is being skipped, as numbers (its first byte holds FIN, RSV and the
+   * opcode): a WireFrame object is made only for a message that needs one. And how many of its
+   * payload bytes are still to come.
+   */
+  private frameB0 = 0;
+  private frameMasked = false;
+  private frameMaskKey = 0;
+  private framePayloadLength = 0;
+  private frameHeaderLength = 0;
+  private frameStreamOffset = 0;
   private payloadLeft = 0;
   /** A control frame's payload, collected as it arrives (at most 125 bytes, RFC 6455 section 5.5). */
   private controlPayload: Buffer | undefined;
@@ -110,6 +165,7 @@ export class WireDecoder {
     this.fromClient = options.direction === 'client-to-server';
     this.who = this.fromClient ? 'The client' : 'The server';
     this.onMessage = options.onMessage;
+    this.onSingleFrameMessage = options.onSingleFrameMessage;
     this.onError = options.onError;
   }
 
@@ -307,20 +363,13 @@ export class WireDecoder {
     }
     const masked = (b1 & 0x80) !== 0;
     const opcode = b0 & 0x0f;
-    this.frame = {
-      fin: (b0 & 0x80) !== 0,
-      rsv1: (b0 & 0x40) !== 0,
-      rsv2: false, // checkFirstBytes refused anything else
-      rsv3: false,
-      opcode,
-      opcodeName: OPCODE_NAMES[opcode],
-      masked,
-      // Every frame gets the same properties in the same order, so V8 keeps one shape for them.
-      maskKey: masked ? ((bytes[p] << 24) | (bytes[p + 1] << 16) | (bytes[p + 2] << 8) | bytes[p + 3]) >>> 0 : undefined,
-      payloadLength,
-      headerLength,
-      streamOffset: this.headerStart,
-    };
+    // RSV2 and RSV3 are 0 here: checkFirstBytes refused anything else.
+    this.frameB0 = b0;
+    this.frameMasked = masked;
+    this.frameMaskKey = masked ? ((bytes[p] << 24) | (bytes[p + 1] << 16) | (bytes[p + 2] << 8) | bytes[p + 3]) >>> 0 : 0;
+    this.framePayloadLength = payloadLength;
+    this.frameHeaderLength = headerLength;
+    this.frameStreamOffset = this.headerStart;
     this.payloadLeft = payloadLength;
     this.controlPayload = opcode >= 8 ? Buffer.allocUnsafe(payloadLength) : undefined;
     this.controlFill = 0;
@@ -329,11 +378,14 @@ export class WireDecoder {
 
   /** The current frame's last byte has arrived: emit what it completes. State changes before the callback runs. */
   private finishFrame(): void {
-    const frame = this.frame as WireFrame;
-    this.frame = undefined;
-    const wireBytes = frame.headerLength + frame.payloadLength;
-    const opcode = frame.opcode;
+    const b0 = this.frameB0;
+    const payloadLength = this.framePayloadLength;
+    const wireBytes = this.frameHeaderLength + payloadLength;
+    const opcode = b0 & 0x0f;
+    const fin = (b0 & 0x80) !== 0;
+    const rsv1 = (b0 & 0x40) !== 0;
     if (opcode >= 8) {
+      const frame = this.currentFrame();
       const payload = this.controlPayload ?? Buffer.alloc(0);
       this.controlPayload = undefined;
       if (frame.maskKey !== undefined) {
@@ -346,23 +398,29 @@ export class WireDecoder {
     }
     if (opcode !== 0) {
       const kind = opcode === 1 ? 'text' : 'binary';
-      if (frame.fin) {
-        this.onMessage({ kind, frames: [frame], frameCount: 1, wireBytes, compressed: frame.rsv1 });
+      if (fin) {
+        const onSingleFrameMessage = this.onSingleFrameMessage;
+        // A longer length encoding than needed is kept as a frame object: the numbers could not describe its header.
+        if (onSingleFrameMessage && this.frameHeaderLength === minimalHeaderLength(payloadLength, this.frameMasked)) {
+          onSingleFrameMessage(kind, rsv1, payloadLength, this.frameStreamOffset, this.frameMasked ? this.frameMaskKey : undefined);
+          return;
+        }
+        this.onMessage({ kind, frames: [this.currentFrame()], frameCount: 1, wireBytes, compressed: rsv1 });
         return;
       }
       this.messageKind = kind;
-      this.messageFrames = [frame];
+      this.messageFrames = [this.currentFrame()];
       this.messageFrameCount = 1;
       this.messageWireBytes = wireBytes;
-      this.messageCompressed = frame.rsv1;
+      this.messageCompressed = rsv1;
       return;
     }
     this.messageFrameCount++;
     this.messageWireBytes += wireBytes;
     if (this.messageFrames.length < MAX_FRAMES_KEPT) {
-      this.messageFrames.push(frame);
+      this.messageFrames.push(this.currentFrame());
     }
-    if (frame.fin) {
+    if (fin) {
       const message: WireMessage = {
         kind: this.messageKind as 'text' | 'binary',
         frames: this.messageFrames,
@@ -377,6 +435,11 @@ export class WireDecoder {
       this.messageCompressed = false;
       this.onMessage(message);
     }
+  }
+
+  /** The frame whose last byte has just arrived, as an object. */
+  private currentFrame(): WireFrame {
+    return wireFrame(this.frameB0, this.frameMasked, this.frameMaskKey, this.framePayloadLength, this.frameHeaderLength, this.frameStreamOffset);
   }
 
   /** Reports the first broken rule and stops decoding this direction. Returns 0, the "no header" length. */

@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventStore, type NewSessionEvent } from '../../../src/core/eventStore';
-import type { WireMessage } from '../../../src/core/wire';
+import { EventStore, type NewSessionEvent, type SingleFrameEvent } from '../../../src/core/eventStore';
+import { singleFrameMessage, type WireMessage } from '../../../src/core/wire';
 
 const info = (message: string, monoUs = 0): NewSessionEvent => ({ kind: 'info', direction: 'local', monoUs, wallMs: 1_700_000_000_000 + monoUs, message });
 const text = (body: string | Buffer, monoUs = 0): NewSessionEvent => ({ kind: 'text', direction: 'received', monoUs, wallMs: 1_700_000_000_000, payload: typeof body === 'string' ? Buffer.from(body) : body });
@@ -70,6 +70,50 @@ describe('EventStore', () => {
       store.append({ kind: 'binary', direction: 'received', monoUs: 0, wallMs: 0, payload: Buffer.alloc(payloadLength), wire: { kind: 'binary', frames: [frame], frameCount: 1, wireBytes: payloadLength + headerLength, compressed: false } });
     }
     assert.deepEqual(store.readRange(0, 4).map((e) => [e.wire?.frames[0].payloadLength, e.wire?.frames[0].headerLength]), [[125, 2], [126, 4], [65535, 4], [65536, 10]]);
+  });
+
+  it('stores a message given as a single-frame event exactly as the same message given with its wire objects', () => {
+    const viaObjects = new EventStore();
+    const viaNumbers = new EventStore();
+    // One object filled anew for every message, as the session does: the store must keep nothing of it.
+    const reused: SingleFrameEvent = { kind: 'text', direction: 'received', monoUs: 0, wallMs: 0, payload: Buffer.alloc(0), compressed: false, wireBytes: 0, maskKey: 0, streamOffset: 0 };
+    let n = 0;
+    let streamOffset = 0;
+    for (const direction of ['received', 'sent'] as const) {
+      for (const kind of ['text', 'binary'] as const) {
+        for (const compressed of [false, true]) {
+          for (const payloadLength of [0, 5, 125, 126, 0xffff, 0x10000, 70_000]) {
+            const payload = Buffer.alloc(payloadLength, n);
+            const maskKey = direction === 'sent' ? (n * 2654435761) >>> 0 : undefined;
+            const monoUs = 1000 + n;
+            const wallMs = 1_700_000_000_000.5 + n;
+            viaObjects.append({ kind, direction, monoUs, wallMs, payload, wire: singleFrameMessage(kind, compressed, payloadLength, streamOffset, maskKey) });
+            Object.assign(reused, { kind, direction, monoUs, wallMs, payload, compressed, wireBytes: singleFrameMessage(kind, compressed, payloadLength, streamOffset, maskKey).wireBytes, maskKey: maskKey ?? 0, streamOffset });
+            assert.equal(viaNumbers.appendSingleFrame(reused), n);
+            streamOffset += payloadLength + 14;
+            n++;
+          }
+        }
+      }
+    }
+    assert.equal(viaNumbers.length, viaObjects.length);
+    assert.deepEqual(viaNumbers.readRange(0, n), viaObjects.readRange(0, n));
+    // The last one, written out: a compressed binary message of 70,000 bytes that the client sent.
+    const last = { fin: true, rsv1: true, rsv2: false, rsv3: false, opcode: 2, opcodeName: 'binary', masked: true, maskKey: ((n - 1) * 2654435761) >>> 0, payloadLength: 70_000, headerLength: 14, streamOffset: streamOffset - 70_014 };
+    assert.deepEqual(viaNumbers.get(n - 1)?.wire, { wireBytes: 70_014, frameCount: 1, compressed: true, frames: [last] });
+    assert.equal(viaNumbers.get(n - 1)?.payload?.every((b) => b === (n - 1) % 256), true);
+  });
+
+  it('keeps the frame of a single frame it could not rebuild: a longer length encoding than needed, or a mask where none belongs', () => {
+    const store = new EventStore();
+    // 5 bytes announced in a 16-bit length, and a masked frame from the server: RFC 6455 section 5.2 forbids neither being shown as it was.
+    const longLength = { fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 1, opcodeName: 'text', masked: false, maskKey: undefined, payloadLength: 5, headerLength: 4, streamOffset: 10 };
+    const masked = { ...longLength, masked: true, maskKey: 0x01020304, headerLength: 6 };
+    for (const frame of [longLength, masked]) {
+      store.append({ ...text('hello'), wire: { kind: 'text', frames: [frame], frameCount: 1, wireBytes: frame.headerLength + 5, compressed: false } });
+    }
+    assert.deepEqual(store.get(0)?.wire, { wireBytes: 9, frameCount: 1, compressed: false, frames: [longLength] });
+    assert.deepEqual(store.get(1)?.wire, { wireBytes: 11, frameCount: 1, compressed: false, frames: [masked] });
   });
 
   it('tells subscribers about appends in batches, one per turn of the event loop, until they unsubscribe', async () => {

@@ -202,6 +202,69 @@ describe('WebSocketSession', function () {
       assert.equal(allEvents(session).filter((e) => e.kind === 'error').length, 0, describeEvents(session));
     });
 
+    it('shows the header of a frame whose length is not in its shortest encoding as it was sent', async () => {
+      // 5 bytes announced in a 16-bit length: RFC 6455 section 5.2 says the shortest encoding MUST be used, and ws takes it anyway.
+      const frame = Buffer.concat([Buffer.from([0x81, 126, 0, 5]), Buffer.from('hello'), serverFrame(1, 'next')]);
+      const raw = await startRawServer(({ socket }) => socket.write(frame));
+      cleanups.push(() => raw.close());
+      const session = open(raw.url, { perMessageDeflate: false });
+      await waitForEvent(session, (e) => e.kind === 'text' && e.payload?.toString() === 'next');
+      const texts = allEvents(session).filter((e) => e.kind === 'text');
+      assert.deepEqual(
+        texts.map((e) => [e.payload?.toString(), e.wire?.wireBytes, e.wire?.frames[0].headerLength, e.wire?.frames[0].payloadLength, e.wire?.frames[0].streamOffset]),
+        [
+          ['hello', 9, 4, 5, 0],
+          ['next', 6, 2, 4, 9],
+        ],
+      );
+    });
+
+    it('logs a burst of frames read at once in wire order, each single frame with its exact header', async () => {
+      // Enough frames in one write that the reorder queue grows several times, with a ping and a fragmented message among them.
+      const frames: Buffer[] = [];
+      const expected: Array<[string, string, number, number, number]> = [];
+      let offset = 0;
+      const add = (frame: Buffer, event?: [string, string]): void => {
+        if (event) expected.push([...event, frame.length, frame.length - (frame[1] === 126 ? 4 : frame[1] === 127 ? 10 : 2), offset]);
+        frames.push(frame);
+        offset += frame.length;
+      };
+      for (let n = 0; n < 3000; n++) {
+        const body = n % 100 === 7 ? 'x'.repeat(200 + n) : `message ${n}`;
+        add(serverFrame(n % 2 ? 2 : 1, body), [n % 2 ? 'binary' : 'text', body]);
+        if (n === 1500) {
+          add(serverFrame(1, 'part one, ', { fin: false }));
+          add(serverFrame(9, 'between'), ['ping', 'between']);
+          add(serverFrame(0, 'part two'));
+          expected.push(['text', 'part one, part two', 0, 0, 0]);
+        }
+      }
+      const raw = await startRawServer(({ socket }) => socket.write(Buffer.concat(frames)));
+      cleanups.push(() => raw.close());
+      const session = open(raw.url, { perMessageDeflate: false });
+      await waitForEvent(session, (e) => e.payload?.toString() === 'message 2999');
+      const received = allEvents(session).filter((e) => e.direction === 'received' && !e.kind.startsWith('handshake'));
+      assert.deepEqual(
+        received.map((e) => (e.wire?.frameCount === 1 ? [e.kind, e.payload?.toString(), e.wire.wireBytes, e.wire.frames[0].payloadLength, e.wire.frames[0].streamOffset] : [e.kind, e.payload?.toString(), 0, 0, 0])),
+        expected.map(([kind, body, wireBytes, payloadLength, streamOffset]) => [kind, body, wireBytes, payloadLength, streamOffset]),
+      );
+      const single = received.find((e) => e.payload?.toString() === 'message 3')!;
+      assert.deepEqual(single.wire, {
+        wireBytes: 11,
+        frameCount: 1,
+        compressed: false,
+        frames: [{ fin: true, rsv1: false, rsv2: false, rsv3: false, opcode: 2, opcodeName: 'binary', masked: false, payloadLength: 9, headerLength: 2, streamOffset: expected[3][4] }],
+      });
+      const fragmented = received.find((e) => e.payload?.toString() === 'part one, part two')!;
+      assert.deepEqual(
+        fragmented.wire?.frames.map((f) => [f.opcodeName, f.fin, f.payloadLength]),
+        [
+          ['text', false, 10],
+          ['continuation', true, 8],
+        ],
+      );
+    });
+
     it('keeps wire order when a control frame sits inside a fragmented message', async () => {
       const raw = await startRawServer(({ socket }) => {
         socket.write(serverFrame(1, 'part one, ', { fin: false }));

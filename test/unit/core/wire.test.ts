@@ -5,7 +5,7 @@ import { constants as zlib, inflateRawSync } from 'node:zlib';
 import * as fc from 'fast-check';
 import WebSocket, { WebSocketServer } from 'ws';
 import { HeadReader, checkAccept, headerValues, parseExtensionsHeader, parseHttpHead, type HttpHead } from '../../../src/core/handshake';
-import { MAX_FRAMES_KEPT, WireDecoder, type FrameDirection, type WireDecodeError, type WireFrame, type WireMessage } from '../../../src/core/wire';
+import { MAX_FRAMES_KEPT, singleFrameMessage, WireDecoder, type FrameDirection, type WireDecodeError, type WireFrame, type WireMessage } from '../../../src/core/wire';
 import { tapSocket } from '../../../src/core/socketTap';
 
 /** One frame to encode by hand. `payload` is the bytes or just their count. */
@@ -107,10 +107,19 @@ interface Decoded {
   failed: boolean;
 }
 
-function decode(direction: FrameDirection, chunks: Iterable<Buffer>, perMessageDeflate = false): Decoded {
+/**
+ * With `singleFrames`, the decoder hands data messages of one plain frame to onSingleFrameMessage as
+ * numbers, and they are turned back into messages with singleFrameMessage: either way must yield the same.
+ */
+function decode(direction: FrameDirection, chunks: Iterable<Buffer>, perMessageDeflate = false, singleFrames = false): Decoded {
   const messages: WireMessage[] = [];
   const errors: WireDecodeError[] = [];
-  const decoder = new WireDecoder({ direction, onMessage: (m) => messages.push(m), onError: (e) => errors.push(e) });
+  const decoder = new WireDecoder({
+    direction,
+    onMessage: (m) => messages.push(m),
+    ...(singleFrames ? { onSingleFrameMessage: (...facts) => messages.push(singleFrameMessage(...facts)) } : {}),
+    onError: (e) => errors.push(e),
+  });
   decoder.setPerMessageDeflate(perMessageDeflate);
   for (const chunk of chunks) decoder.push(chunk);
   return { messages, errors, failed: decoder.failed };
@@ -246,9 +255,11 @@ describe('WireDecoder', () => {
       const bytes = stream.bytes();
       const expected = stream.messages();
       for (const [how, chunks] of everySplit(bytes)) {
-        const { messages, errors } = decode('server-to-client', chunks, true);
-        assert.deepEqual(errors, [], how);
-        assert.deepEqual(messages, expected, how);
+        for (const singleFrames of [false, true]) {
+          const { messages, errors } = decode('server-to-client', chunks, true, singleFrames);
+          assert.deepEqual(errors, [], how);
+          assert.deepEqual(messages, expected, `${how}${singleFrames ? ', single frames as numbers' : ''}`);
+        }
       }
     });
 
@@ -263,7 +274,66 @@ describe('WireDecoder', () => {
       const expected = stream.messages();
       for (const [how, chunks] of everySplit(stream.bytes())) {
         assert.deepEqual(decode('client-to-server', chunks).messages, expected, how);
+        assert.deepEqual(decode('client-to-server', chunks, false, true).messages, expected, `${how}, single frames as numbers`);
       }
+    });
+  });
+
+  describe('single-frame messages as numbers (onSingleFrameMessage)', () => {
+    type Facts = [kind: 'text' | 'binary', compressed: boolean, payloadLength: number, streamOffset: number, maskKey: number | undefined];
+    const run = (direction: FrameDirection, bytes: Buffer, perMessageDeflate = false): { facts: Facts[]; objects: WireMessage[] } => {
+      const facts: Facts[] = [];
+      const objects: WireMessage[] = [];
+      const decoder = new WireDecoder({ direction, onMessage: (m) => objects.push(m), onSingleFrameMessage: (...f) => facts.push(f), onError: (e) => assert.fail(e.message) });
+      decoder.setPerMessageDeflate(perMessageDeflate);
+      decoder.push(bytes);
+      return { facts, objects };
+    };
+
+    it('hands over every data message of one plain frame with its facts, and nothing else', () => {
+      const stream = new StreamBuilder().add(
+        { opcode: 1, payload: 5 },
+        { opcode: 2, rsv1: true, payload: 126 },
+        { opcode: 9, payload: 1 },
+        { opcode: 1, fin: false, payload: 2 },
+        { opcode: 0, payload: 3 },
+        { opcode: 2, payload: 0x10000 },
+      );
+      const { facts, objects } = run('server-to-client', stream.bytes(), true);
+      assert.deepEqual(facts, [
+        ['text', false, 5, 0, undefined],
+        ['binary', true, 126, 7, undefined],
+        ['binary', false, 0x10000, 7 + 130 + 3 + 4 + 5, undefined],
+      ]);
+      assert.deepEqual(
+        objects.map((m) => [m.kind, m.frameCount]),
+        [
+          ['ping', 1],
+          ['text', 2],
+        ],
+      );
+    });
+
+    it('hands over the client\'s mask key', () => {
+      const stream = new StreamBuilder().add({ opcode: 1, maskKey: 0xfedcba98, payload: 3 }, { opcode: 2, maskKey: 0, payload: 0 });
+      assert.deepEqual(run('client-to-server', stream.bytes()).facts, [
+        ['text', false, 3, 0, 0xfedcba98],
+        ['binary', false, 0, 9, 0],
+      ]);
+    });
+
+    it('keeps a frame whose length is not in its shortest encoding as an object, with its real header', () => {
+      // 5 bytes announced in a 16-bit length, then 3 in a 64-bit one: the numbers alone would describe other headers.
+      const bytes = Buffer.concat([Buffer.from([0x81, 126, 0, 5]), Buffer.from('hello'), Buffer.from([0x82, 127, 0, 0, 0, 0, 0, 0, 0, 3]), Buffer.from('abc')]);
+      const { facts, objects } = run('server-to-client', bytes);
+      assert.deepEqual(facts, []);
+      assert.deepEqual(
+        objects.map((m) => [m.kind, m.wireBytes, m.frames[0].headerLength, m.frames[0].payloadLength, m.frames[0].streamOffset]),
+        [
+          ['text', 9, 4, 5, 0],
+          ['binary', 13, 10, 3, 9],
+        ],
+      );
     });
   });
 
@@ -437,9 +507,12 @@ describe('WireDecoder', () => {
               for (const control of fragment.controls) stream.add({ opcode: control.opcode, maskKey: mask(), payload: control.length });
             });
           }
-          const { messages, errors } = decode(s.direction, randomChunks(stream.bytes(), s.chunkSeed, s.maxChunk), true);
-          assert.deepEqual(errors, []);
-          assert.deepEqual(messages, stream.messages());
+          const chunks = [...randomChunks(stream.bytes(), s.chunkSeed, s.maxChunk)];
+          for (const singleFrames of [false, true]) {
+            const { messages, errors } = decode(s.direction, chunks, true, singleFrames);
+            assert.deepEqual(errors, []);
+            assert.deepEqual(messages, stream.messages());
+          }
         }),
         { numRuns: 150 },
       );
@@ -459,6 +532,7 @@ describe('WireDecoder', () => {
             assert.ok(whole.errors.length <= 1);
             assert.equal(whole.failed, whole.errors.length === 1);
             assert.deepEqual(split, whole);
+            assert.deepEqual(decode(direction, randomChunks(buffer, seed, 7), perMessageDeflate, true), whole, 'single frames as numbers');
           },
         ),
         { numRuns: 2000 },
