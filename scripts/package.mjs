@@ -11,7 +11,7 @@ export function packageVsix(outPath) {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
   const out = outPath ?? join(root, `${pkg.name}-${pkg.version}.vsix`);
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
-  // ws is bundled into dist/extension.js, so the package needs no node_modules (--no-dependencies).
+  // ws and jsonc-parser are bundled into dist/engine.js, so the package needs no node_modules (--no-dependencies).
   // No repository is published yet: relative links in the README stay relative instead of being
   // rewritten to a guessed GitHub address.
   execFileSync(
