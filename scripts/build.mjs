@@ -52,6 +52,19 @@ const engineLoadedAtRunTime = {
 };
 
 /**
+ * Every `import * as vscode from 'vscode'` goes through src/vscode/vscodeApi.ts, which alone
+ * requires the real module: esbuild copies the API object's properties (some 200 getters) once per
+ * module that imports it, which was 19 copies when dist/extension.js loaded.
+ */
+const vscodeApiOnce = {
+  name: 'vscode-api-once',
+  setup(build) {
+    const shim = join(root, 'src', 'vscode', 'vscodeApi.ts');
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.importer === shim ? { path: 'vscode', external: true } : { path: shim }));
+  },
+};
+
+/**
  * The extension host bundles: Node, CommonJS, `vscode` provided by the host. Two of them, because
  * loading the code is most of activating (BENCHMARKS.md, part 7): dist/extension.js registers the
  * commands, views and providers; dist/engine.js (src/vscode/engine.ts: the profile parser, the
@@ -71,7 +84,7 @@ const extension = {
   // Prefer ES module builds: jsonc-parser's "main" is a UMD bundle whose inner require() calls
   // esbuild cannot follow, so the bundle would fail when first loaded with "Cannot find module".
   mainFields: ['module', 'main'],
-  plugins: [unpatchedHttpForWs, engineLoadedAtRunTime],
+  plugins: [unpatchedHttpForWs, engineLoadedAtRunTime, vscodeApiOnce],
 };
 
 /** Webview bundles: browser, one self-contained script each (the CSP allows only our nonce'd script). */

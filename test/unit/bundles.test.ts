@@ -13,9 +13,10 @@ const dist = join(root, 'dist');
 
 /**
  * Modules allowed in both bundles. src/shared is pure by the layout rule (no vscode, no Node) and is
- * bundled into the webview as well; these two adapter modules hold a constant and a pure function.
+ * bundled into the webview as well; these adapter modules hold a constant, a pure function and a
+ * re-export of `vscode`.
  */
-const SHARED_STATELESS = new Set(['src/vscode/panelViewType.ts', 'src/vscode/webviewHtml.ts']);
+const SHARED_STATELESS = new Set(['src/vscode/panelViewType.ts', 'src/vscode/webviewHtml.ts', 'src/vscode/vscodeApi.ts']);
 
 /** The repository-relative paths of the modules a bundle was built from. */
 function bundleSources(bundle: string): string[] {
@@ -32,8 +33,11 @@ describe('the extension host bundles', () => {
     assert.ok(sources.includes('src/extension.ts') && sources.includes('src/vscode/loadEngine.ts'), `unexpected sources: ${sources.join(', ')}`);
     const engineParts = sources.filter((s) => s.startsWith('src/core/') || s.startsWith('node_modules/') || s === 'src/vscode/engine.ts' || s === 'src/vscode/sessionPanel.ts');
     assert.deepEqual(engineParts, [], 'activation would load these: take them through loadEngine() (src/vscode/engine.ts) instead');
+    const code = readFileSync(join(dist, 'extension.js'), 'utf8');
     // It reaches the engine at run time, as the file beside it.
-    assert.match(readFileSync(join(dist, 'extension.js'), 'utf8'), /require\("\.\/engine\.js"\)/);
+    assert.match(code, /require\("\.\/engine\.js"\)/);
+    // One copy of the vscode API object, not one per importing module (vscodeApi.ts).
+    assert.equal(code.match(/require\("vscode"\)/g)?.length, 1, 'dist/extension.js requires vscode more than once: does every import of it go through src/vscode/vscodeApi.ts?');
   });
 
   it('dist/engine.js holds the engine: parser, session with ws, store, decoder, session panel', () => {
