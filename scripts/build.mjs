@@ -37,20 +37,54 @@ const unpatchedHttpForWs = {
   },
 };
 
-/** The extension host bundle: Node, CommonJS, `vscode` provided by the host. */
+/**
+ * src/vscode/loadEngine.ts requires './engine' when the engine is first used: that stays a require
+ * at run time of dist/engine.js, the second bundle, instead of being bundled into the first.
+ */
+const engineLoadedAtRunTime = {
+  name: 'engine-loaded-at-run-time',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/engine$/ }, (args) => {
+      if (args.importer !== join(root, 'src', 'vscode', 'loadEngine.ts')) return undefined;
+      return { path: './engine.js', external: true };
+    });
+  },
+};
+
+/**
+ * Every `import * as vscode from 'vscode'` goes through src/vscode/vscodeApi.ts, which alone
+ * requires the real module: esbuild copies the API object's properties (some 200 getters) once per
+ * module that imports it, which was 19 copies when dist/extension.js loaded.
+ */
+const vscodeApiOnce = {
+  name: 'vscode-api-once',
+  setup(build) {
+    const shim = join(root, 'src', 'vscode', 'vscodeApi.ts');
+    build.onResolve({ filter: /^vscode$/ }, (args) => (args.importer === shim ? { path: 'vscode', external: true } : { path: shim }));
+  },
+};
+
+/**
+ * The extension host bundles: Node, CommonJS, `vscode` provided by the host. Two of them, because
+ * loading the code is most of activating (BENCHMARKS.md, part 7): dist/extension.js registers the
+ * commands, views and providers; dist/engine.js (src/vscode/engine.ts: the profile parser, the
+ * session with ws, the store, the decoder, the session panel) is loaded on first use. esbuild does
+ * not split CommonJS output, so each bundle holds its own copy of whatever both import; only
+ * stateless modules may be in both (test/unit/bundles.test.ts checks which).
+ */
 const extension = {
   ...common,
-  entryPoints: ['src/extension.ts'],
-  outfile: 'dist/extension.js',
+  entryPoints: { extension: 'src/extension.ts', engine: 'src/vscode/engine.ts' },
+  outdir: 'dist',
   platform: 'node',
   format: 'cjs',
   target: 'node20',
   // ws loads these optional native helpers only if present; they are not shipped.
   external: ['vscode', 'bufferutil', 'utf-8-validate'],
   // Prefer ES module builds: jsonc-parser's "main" is a UMD bundle whose inner require() calls
-  // esbuild cannot follow, so the bundle would fail at activation with "Cannot find module".
+  // esbuild cannot follow, so the bundle would fail when first loaded with "Cannot find module".
   mainFields: ['module', 'main'],
-  plugins: [unpatchedHttpForWs],
+  plugins: [unpatchedHttpForWs, engineLoadedAtRunTime, vscodeApiOnce],
 };
 
 /** Webview bundles: browser, one self-contained script each (the CSP allows only our nonce'd script). */

@@ -13,7 +13,7 @@ export function packageVsix(outPath) {
   execFileSync(process.execPath, [join(root, 'scripts', 'build.mjs'), '--production'], { cwd: root, stdio: 'inherit' });
   // vsce does not create the folder it writes to (npm test's e2e stage alone on a fresh clone has no .vscode-test/ yet).
   mkdirSync(dirname(out), { recursive: true });
-  // ws is bundled into dist/extension.js, so the package needs no node_modules (--no-dependencies).
+  // ws and jsonc-parser are bundled into dist/engine.js, so the package needs no node_modules (--no-dependencies).
   // No repository is published yet: relative links in the README stay relative instead of being
   // rewritten to a guessed GitHub address.
   execFileSync(

@@ -2,16 +2,20 @@
  * `npm run bench`: the figures of issue 5 that do not belong in `npm test`. Each figure is the
  * median of several runs, and each comparison a ratio measured in the same run, because these
  * machines are noisy. Writes bench/results/latest.json and prints a table of figures and targets.
- *   node out/scripts/bench/run.js [--runs 5] [--quick] [--only capture,alloc,filter,peers,vscode,package] [--no-package]
- *                                 [--vscode-parts display,scale,cap,latency,idle]
+ *   node out/scripts/bench/run.js [--runs 5] [--quick] [--only capture,alloc,filter,peers,vscode,package,activation] [--no-package]
+ *                                 [--vscode-parts display,scale,cap,latency,idle] [--baseline <extension folder>]
  * (--no-package: the VS Code parts run whatever is in dist/, e.g. a development build)
  * Parts: 1-2 capture (bare ws vs the engine), 2 alloc (heap bytes allocated per received message, allocation.ts), 5 the filter in plain Node (filter.ts), 4 peers (peers.ts), 3, 5, 6, 7 in VS Code (vscodeBench.ts), 7 package size.
+ * `activation` runs only when named in --only: part 7's activation, one fresh code-server per run
+ * (activation.ts), alternating with --baseline's build when given (a folder with package.json,
+ * dist/ and media/, e.g. an earlier commit built with `--production`).
  */
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { allocationOfBareWs, allocationOfEngine, type AllocationSample } from './allocation';
+import { measureActivation, type ActivationBench } from './activation';
 import { measureBareWs, measureBareWsRetaining, measureEngine, startFloodServer, type Flood, type FloodServer, type RateSample } from './capture';
 import { measureFilter, printFilter, type FilterBench } from './filter';
 import { printPeers, runPeers, type PeerRow } from './peers';
@@ -25,6 +29,8 @@ const runs = Number(option('--runs')) || 5;
 const quick = argv.includes('--quick');
 const only = option('--only')?.split(',');
 const wanted = (part: string): boolean => !only || only.includes(part);
+/** Parts that only run when named: they repeat what the full run measures once. */
+const named = (part: string): boolean => only?.includes(part) ?? false;
 const log = (line: string): void => console.log(`[bench] ${line}`);
 
 const floods: Flood[] = [
@@ -138,8 +144,23 @@ async function packageSize(): Promise<number> {
   return statSync(vsix).size;
 }
 
-function figuresOf(capture: CaptureRow[] | undefined, allocation: AllocationRow | undefined, filter: FilterBench | undefined, peers: PeerRow[] | undefined, vscode: VscodeBenchResults | undefined, vsixBytes: number | undefined): Figure[] {
+function figuresOf(capture: CaptureRow[] | undefined, allocation: AllocationRow | undefined, filter: FilterBench | undefined, peers: PeerRow[] | undefined, vscode: VscodeBenchResults | undefined, vsixBytes: number | undefined, activation: ActivationBench | undefined): Figure[] {
   const figures: Figure[] = [];
+  if (activation) {
+    const { ours, baseline, ratioToBaseline } = activation;
+    figures.push(
+      { part: '7', figure: `activation, median of ${ours.runs} fresh hosts`, value: round1(ours.medianActivationMs), unit: 'ms', target: { op: '<=', value: 30 } },
+      { part: '7', figure: 'activation: loading the code (median)', value: round1(ours.medianCodeLoadingMs), unit: 'ms' },
+      { part: '7', figure: 'activation: activate() (median)', value: round1(ours.medianActivateCallMs), unit: 'ms' },
+    );
+    if (baseline && ratioToBaseline !== undefined) {
+      figures.push(
+        { part: '7', figure: 'baseline activation (median)', value: round1(baseline.medianActivationMs), unit: 'ms' },
+        { part: '7', figure: 'baseline: loading the code (median)', value: round1(baseline.medianCodeLoadingMs), unit: 'ms' },
+        { part: '7', figure: 'activation / baseline (median of pairs)', value: round2(ratioToBaseline), unit: 'ratio' },
+      );
+    }
+  }
   for (const row of capture ?? []) {
     figures.push({ part: '1', figure: `bare ws, ${row.flood}`, value: row.bareWsMessagesPerSecond, unit: 'msg/s' });
     figures.push({ part: '1', figure: `bare ws, ${row.flood}`, value: row.bareWsMBps, unit: 'MB/s' });
@@ -225,6 +246,7 @@ async function main(): Promise<void> {
   let vsixBytes: number | undefined;
   let peers: PeerRow[] | undefined;
   let filter: FilterBench | undefined;
+  let activation: ActivationBench | undefined;
   try {
     if (wanted('capture')) capture = await measureCapture(server);
     if (wanted('alloc')) allocation = await measureAllocation(server);
@@ -233,7 +255,8 @@ async function main(): Promise<void> {
     // Part 4: Chromium's DevTools and wscat on the same floods (see peers.ts).
     if (wanted('peers')) peers = await runPeers(server, floods, runs, measureEngine);
     // Packaged first: the VS Code parts then run the production bundle that ships.
-    if ((wanted('package') || wanted('vscode')) && !argv.includes('--no-package')) vsixBytes = await packageSize();
+    if ((wanted('package') || wanted('vscode') || named('activation')) && !argv.includes('--no-package')) vsixBytes = await packageSize();
+    if (named('activation')) activation = await measureActivation({ runs, baseline: option('--baseline'), log });
     if (wanted('vscode')) {
       const parts = option('--vscode-parts')?.split(',') as VscodePart[] | undefined;
       vscode = await runVscodeBench({ floodUrl: (flood) => server.url(flood), echoUrl: server.echoUrl, runs: Math.min(runs, 3), quick, parts, log });
@@ -241,11 +264,11 @@ async function main(): Promise<void> {
   } finally {
     server.stop();
   }
-  const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, vscode: vscode?.vscodeVersion, date: new Date().toISOString() };
-  const figures = figuresOf(capture, allocation, filter, peers, vscode, vsixBytes);
+  const machine = { cores: cpus().length, cpu: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, vscode: vscode?.vscodeVersion ?? activation?.vscodeVersion, date: new Date().toISOString() };
+  const figures = figuresOf(capture, allocation, filter, peers, vscode, vsixBytes, activation);
   const seconds = Math.round((Date.now() - started) / 1000);
   mkdirSync(join(root, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, runs, quick, seconds, figures: figures.map((f) => ({ ...f, met: met(f) })), capture, allocation, filter, peers, vscode, vsixBytes }, null, 2)}\n`);
+  writeFileSync(join(root, 'bench', 'results', 'latest.json'), `${JSON.stringify({ machine, runs, quick, seconds, figures: figures.map((f) => ({ ...f, met: met(f) })), capture, allocation, filter, peers, vscode, activation, vsixBytes }, null, 2)}\n`);
   if (filter) printFilter(filter);
   if (peers) printPeers(peers);
   printTable(figures);

@@ -79,12 +79,14 @@ export interface VscodeWithAgent {
  * Starts code-server on a fresh workspace, opens its workbench in Chromium with the agent as the
  * extension tests' entry, waits for the agent to connect, runs `work`, and tears everything down.
  * The extension is not activated: the first thing `work` does is the agent's `activate`. `settings`
- * go into the user settings.
+ * go into the user settings. `extensionPath` is the folder of the extension under test (package.json,
+ * dist/, media/): this repository unless a benchmark compares another build with it.
  */
 export async function withVscodeAgent<T>(
   log: (line: string) => void,
   work: (vscode: VscodeWithAgent) => Promise<T>,
   settings?: Record<string, unknown>,
+  extensionPath: string = repoRoot,
 ): Promise<T> {
   const control = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => control.once('listening', resolve));
@@ -99,7 +101,7 @@ export async function withVscodeAgent<T>(
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const authority = `127.0.0.1:${server.port}`;
     const payload = [
-      ['extensionDevelopmentPath', `vscode-remote://${authority}${repoRoot.replace(/\/$/, '')}`],
+      ['extensionDevelopmentPath', `vscode-remote://${authority}${extensionPath.replace(/\/$/, '')}`],
       ['extensionTestsPath', `vscode-remote://${authority}${join(repoRoot, 'out', 'scripts', 'bench', 'hostAgent.js')}`],
       ['skipWelcome', 'true'],
     ];

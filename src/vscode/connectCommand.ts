@@ -4,13 +4,9 @@
  * "New Profile…".
  */
 import * as vscode from 'vscode';
-import { checkEndpointUrl } from '../core/endpointUrl';
-import { displayUrlString, hasUrlCredentials } from '../core/urlCredentials';
-import { parseProfile } from '../core/profile';
-import { sessionOptionsFromProfile } from '../core/profileSession';
-import { isRestrictedModeRefusal, restrictedReads } from '../core/restrictedMode';
 import type { SessionOptions } from '../core/session';
 import type { VariableResolver } from '../core/variables';
+import { loadEngine } from './loadEngine';
 import type { ProfileFileNode } from './profilesTree';
 import type { RecentUrls } from './recentUrls';
 import type { SessionHandle, SessionRegistry } from './sessionRegistry';
@@ -75,7 +71,7 @@ export function registerConnectCommand(registry: SessionRegistry, resolver: Vari
       // Every failure here is about the input (URL, profile, variables, files): say what and where.
       // A Restricted Mode refusal is lifted in VS Code's trust editor: offer it on the message.
       const message = `Connect WebSocket: ${err instanceof Error ? err.message : String(err)}`;
-      if (!isRestrictedModeRefusal(err)) {
+      if (!loadEngine().isRestrictedModeRefusal(err)) {
         void vscode.window.showErrorMessage(message);
         return undefined;
       }
@@ -86,6 +82,7 @@ export function registerConnectCommand(registry: SessionRegistry, resolver: Vari
 }
 
 async function connectUrl(registry: SessionRegistry, recentUrls: RecentUrls, url: string): Promise<SessionHandle> {
+  const { checkEndpointUrl, hasUrlCredentials } = loadEngine();
   const check = checkEndpointUrl(url);
   if (!check.ok) throw new Error(check.message);
   const handle = registry.open({ url: check.url.toString(), proxy: editorProxySources() });
@@ -124,7 +121,9 @@ export function connectPickItems(profiles: readonly WorkspaceProfile[], recent: 
 /** The row offered when what is typed in the quick pick is itself a URL, so it can be connected without a second step. */
 function typedUrlItem(value: string): ConnectPickItem | undefined {
   const trimmed = value.trim();
-  if (!/^wss?:\/\//i.test(trimmed) || !checkEndpointUrl(trimmed).ok) return undefined;
+  if (!/^wss?:\/\//i.test(trimmed)) return undefined;
+  const { checkEndpointUrl, displayUrlString } = loadEngine();
+  if (!checkEndpointUrl(trimmed).ok) return undefined;
   // The list shows the URL without its password; the choice keeps the URL as typed.
   return { label: displayUrlString(trimmed), description: 'connect to this URL', iconPath: new vscode.ThemeIcon('plug'), alwaysShow: true, choice: { kind: 'url', url: trimmed } };
 }
@@ -192,6 +191,7 @@ async function optionsFromProfile(uri: vscode.Uri, resolver: VariableResolver, t
   // Use the open document when there is one, so unsaved edits count.
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   const text = document ? document.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  const { parseProfile, restrictedReads, sessionOptionsFromProfile } = loadEngine();
   const parsed = parseProfile(text, { profilePath: uri.fsPath });
   const errors = parsed.problems.filter((p) => p.severity === 'error');
   if (!parsed.profile || errors.length > 0) {
@@ -221,7 +221,7 @@ function askForUrl(): Thenable<string | undefined> {
     placeHolder: 'ws://127.0.0.1:8080/echo',
     ignoreFocusOut: true,
     validateInput: (value) => {
-      const check = checkEndpointUrl(value);
+      const check = loadEngine().checkEndpointUrl(value);
       return check.ok ? undefined : check.message;
     },
   });

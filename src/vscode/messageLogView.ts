@@ -5,7 +5,8 @@
  */
 import * as vscode from 'vscode';
 import type { FromWebviewMessage, ToWebviewMessage } from '../shared/protocol';
-import { SessionChannel } from './sessionPanel';
+import { loadEngine } from './loadEngine';
+import type { SessionChannel } from './sessionPanel';
 import type { SessionHandle, SessionRegistry } from './sessionRegistry';
 import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
 
@@ -83,7 +84,8 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
       void this.post({ type: 'detached' });
       return;
     }
-    this.channel = new SessionChannel(this.view.webview, handle.session, { onRevealInPanel: (seq) => handle.panel.revealRow(seq) });
+    // A session exists, so its engine is loaded already.
+    this.channel = new (loadEngine().SessionChannel)(this.view.webview, handle.session, { onRevealInPanel: (seq) => handle.panel.revealRow(seq) });
     this.channel.sendSnapshot();
   }
 

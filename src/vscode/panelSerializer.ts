@@ -12,9 +12,9 @@ import { answerRequest } from '../shared/requestTracker';
 import { NO_FILTER } from '../shared/rowFilter';
 import { EMPTY_COUNTERS } from '../shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../shared/sessionEvent';
-import { HIDDEN_CREDENTIAL } from '../core/urlCredentials';
 import { CONNECT_COMMAND } from './connectCommand';
-import { PANEL_VIEW_TYPE } from './sessionPanel';
+import { loadEngine } from './loadEngine';
+import { PANEL_VIEW_TYPE } from './panelViewType';
 import type { SessionRegistry } from './sessionRegistry';
 import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
 
@@ -52,7 +52,7 @@ export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vsco
   const reconnect = async (): Promise<void> => {
     const target = session.profileUri ? vscode.Uri.parse(session.profileUri) : session.url;
     if (!target) ended();
-    if (!session.profileUri && session.url.includes(HIDDEN_CREDENTIAL)) {
+    if (!session.profileUri && session.url.includes(loadEngine().HIDDEN_CREDENTIAL)) {
       // The panel kept the URL as shown, without its password; connecting to that would send "•••".
       throw new Error('This session\'s URL carried a password, which is never kept; run "Connect WebSocket" and enter the URL again.');
     }

@@ -1,7 +1,7 @@
 /** "Connect" at the top of every .wsprofile, or, when the profile has errors, a link to them. */
 import * as vscode from 'vscode';
-import { parseProfile } from '../core/profile';
 import { CONNECT_COMMAND } from './connectCommand';
+import { loadEngine } from './loadEngine';
 
 export const WSPROFILE_LANGUAGE = 'wsprofile';
 
@@ -9,7 +9,8 @@ export const WSPROFILE_LANGUAGE = 'wsprofile';
 export class ProfileCodeLensProvider implements vscode.CodeLensProvider {
   provideCodeLenses(document: vscode.TextDocument): vscode.CodeLens[] {
     const top = new vscode.Range(0, 0, 0, 0);
-    const errors = parseProfile(document.getText(), { profilePath: document.uri.fsPath }).problems.filter((p) => p.severity === 'error').length;
+    // The first .wsprofile shown loads the engine (its parser); activation did not.
+    const errors = loadEngine().parseProfile(document.getText(), { profilePath: document.uri.fsPath }).problems.filter((p) => p.severity === 'error').length;
     if (errors > 0) {
       // Connecting would only repeat the problems; point at them instead.
       return [new vscode.CodeLens(top, { title: `$(warning) Fix ${errors} problem${errors === 1 ? '' : 's'} to connect`, command: 'workbench.actions.view.problems', tooltip: 'Show the profile\'s problems' })];

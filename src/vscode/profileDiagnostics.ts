@@ -3,13 +3,14 @@
  * types: the same problems "Connect" would refuse, where they are.
  */
 import * as vscode from 'vscode';
-import { parseProfile, type ProfileProblem } from '../core/profile';
+import type { ProfileProblem } from '../core/profile';
+import { loadEngine } from './loadEngine';
 import { WSPROFILE_LANGUAGE } from './profileCodeLens';
 
 export const DIAGNOSTIC_SOURCE = 'WebSocket Inspector';
 
 export function profileDiagnostics(document: vscode.TextDocument): vscode.Diagnostic[] {
-  return parseProfile(document.getText(), { profilePath: document.uri.fsPath }).problems.map((problem) => toDiagnostic(document, problem));
+  return loadEngine().parseProfile(document.getText(), { profilePath: document.uri.fsPath }).problems.map((problem) => toDiagnostic(document, problem));
 }
 
 function toDiagnostic(document: vscode.TextDocument, problem: ProfileProblem): vscode.Diagnostic {

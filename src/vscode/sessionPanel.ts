@@ -27,9 +27,8 @@ import {
 import { answerRequest, RequestError, RequestTracker } from '../shared/requestTracker';
 import { countEvent, EMPTY_COUNTERS, type CounterTally, type TrafficCounters } from '../shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../shared/sessionEvent';
+import { PANEL_VIEW_TYPE } from './panelViewType';
 import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
-
-export const PANEL_VIEW_TYPE = 'wsInspector.sessionPanel';
 
 /**
  * While rows arrive faster than BUSY_ROWS per BUSY_WINDOW_MS, they are flushed to the webview at most

@@ -1,10 +1,11 @@
 /** Owns every session and its panel, so views can list them and deactivation can close them all. */
 import { mkdirSync } from 'node:fs';
 import * as vscode from 'vscode';
-import { WebSocketSession, type SessionOptions } from '../core/session';
 import type { ReadFile } from '../core/profile';
+import type { SessionOptions, WebSocketSession } from '../core/session';
 import type { VariableResolver } from '../core/variables';
-import { SessionPanel } from './sessionPanel';
+import { loadEngine } from './loadEngine';
+import type { SessionPanel } from './sessionPanel';
 
 /** A session with its panel; what `wsInspector.connect` returns to its caller. */
 export interface SessionHandle {
@@ -53,6 +54,8 @@ export class SessionRegistry implements vscode.Disposable {
   open(options: SessionOptions, profileUri?: vscode.Uri): SessionHandle {
     const capMb = vscode.workspace.getConfiguration('wsInspector').get<number>('memoryCapMB', 256);
     mkdirSync(this.spillDir, { recursive: true });
+    // The first session loads the engine (dist/engine.js); until then activation has not paid for it.
+    const { WebSocketSession, SessionPanel } = loadEngine();
     const session = new WebSocketSession({
       ...options,
       store: { memoryCapBytes: Math.max(16, capMb) * 1024 * 1024, spillDir: this.spillDir, ...options.store },

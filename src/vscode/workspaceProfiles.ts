@@ -3,8 +3,8 @@
  * and the Profiles view. Open documents are read from the editor so unsaved edits count.
  */
 import * as vscode from 'vscode';
-import { hideUrlCredentials } from '../core/urlCredentials';
-import { parseProfile, type ProfileProblem } from '../core/profile';
+import type { ProfileProblem } from '../core/profile';
+import { loadEngine } from './loadEngine';
 
 export const PROFILE_GLOB = '**/*.wsprofile';
 /** Replaces files.exclude (findFiles applies it only when no exclude is given); dependencies are never the user's profiles. */
@@ -42,6 +42,7 @@ export async function readWorkspaceProfile(uri: vscode.Uri): Promise<WorkspacePr
   } catch (err) {
     return { uri, relativePath, name: fileName, readError: `cannot be read: ${err instanceof Error ? err.message : String(err)}` };
   }
+  const { parseProfile, hideUrlCredentials } = loadEngine();
   const parsed = parseProfile(text, { profilePath: uri.fsPath });
   const problem = parsed.problems.find((p) => p.severity === 'error');
   if (parsed.profile && !problem) return { uri, relativePath, name: parsed.profile.name, url: hideUrlCredentials(parsed.profile.url) };

@@ -8,8 +8,8 @@
 import { promises as fsp } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ReadFile } from '../core/profile';
-import { restrictProfileFileReader, restrictResolver } from '../core/restrictedMode';
 import type { VariableResolver } from '../core/variables';
+import { loadEngine } from './loadEngine';
 
 export const CONNECT_WITHOUT_THEM = 'Connect Without Them';
 export const MANAGE_WORKSPACE_TRUST = 'Manage Workspace Trust';
@@ -28,13 +28,26 @@ export class WorkspaceTrustGuard {
     private readonly warn: TrustWarning = modalWarning,
   ) {}
 
-  /** `resolver`, refusing ${env:…} and ${secret:…} while the workspace is not trusted. */
+  /**
+   * `resolver`, refusing ${env:…} and ${secret:…} while the workspace is not trusted. The rule
+   * (core/restrictedMode.ts) is in the engine bundle, loaded at the first variable resolved, not
+   * when the extension activates and wraps its resolver.
+   */
   guardResolver(resolver: VariableResolver): VariableResolver {
-    return restrictResolver(resolver, this.isTrusted);
+    let guarded: VariableResolver | undefined;
+    return (ref) => {
+      guarded ??= loadEngine().restrictResolver(resolver, this.isTrusted);
+      return guarded(ref);
+    };
   }
 
+  private fileReader: ReadFile | undefined;
+
   /** Reads a file a profile names (TLS files, message files) from disk, or refuses while the workspace is not trusted. */
-  readonly readProfileFile: ReadFile = restrictProfileFileReader((path) => fsp.readFile(path), () => this.isTrusted());
+  readonly readProfileFile: ReadFile = (path) => {
+    this.fileReader ??= loadEngine().restrictProfileFileReader((file) => fsp.readFile(file), () => this.isTrusted());
+    return this.fileReader(path);
+  };
 
   /**
    * Before a profile from the workspace connects: true at once when the workspace is trusted;

@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage } from 'node:http';
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type * as ExtensionModule from '../../src/extension';
@@ -126,7 +126,10 @@ describe('Closing VS Code (deactivate)', function () {
     const spillFiles = (): string[] => (existsSync(spillDir) ? readdirSync(spillDir) : []);
     const spillBefore = new Set(spillFiles());
     const childrenBefore = childProcessesOf(process.pid);
-    watch = new ExtensionResourceWatch(bundlePath);
+    // The sessions, their timers and ws live in the engine bundle beside the main one.
+    const enginePath = join(dirname(bundlePath), 'engine.js');
+    assert.ok(existsSync(enginePath), `${enginePath} was not built`);
+    watch = new ExtensionResourceWatch([bundlePath, enginePath]);
     watch.start();
 
     const registry = api.registry;

@@ -1,10 +1,10 @@
 /**
  * Which timers, sockets and child processes the extension's own code creates, and which of them are
  * still alive: an async_hooks watch over the extension host. A timer counts as the extension's when
- * the first JavaScript frame outside Node's internals that set it is in the extension's bundle (its
- * `main` file; ws is bundled into it), so VS Code's own timers do not count. A socket or process
- * counts when the bundle is anywhere on the stack that opened it: VS Code patches net and tls for
- * its proxy support, so its frames sit between ws and Node. The test's own servers and their
+ * the first JavaScript frame outside Node's internals that set it is in one of the extension's
+ * bundles (its `main` file, and dist/engine.js beside it, which holds the sessions and ws), so VS
+ * Code's own timers do not count. A socket or process counts when a bundle is anywhere on the stack
+ * that opened it: VS Code patches net and tls for its proxy support, so its frames sit between ws and Node. The test's own servers and their
  * accepted sockets are not counted either way.
  */
 import { createHook, type AsyncHook } from 'node:async_hooks';
@@ -29,13 +29,17 @@ export class ExtensionResourceWatch {
   /** How many resources of each type the extension created while watched (to show the watch saw them). */
   readonly created = new Map<string, number>();
 
-  constructor(private readonly bundlePath: string) {
+  private readonly bundles: ReadonlySet<string>;
+
+  constructor(bundlePaths: readonly string[]) {
+    this.bundles = new Set(bundlePaths);
+    const inBundle = (site: NodeJS.CallSite): boolean => this.bundles.has(site.getFileName() ?? '');
     this.hook = createHook({
       init: (asyncId, type) => {
         if (!TIMERS.has(type) && !HANDLES.has(type)) return;
         const sites = this.callSites();
-        const site = TIMERS.has(type) ? sites[0] : sites.find((s) => s.getFileName() === this.bundlePath);
-        if (!site || site.getFileName() !== this.bundlePath) return;
+        const site = TIMERS.has(type) ? sites[0] : sites.find(inBundle);
+        if (!site || !inBundle(site)) return;
         this.created.set(type, (this.created.get(type) ?? 0) + 1);
         this.live.set(asyncId, { type, createdAt: `${site.getFunctionName() ?? '<anonymous>'} (${site.getFileName()}:${site.getLineNumber()}:${site.getColumnNumber()})` });
       },

@@ -18,7 +18,7 @@ import type { WsInspectorApi } from '../../src/extension';
 import type { PanelRestoreState } from '../../src/shared/protocol';
 import { EMPTY_COUNTERS } from '../../src/shared/sessionCounters';
 import { restoreEndedPanel } from '../../src/vscode/panelSerializer';
-import { PANEL_VIEW_TYPE } from '../../src/vscode/sessionPanel';
+import { PANEL_VIEW_TYPE } from '../../src/vscode/panelViewType';
 import { SessionRegistry, type SessionHandle } from '../../src/vscode/sessionRegistry';
 import { SessionsTreeProvider } from '../../src/vscode/sessionsTree';
 import { SessionStatusBar } from '../../src/vscode/sessionStatusBar';
