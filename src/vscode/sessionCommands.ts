@@ -5,13 +5,13 @@
  * ended) can be shown and reconnected; Show Session with no live session shows the last of them.
  */
 import * as vscode from 'vscode';
+import { MESSAGE_LOG_VIEW_ID } from './messageLogView';
 import type { RestoredPanel, SessionHandle, SessionRegistry } from './sessionRegistry';
 
 export const DISCONNECT_COMMAND = 'wsInspector.disconnect';
 export const RECONNECT_COMMAND = 'wsInspector.reconnect';
 export const FOCUS_SESSION_COMMAND = 'wsInspector.focusSession';
 export const SHOW_MESSAGE_LOG_COMMAND = 'wsInspector.showMessageLog';
-export const MESSAGE_LOG_VIEW_ID = 'wsInspector.messageLog';
 
 /** RFC 6455 section 7.4.1: 1000 is a normal closure, which is what a person asking to disconnect means. */
 const NORMAL_CLOSURE = 1000;
