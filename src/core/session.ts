@@ -903,7 +903,7 @@ export class WebSocketSession {
    * arithmetic on it allocated three BigInts for every message.
    */
   private monoUs(): number {
-    return Math.floor((performance.now() - this.startedAt) * 1000);
+    return Math.floor(this.elapsedMs() * 1000);
   }
 
   private record(event: UnstampedEvent): void {

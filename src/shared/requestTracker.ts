@@ -26,9 +26,13 @@ export type ReplyEnvelope =
 /** A map of method name -> parameter and result types; one per direction of the channel. */
 export type MethodTable = Record<string, { params: unknown; result: unknown }>;
 
-/** Raised when a request is not answered in time or its channel is closed. */
+/** Raised when a request is not answered in time, fails on the other side, or its channel is closed. */
 export class RequestError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** timeout: no reply in time; failed: the other side answered with an error; closed: the channel went away. */
+    readonly kind: 'timeout' | 'failed' | 'closed',
+  ) {
     super(message);
     this.name = 'RequestError';
   }
@@ -55,13 +59,13 @@ export class RequestTracker<Methods extends MethodTable> {
   /** Sends a request and resolves with the peer's result, or rejects with its error or on timeout. */
   request<K extends Extract<keyof Methods, string>>(method: K, params: Methods[K]['params'], timeoutMs: number = this.timeoutMs): Promise<Methods[K]['result']> {
     if (this.closedReason !== undefined) {
-      return Promise.reject(new RequestError(`Cannot send "${method}": ${this.closedReason}`));
+      return Promise.reject(new RequestError(`Cannot send "${method}": ${this.closedReason}`, 'closed'));
     }
     const id = this.nextId++;
     return new Promise<Methods[K]['result']>((resolve, reject) => {
       const timer = this.timers.setTimeout(() => {
         this.pending.delete(id);
-        reject(new RequestError(`"${method}" got no reply within ${timeoutMs} ms (the other side may be hidden, reloading or closed)`));
+        reject(new RequestError(`"${method}" got no reply within ${timeoutMs} ms (the other side may be hidden, reloading or closed)`, 'timeout'));
       }, timeoutMs);
       this.pending.set(id, { method, resolve: resolve as (value: unknown) => void, reject, timer });
       try {
@@ -83,7 +87,7 @@ export class RequestTracker<Methods extends MethodTable> {
     if (reply.ok) {
       entry.resolve(reply.result);
     } else {
-      entry.reject(new RequestError(`"${entry.method}" failed: ${reply.error}`));
+      entry.reject(new RequestError(`"${entry.method}" failed: ${reply.error}`, 'failed'));
     }
     return true;
   }
@@ -98,7 +102,7 @@ export class RequestTracker<Methods extends MethodTable> {
     this.closedReason = reason;
     for (const [id, entry] of this.pending) {
       this.timers.clearTimeout(entry.timer);
-      entry.reject(new RequestError(`"${entry.method}" abandoned: ${reason}`));
+      entry.reject(new RequestError(`"${entry.method}" abandoned: ${reason}`, 'closed'));
       this.pending.delete(id);
     }
   }

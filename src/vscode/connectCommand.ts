@@ -11,7 +11,7 @@ import type { ProfileFileNode } from './profilesTree';
 import type { RecentUrls } from './recentUrls';
 import type { SessionHandle, SessionRegistry } from './sessionRegistry';
 import { describeProfileFault, findWorkspaceProfiles, type WorkspaceProfile } from './workspaceProfiles';
-import { MANAGE_TRUST_COMMAND, MANAGE_WORKSPACE_TRUST, type WorkspaceTrustGuard } from './workspaceTrust';
+import { showRestrictedModeError, type WorkspaceTrustGuard } from './workspaceTrust';
 
 export const CONNECT_COMMAND = 'wsInspector.connect';
 export const NEW_PROFILE_COMMAND = 'wsInspector.newProfile';
@@ -71,11 +71,8 @@ export function registerConnectCommand(registry: SessionRegistry, resolver: Vari
       // Every failure here is about the input (URL, profile, variables, files): say what and where.
       // A Restricted Mode refusal is lifted in VS Code's trust editor: offer it on the message.
       const message = `Connect WebSocket: ${err instanceof Error ? err.message : String(err)}`;
-      if (!loadEngine().isRestrictedModeRefusal(err)) {
-        void vscode.window.showErrorMessage(message);
-        return undefined;
-      }
-      void vscode.window.showErrorMessage(message, MANAGE_WORKSPACE_TRUST).then((picked) => picked && vscode.commands.executeCommand(MANAGE_TRUST_COMMAND));
+      if (isRestrictedModeRefusal(err)) showRestrictedModeError(message);
+      else void vscode.window.showErrorMessage(message);
       return undefined;
     }
   });
@@ -225,4 +222,13 @@ function askForUrl(): Thenable<string | undefined> {
       return check.ok ? undefined : check.message;
     },
   });
+}
+
+/** Whether `err` is Restricted Mode refusing a read; false when the engine itself failed to load (that error is shown as it is). */
+function isRestrictedModeRefusal(err: unknown): boolean {
+  try {
+    return loadEngine().isRestrictedModeRefusal(err);
+  } catch {
+    return false;
+  }
 }

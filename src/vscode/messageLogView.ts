@@ -50,7 +50,7 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
       this.handle = undefined;
       this.view = undefined;
     });
-    this.attach(this.registry.activeHandle);
+    this.attach(this.sessionToShow());
   }
 
   /** The session the log shows, if any (tests read it). */
@@ -69,10 +69,13 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
   }
 
   private follow(): void {
-    // A restored panel has no session to list: while it is the active one, keep the session shown, if it still has its panel.
-    const keep = this.registry.activeRestored && this.handle && this.registry.all.includes(this.handle);
-    const active = keep ? this.handle : this.registry.activeHandle;
-    if (active !== this.handle) this.attach(active);
+    const next = this.sessionToShow();
+    if (next !== this.handle) this.attach(next);
+  }
+
+  /** The active session; while a restored panel (which has no session to list) is the active one, the live session that was active before it. */
+  private sessionToShow(): SessionHandle | undefined {
+    return this.registry.activeHandle ?? (this.registry.activeRestored ? this.registry.lastLiveHandle : undefined);
   }
 
   private attach(handle: SessionHandle | undefined): void {

@@ -32,8 +32,13 @@ export function registerProfileDiagnostics(): vscode.Disposable {
     if (document.languageId === WSPROFILE_LANGUAGE) collection.set(document.uri, profileDiagnostics(document));
     else if (collection.has(document.uri)) collection.delete(document.uri); // its language was changed away from wsprofile
   };
-  for (const document of vscode.workspace.textDocuments) check(document);
+  // The profiles already open are checked once activate() has returned: parsing loads the engine
+  // bundle, which activation itself does not (a .wsprofile opening is what often activates us).
+  const firstPass = setTimeout(() => {
+    for (const document of vscode.workspace.textDocuments) check(document);
+  }, 0);
   return vscode.Disposable.from(
+    { dispose: () => clearTimeout(firstPass) },
     collection,
     vscode.workspace.onDidOpenTextDocument(check),
     vscode.workspace.onDidChangeTextDocument(({ document }) => check(document)),

@@ -105,7 +105,7 @@ export class SessionChannel implements vscode.Disposable {
     });
     this.counters = new CounterScan(session);
     this.requests = new RequestTracker<WebviewMethods>(
-      (request) => void webview.postMessage(request).then((delivered) => void (delivered || this.link.requestsNotDelivered++)),
+      (request) => void webview.postMessage(request).then((delivered) => void (delivered || this.link.requestsNotDelivered++), () => void this.link.requestsNotDelivered++),
       { setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
       REQUEST_TIMEOUT_MS,
     );
@@ -142,10 +142,15 @@ export class SessionChannel implements vscode.Disposable {
   /** A request to the page; when it goes unanswered, the error tells what the link did meanwhile, to tell a hidden page from a stuck one. */
   private askPage<K extends keyof WebviewMethods>(method: K): Promise<WebviewMethods[K]['result']> {
     return this.requests.request(method, {}).catch((err: unknown) => {
-      if (!(err instanceof RequestError) || !err.message.includes('no reply')) throw err;
+      if (!(err instanceof RequestError) || err.kind !== 'timeout') throw err;
       const heard = this.link.lastHeardAt === -Infinity ? 'never heard from' : `last heard from ${Math.round(performance.now() - this.link.lastHeardAt)} ms ago`;
-      throw new RequestError(`${err.message}; the page: ${this.synced ? 'has its snapshot' : 'waits to be shown'}, sent ready ${this.link.readies} time(s), ${heard}; ${this.link.requestsNotDelivered} request(s) not delivered by VS Code`);
+      throw new RequestError(`${err.message}; the page: ${this.synced ? 'has its snapshot' : 'waits to be shown'}, sent ready ${this.link.readies} time(s), ${heard}; ${this.link.requestsNotDelivered} request(s) not delivered by VS Code`, 'timeout');
     });
+  }
+
+  /** How often the page has loaded its document and said `ready` (tests check a hidden or reloaded page came back). */
+  get pageLoads(): number {
+    return this.link.readies;
   }
 
   /** The webview lost its document (hidden without retained context); it sends `ready` when shown again. */
@@ -518,6 +523,11 @@ export class SessionPanel implements vscode.Disposable {
   /** The header's counters and counts as the webview's document renders them. */
   renderedHeader(): Promise<RenderedHeader> {
     return this.channel.renderedHeader();
+  }
+
+  /** How often the webview has loaded its document (once, then again each time it is shown after being hidden, or reloaded). */
+  get pageLoads(): number {
+    return this.channel.pageLoads;
   }
 
   /** Whether the panel is on screen (a hidden one has no document until it is shown again). */

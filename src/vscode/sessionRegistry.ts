@@ -36,6 +36,8 @@ export class SessionRegistry implements vscode.Disposable {
   private readonly restoredPanels: RestoredPanel[] = [];
   /** The panel focused last (or opened last): a live session's, or one restored after a reload. */
   private active: SessionHandle | RestoredPanel | undefined;
+  /** The live session that was active last, to return to when a restored panel that took over closes. */
+  private lastLive: SessionHandle | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
   /** Fires when a session is added or removed, changes state, or another one becomes active. */
   readonly onDidChange = this.changed.event;
@@ -63,10 +65,10 @@ export class SessionRegistry implements vscode.Disposable {
     const panel = new SessionPanel(session, this.extensionUri, { profileUri, resolver: this.resolver, readFile: this.readFile });
     const handle: SessionHandle = { session, panel, profileUri };
     this.handles.push(handle);
-    this.active = handle;
+    this.active = this.lastLive = handle;
     const unsubscribe = session.onStateChange(() => this.changed.fire());
     panel.onDidBecomeActive(() => {
-      this.active = handle;
+      this.active = this.lastLive = handle;
       this.changed.fire();
     });
     // Closing the panel ends its session: a socket nobody can see must not stay open.
@@ -75,6 +77,7 @@ export class SessionRegistry implements vscode.Disposable {
       void session.dispose();
       const index = this.handles.indexOf(handle);
       if (index >= 0) this.handles.splice(index, 1);
+      if (this.lastLive === handle) this.lastLive = undefined;
       if (this.active === handle) this.active = this.handles[this.handles.length - 1];
       this.changed.fire();
     });
@@ -96,7 +99,7 @@ export class SessionRegistry implements vscode.Disposable {
       focus.dispose();
       const index = this.restoredPanels.indexOf(restored);
       if (index >= 0) this.restoredPanels.splice(index, 1);
-      if (this.active === restored) this.active = this.handles[this.handles.length - 1];
+      if (this.active === restored) this.active = this.lastLive ?? this.handles[this.handles.length - 1];
       this.changed.fire();
     });
     if (restored.panel.active) this.active = restored;
@@ -120,6 +123,11 @@ export class SessionRegistry implements vscode.Disposable {
   /** The session whose panel was focused last (or opened last); undefined while a restored panel is the active one. */
   get activeHandle(): SessionHandle | undefined {
     return this.active && 'session' in this.active ? this.active : undefined;
+  }
+
+  /** The live session that was active last (while a restored panel is the active one, the one before it). */
+  get lastLiveHandle(): SessionHandle | undefined {
+    return this.lastLive;
   }
 
   /** The restored panel, when it was focused after every live session's panel. */

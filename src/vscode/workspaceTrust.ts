@@ -21,6 +21,14 @@ export type TrustWarning = (message: string, detail: string, ...buttons: string[
 
 const modalWarning: TrustWarning = (message, detail, ...buttons) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
 
+/** Shows an error that Restricted Mode caused, with a "Manage Workspace Trust" button that opens VS Code's trust editor. */
+export function showRestrictedModeError(message: string): void {
+  vscode.window.showErrorMessage(message, MANAGE_WORKSPACE_TRUST).then(
+    (picked) => (picked === MANAGE_WORKSPACE_TRUST ? vscode.commands.executeCommand(MANAGE_TRUST_COMMAND) : undefined),
+    (err: unknown) => console.warn(`[wsInspector] could not show "${message}": ${String(err)}`),
+  );
+}
+
 export class WorkspaceTrustGuard {
   constructor(
     /** Injected by the tests; the extension uses VS Code's own answer. */

@@ -133,7 +133,9 @@ describe('Restricted Mode in code-server (Workspace Trust on, folder not trusted
     await pickQuickInputRow(page, 'Token echo');
     await page.waitForSelector('.monaco-workbench .tab[aria-label*="Token echo"]', { timeout: 30_000 });
     assert.equal(await page.$('.monaco-dialog-box'), null, 'no question asked once trusted');
-    while (echoConnections() === before) await page.waitForTimeout(100);
+    for (const deadline = Date.now() + 30_000; echoConnections() === before; await page.waitForTimeout(100)) {
+      assert.ok(Date.now() < deadline, 'the server saw no connection within 30 s');
+    }
     const connection = demo.connections.filter((c) => c.endpoint === 'echo').at(-1);
     assert.equal(connection?.headers.authorization, `Bearer ${TOKEN}`);
   });

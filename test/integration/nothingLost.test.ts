@@ -75,6 +75,7 @@ describe('nothing is lost when a panel is hidden or its webview reloaded, in a r
     await poll('the session to open', () => (handle!.session.state === 'open' && peer ? true : undefined));
     await send(100);
     assertMatchesStore(await shown('before hiding'));
+    const loads = handle.panel.pageLoads;
 
     // Another editor in front: the panel is hidden and its document goes (no retained context).
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: 'in front of the panel' }), { viewColumn: vscode.ViewColumn.Active, preview: false });
@@ -90,13 +91,16 @@ describe('nothing is lost when a panel is hidden or its webview reloaded, in a r
 
     handle.panel.reveal();
     assertMatchesStore(await shown('shown again'));
+    assert.ok(handle.panel.pageLoads > loads, `the page loaded again when shown (${loads} -> ${handle.panel.pageLoads} loads)`);
   });
 
   it('shows every event after its webview is reloaded while messages keep arriving', async () => {
     assert.ok(handle);
+    const loads = handle.panel.pageLoads;
     const reload = vscode.commands.executeCommand('workbench.action.webview.reloadWebviewAction');
     await send(150);
     await reload;
+    await poll('the page to load again', () => (handle!.panel.pageLoads > loads ? true : undefined));
     await send(50);
     assertMatchesStore(await shown('after the reload'));
   });

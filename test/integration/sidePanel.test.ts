@@ -293,6 +293,24 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
       started.panel.dispose();
       live.panel.dispose();
     });
+
+    it('closing a restored panel that was the active one returns to the live session focused before it, not the newest', async () => {
+      const api = (await vscode.extensions.getExtension<WsInspectorApi>('websocket-inspector.websocket-inspector')!.activate());
+      const older = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', demo.url('ticker'));
+      const newer = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', demo.url('binary'));
+      assert.ok(older && newer);
+      older.panel.reveal();
+      await poll('the older session to be the active one', () => (api.registry.activeHandle === older ? true : undefined));
+      const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Restored echo', vscode.ViewColumn.One, { enableScripts: true });
+      const state = { session: { id: `saved-close-${Date.now()}`, title: 'Restored echo', url: demo.url('echo'), state: 'open', eventCount: 0, counters: EMPTY_COUNTERS }, lastRows: [] } as unknown as PanelRestoreState;
+      restoreEndedPanel(panel, extension.extensionUri, state, api.registry);
+      await poll('the restored panel to be the active one', () => api.registry.activeRestored);
+      assert.equal(api.messageLog.session, older, 'the Message Log keeps the live session focused last');
+      panel.dispose();
+      assert.equal(api.registry.activeHandle, older);
+      newer.panel.dispose();
+      older.panel.dispose();
+    });
   });
 
   describe('Disconnect and Reconnect', () => {
