@@ -77,8 +77,9 @@ export class SessionRegistry implements vscode.Disposable {
       void session.dispose();
       const index = this.handles.indexOf(handle);
       if (index >= 0) this.handles.splice(index, 1);
-      if (this.lastLive === handle) this.lastLive = undefined;
-      if (this.active === handle) this.active = this.handles[this.handles.length - 1];
+      // The newest session stands in for the one focused last (an active live session is always the one focused last).
+      if (this.lastLive === handle) this.lastLive = this.handles[this.handles.length - 1];
+      if (this.active === handle) this.active = this.lastLive;
       this.changed.fire();
     });
     session.connect();
