@@ -619,8 +619,12 @@ export class WebSocketSession {
     }
     if (pending === 0 && queue.singleFrameKindAt(0) === kind) {
       // The common case, every message of a flood: the first item, one plain frame. Logged from its numbers, with no object made.
-      this.recordSingleFrame(queue, kind, payload);
-      queue.shift();
+      // The item leaves the queue even if storing it threw: left at the head, every later payload would be paired with this frame.
+      try {
+        this.recordSingleFrame(queue, kind, payload);
+      } finally {
+        queue.shift();
+      }
     } else {
       queue.complete(pending, { kind, direction: 'received', payload, wire: queue.wireAt(pending) });
     }
