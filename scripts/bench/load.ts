@@ -20,7 +20,8 @@ import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { startFloodServer, type Flood } from './capture';
 import { met, percentile, printTable, type Figure } from './stats';
-import { findFrame, withVscodeAgent } from './vscodeHarness';
+import { findFrame } from '../../test/fixtures/chromium';
+import { withVscodeAgent } from './vscodeHarness';
 
 const root = join(__dirname, '..', '..', '..');
 const argv = process.argv.slice(2);
@@ -111,7 +112,7 @@ async function main(): Promise<void> {
 
       // The panel on screen counts them all too.
       // The panel on screen may have just been re-created (hidden panels keep no state): give it a few seconds to catch up.
-      const frame = await findFrame(page, 'body.mode-panel .session-counters');
+      const frame = await findFrame(page, 'body.mode-panel .session-counters', 60_000);
       const want = `\u2193 ${flood.n} msg`;
       let counters = '';
       for (const deadline = Date.now() + 10_000; Date.now() < deadline && !counters.includes(want); await page.waitForTimeout(200)) {

@@ -11,7 +11,8 @@ import type { CDPSession, Frame, Page } from 'playwright-core';
 import type { AgentCommands } from './benchProtocol';
 import type { Flood } from './capture';
 import { median, percentile } from './stats';
-import { findFrame, withVscodeAgent, type Agent } from './vscodeHarness';
+import { findFrame } from '../../test/fixtures/chromium';
+import { withVscodeAgent, type Agent } from './vscodeHarness';
 
 export interface VscodeBenchOptions {
   readonly floodUrl: (flood: Flood & { go?: boolean }) => string;
@@ -414,7 +415,7 @@ async function measureCap({ page, agent, options }: PartContext): Promise<Record
 /** Part 6: composer -> echo server -> echoed row painted. */
 async function measureLatency({ page, agent, options }: PartContext): Promise<NonNullable<VscodeBenchResults['latency']>> {
   const { id } = await agent.call('open', { url: options.echoUrl, title: 'bench echo' });
-  const frame = await findFrame(page, PANEL_OPEN);
+  const frame = await findFrame(page, PANEL_OPEN, 60_000);
   const transport = (await agent.call('transport', { id, rounds: 50 })).samples;
   await roundTrips(frame, 50, 'warm');
   const rounds = options.quick ? 200 : 1000;
@@ -483,7 +484,7 @@ async function displayOnce<T = undefined>(
   then?: (frame: Frame, id: string) => Promise<T>,
 ): Promise<DisplayRun & { extra: T }> {
   const { id } = await agent.call('open', { url: options.floodUrl({ ...flood, go: true }), title: `bench ${flood.n} x ${flood.size} B` });
-  const frame = await findFrame(page, PANEL_OPEN);
+  const frame = await findFrame(page, PANEL_OPEN, 60_000);
   await watchLongTasks(frame, selfCheck);
   const shown = counterShows(frame, flood.n, 600_000);
   const profileName = `display-${flood.n}`;

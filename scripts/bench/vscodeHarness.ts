@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Frame, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { launchChromium } from '../../test/fixtures/chromium';
 import { loadCodeServerApi, repoRoot } from '../../test/fixtures/codeServer';
@@ -54,17 +54,6 @@ export class Agent {
   done(): void {
     this.socket?.send(JSON.stringify({ id: 0, cmd: 'done' }));
   }
-}
-
-export async function findFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (await frame.$(selector).catch(() => null)) return frame;
-    }
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`no webview frame with ${selector} appeared within ${timeoutMs} ms`);
 }
 
 /** What runs against a VS Code with its agent (see withVscodeAgent). */

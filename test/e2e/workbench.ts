@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Frame, Page } from 'playwright-core';
 import { launchChromium } from '../fixtures/chromium';
+
+export { findFrame } from '../fixtures/chromium';
 import { installVsix, loadCodeServerApi, repoRoot, type RunningCodeServer } from '../fixtures/codeServer';
 
 export const log = (line: string): void => console.log(`      [e2e] ${line}`);
@@ -64,18 +66,6 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
     await close();
     throw err;
   }
-}
-
-/** The first frame (webviews are nested iframes) in which `selector` matches. */
-export async function findFrame(page: Page, selector: string, timeoutMs = 30_000): Promise<Frame> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    for (const frame of page.frames()) {
-      if (await frame.$(selector).catch(() => null)) return frame;
-    }
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`no frame with ${selector} appeared within ${timeoutMs} ms`);
 }
 
 /**
