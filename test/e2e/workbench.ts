@@ -86,7 +86,14 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
   let labels: Array<string | null> = [];
   while (Date.now() < deadline) {
     await page.keyboard.press('Control+Shift+P');
-    await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input');
+    // A webview taking the focus just then (its panel's tab was clicked) can swallow the keys: focus the workbench and press again.
+    const palette = await page.waitForSelector('.quick-input-widget:not([style*="display: none"]) input', { timeout: 5000 }).catch(() => null);
+    if (!palette) {
+      labels = ['(the command palette did not open)'];
+      log(`the command palette did not open for "${title}"; focusing the workbench and pressing again`);
+      await focusWorkbench(page);
+      continue;
+    }
     await page.keyboard.type(title);
     const row = await page.waitForSelector(`.quick-input-list .monaco-list-row[aria-label*="${title}"]`, { timeout: 5000 }).catch(() => null);
     if (row) {
