@@ -177,6 +177,10 @@ function figuresOf(capture: CaptureRow[] | undefined, allocation: AllocationRow 
     const text = timing.filter.text !== '' && !timing.filter.regex;
     figures.push({ part: '5', figure: `host filter, ${filter!.events} msgs: ${timing.label}`, value: round1(timing.medianMs), unit: 'ms', target: text ? { op: '<=', value: filter!.targetMs } : undefined });
   }
+  if (filter) {
+    const longest = Math.max(...filter.timings.map((t) => t.longestTurnMs));
+    figures.push({ part: '5', figure: 'host filter: longest turn of the event loop while applying any of them', value: round1(longest), unit: 'ms' });
+  }
   for (const row of peers ?? []) {
     figures.push({ part: '4', figure: `engine / wscat, ${row.flood}`, value: row.engineToWscat, unit: 'ratio' });
     figures.push({ part: '4', figure: `engine / DevTools, ${row.flood}`, value: row.engineToDevtools, unit: 'ratio' });

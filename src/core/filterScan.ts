@@ -19,7 +19,7 @@ import { compileFilter, DIRECTIONS as ALL_DIRECTIONS, kindGroupOf, type RowFilte
 import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
 import { toEventRow } from './eventRow';
 import type { EventStore, SessionEvent } from './eventStore';
-import { GuardedRegex, MATCHED, RegexTooSlowError } from './guardedRegex';
+import { GuardedRegex, MATCHED, RegexTooSlowError, UNTESTED } from './guardedRegex';
 
 /** Bytes of a text payload the filter looks at; a 100 MB message is not decoded whole to be searched. */
 export const FILTER_TEXT_MAX_BYTES = 64 * 1024;
@@ -124,15 +124,14 @@ export class FilterScan {
   }
 
   /**
-   * Calls `onMatch` with the seq of each event with `start <= seq < end` that passes, in order.
+   * Calls `onMatch` with the seq of each event with `start <= seq < end` that passes, in order, and
+   * returns the seq it got to: `end`, or less when a regular expression's test ran past `deadline`
+   * (performance.now()), in which case the events from the returned seq on are still to be scanned.
    * Throws RegexFilterTimeoutError when the regular expression takes too long on an event (after
    * calling `onMatch` for some of the events before it).
    */
-  scan(start: number, end: number, onMatch: (seq: number) => void): void {
-    if (this.regex) {
-      this.scanWithRegex(this.regex, start, end, onMatch);
-      return;
-    }
+  scan(start: number, end: number, onMatch: (seq: number) => void, deadline = Infinity): number {
+    if (this.regex) return this.scanWithRegex(this.regex, start, end, onMatch, deadline);
     // Windows are never reused across scans: the store's newest slab fills up between two scans.
     this.window = { bytes: undefined, from: 0, to: 0, text: '' };
     this.store.scan(start, end, (seq, kind, direction, bytes, offset, size) => {
@@ -140,10 +139,15 @@ export class FilterScan {
       if (shown !== undefined && !(shown.directions[direction] && shown.kinds[kind])) return;
       if (this.everyText || this.passes(seq, kind, bytes, offset, size)) onMatch(seq);
     });
+    return end;
   }
 
-  /** Tests the events' texts in batches under the guard, which decodes each text payload just before testing it. */
-  private scanWithRegex(regex: GuardedRegex, start: number, end: number, onMatch: (seq: number) => void): void {
+  /**
+   * Tests the events' texts in batches under the guard, which decodes each text payload just before
+   * testing it. Past the deadline it stops after the guard's window, or after a whole batch, and
+   * returns the first seq not decided.
+   */
+  private scanWithRegex(regex: GuardedRegex, start: number, end: number, onMatch: (seq: number) => void, deadline: number): number {
     // Filled in place and reused: growing arrays of tens of thousands of elements per batch costs more than the tests.
     const batch = (this.batch ??= {
       seqs: new Float64Array(REGEX_BATCH_EVENTS),
@@ -153,21 +157,37 @@ export class FilterScan {
     });
     let count = 0;
     let bytesInBatch = 0;
+    /** Where the scan stopped at the deadline (the rest of the store's visits are skipped), or -1. */
+    let stoppedAt = -1;
+    /** The deadline passed after a whole batch: the next event visited is where the scan stops. */
+    let stopAtNext = false;
     const testBatch = (): void => {
       let results: Uint8Array;
       try {
-        results = regex.testAll({ count, items: batch.items, starts: batch.starts, ends: batch.ends });
+        results = regex.testAll({ count, items: batch.items, starts: batch.starts, ends: batch.ends }, deadline);
       } catch (err) {
         if (err instanceof RegexTooSlowError) throw new RegexFilterTimeoutError(batch.seqs[err.index], regex.source, err.spentMs);
         throw err;
       } finally {
         batch.items.fill(undefined, 0, count); // no payload slab stays reachable from here
       }
-      for (let i = 0; i < count; i++) if (results[i] === MATCHED) onMatch(batch.seqs[i]);
+      for (let i = 0; i < count; i++) {
+        if (results[i] === MATCHED) onMatch(batch.seqs[i]);
+        else if (results[i] === UNTESTED) {
+          stoppedAt = batch.seqs[i];
+          break;
+        }
+      }
+      if (stoppedAt < 0 && performance.now() >= deadline) stopAtNext = true;
       count = 0;
       bytesInBatch = 0;
     };
     this.store.scan(start, end, (seq, kind, direction, bytes, offset, size) => {
+      if (stoppedAt >= 0) return;
+      if (stopAtNext) {
+        stoppedAt = seq;
+        return;
+      }
       const shown = this.shown;
       if (shown !== undefined && !(shown.directions[direction] && shown.kinds[kind])) return;
       if (kind === 'text' && bytes !== undefined) {
@@ -187,6 +207,7 @@ export class FilterScan {
       if (bytesInBatch >= REGEX_BATCH_BYTES || count === REGEX_BATCH_EVENTS) testBatch();
     });
     if (count > 0) testBatch();
+    return stoppedAt >= 0 ? stoppedAt : end;
   }
 
   private passes(seq: number, kind: SessionEventKind, bytes: Buffer | undefined, offset: number, size: number): boolean {

@@ -14,6 +14,12 @@ import { FilterScan, RegexFilterTimeoutError } from './filterScan';
 export const MAX_ROWS_PER_REQUEST = 1000;
 /** Events `catchUpInSlices` scans before it lets the event loop turn (some 10 ms of 64-byte messages). */
 export const SCAN_SLICE_EVENTS = 131_072;
+/**
+ * Events in the first slice of `catchUpInSlices`: few, so that a filter that is slow on every event
+ * (a non-ASCII needle over 64 KiB payloads, each decoded) does not block for long before the slice
+ * size is adjusted to it; a fast filter grows to SCAN_SLICE_EVENTS within two slices.
+ */
+export const FIRST_SLICE_EVENTS = 4096;
 /** What one slice of `catchUpInSlices` should take at most; slices shrink when a filter is slower than that. */
 const SLICE_TARGET_MS = 25;
 
@@ -108,8 +114,9 @@ export class TimelineView {
     if (this.matches && this.scanner) {
       const length = this.store.length;
       if (this.scannedUpTo < length) {
-        if (!this.scanGuarded(this.scannedUpTo, length)) return this.catchUp();
-        this.scannedUpTo = length;
+        const reached = this.scanGuarded(this.scannedUpTo, length, Infinity);
+        if (reached === undefined) return this.catchUp();
+        this.scannedUpTo = reached;
       }
       return this.matches.length;
     }
@@ -117,13 +124,14 @@ export class TimelineView {
   }
 
   /**
-   * Scans `start..end` into the matches; false when the regular expression took too long, in which
-   * case the filter's text is dropped (the toggles stay), the version changes and the view starts over.
+   * Scans `start..end` into the matches and returns the seq it got to (before `end` when a regular
+   * expression's test ran past the deadline); undefined when the regular expression took too long on
+   * one event, in which case the filter's text is dropped (the toggles stay), the version changes and
+   * the view starts over.
    */
-  private scanGuarded(start: number, end: number): boolean {
+  private scanGuarded(start: number, end: number, deadline: number): number | undefined {
     try {
-      this.scanner!.scan(start, end, this.push);
-      return true;
+      return this.scanner!.scan(start, end, this.push, deadline);
     } catch (err) {
       if (!(err instanceof RegexFilterTimeoutError)) throw err;
       const toggles: RowFilter = { ...this.filter, text: '', regex: false };
@@ -132,7 +140,7 @@ export class TimelineView {
       // Without text nothing can take long, so this scanner never fails.
       this.useScanner(toggles, new FilterScan(this.store, toggles));
       this.onFilterStopped?.(err);
-      return false;
+      return undefined;
     }
   }
 
@@ -144,17 +152,21 @@ export class TimelineView {
   async catchUpInSlices(sliceEvents = SCAN_SLICE_EVENTS): Promise<void> {
     const version = this.version;
     const target = this.store.length;
-    let slice = sliceEvents;
+    let slice = Math.min(sliceEvents, FIRST_SLICE_EVENTS);
     while (this.version === version && this.scanner && this.scannedUpTo < target) {
-      const end = Math.min(target, this.scannedUpTo + slice);
+      const start = this.scannedUpTo;
+      const end = Math.min(target, start + slice);
       const started = performance.now();
-      if (!this.scanGuarded(this.scannedUpTo, end)) return; // the version changed: whoever reads the view next scans with the toggles
-      this.scannedUpTo = end;
+      // A regular expression stops at the deadline even within a slice: its cost per event can
+      // differ a thousandfold from one stretch of the log to the next.
+      const reached = this.scanGuarded(start, end, started + SLICE_TARGET_MS);
+      if (reached === undefined) return; // the version changed: whoever reads the view next scans with the toggles
+      this.scannedUpTo = reached;
       // A slow filter (a heavy regular expression, big payloads) gets smaller slices, so that one turn
       // of the event loop stays near SLICE_TARGET_MS; a fast one goes back up to `sliceEvents`.
       const took = performance.now() - started;
-      slice = Math.max(1, Math.min(sliceEvents, Math.floor((slice * SLICE_TARGET_MS) / Math.max(took, 1))));
-      if (end < target) await new Promise<void>((resolve) => setImmediate(resolve));
+      slice = Math.max(1, Math.min(sliceEvents, Math.floor((Math.max(1, reached - start) * SLICE_TARGET_MS) / Math.max(took, 1))));
+      if (reached < target) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

@@ -393,8 +393,10 @@ export class SessionChannel implements vscode.Disposable {
     }
     this.windowRows += this.session.store.length - this.flushedLength;
     this.flushedLength = this.session.store.length;
-    const view = this.view.state();
-    if (view.viewCount > this.sentUpTo) {
+    // While a new filter is scanned a slice at a time, reading the view would finish the scan in one
+    // go; the rows go out with the setFilter reply instead, whose view includes them.
+    const view = this.applyingFilter > 0 ? undefined : this.view.state();
+    if (view && view.viewCount > this.sentUpTo) {
       // Only the tail goes out; rows before it are fetched by the webview if it scrolls there.
       const firstIndex = Math.max(this.sentUpTo, view.viewCount - TAIL_ROWS);
       const rows = this.rows(firstIndex, view.viewCount);

@@ -120,6 +120,19 @@ describe('FilterScan', () => {
     assert.deepEqual(agree(store, textFilter('^x{100}', { regex: true })), [3]);
   });
 
+  it('stops a slow regular expression at its deadline and returns where to go on; the two parts make the whole', () => {
+    const store = new EventStore();
+    for (let i = 0; i < 20_000; i++) store.append(received('text', `${'ab'.repeat(50)}${i % 7 === 0 ? 'c' : 'd'}${i}`));
+    const filter = textFilter('(a|b)*c', { regex: true });
+    const scan = new FilterScan(store, filter);
+    const seqs: number[] = [];
+    const reached = scan.scan(0, store.length, (seq) => seqs.push(seq), performance.now());
+    assert.ok(reached > 0 && reached < store.length, `it stopped part way (at ${reached} of ${store.length})`);
+    assert.ok(seqs.every((seq) => seq < reached), 'no match past where it stopped');
+    assert.equal(scan.scan(reached, store.length, (seq) => seqs.push(seq)), store.length, 'without a deadline it scans to the end');
+    assert.deepEqual(seqs, referenceMatches(store, filter));
+  });
+
   it('matches other kinds on their row preview and sentence, as before', () => {
     const store = new EventStore();
     store.append(received('binary', Buffer.from([0xab, 0xcd, 0x01])));

@@ -4,7 +4,7 @@
  * these tests never return; mocha's timeout is only there to report that).
  */
 import * as assert from 'node:assert/strict';
-import { GuardedRegex, MATCHED, NOT_MATCHED, RegexTooSlowError } from '../../../src/core/guardedRegex';
+import { GuardedRegex, MATCHED, NOT_MATCHED, RegexTooSlowError, UNTESTED } from '../../../src/core/guardedRegex';
 
 const plain = (source: string, texts: readonly string[]): number[] => {
   const re = new RegExp(source, 'iu');
@@ -47,5 +47,22 @@ describe('GuardedRegex', function () {
     const ends: number[] = [];
     texts.reduce((at, t) => (starts.push(at), ends.push(at + t.length), at + t.length), 0);
     assert.deepEqual([...new GuardedRegex(source, 'iu', 20).testAll({ count: texts.length, items: texts.map(() => bytes), starts, ends })], plain(source, texts));
+  });
+
+  it('returns after a window past its deadline, with the texts tested so far answered and the rest untested', () => {
+    // (a|b)*c backtracks over each 100-character text without failing any: some 30 µs a text here,
+    // about half a second for the batch, which without a deadline runs in consecutive windows.
+    const texts = Array.from({ length: 20_000 }, (_, i) => `${'ab'.repeat(50)}${i % 7 === 0 ? 'c' : 'd'}${i}`);
+    const source = '(a|b)*c';
+    const expected = plain(source, texts);
+    const regex = new GuardedRegex(source, 'iu', 20);
+    const first = regex.testAll(texts, performance.now());
+    const reached = first.indexOf(UNTESTED);
+    assert.ok(reached > 0, `some texts were tested before it returned (${reached})`);
+    assert.ok(first.subarray(reached).every((r) => r === UNTESTED), 'nothing after the first untested text is answered');
+    assert.deepEqual([...first.subarray(0, reached)], expected.slice(0, reached));
+    // The caller goes on from there: every answer is the same as RegExp.test's.
+    const rest = regex.testAll(texts.slice(reached));
+    assert.deepEqual([...first.subarray(0, reached), ...rest], expected);
   });
 });

@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { EventStore, type NewSessionEvent } from '../../../src/core/eventStore';
 import type { RegexFilterTimeoutError } from '../../../src/core/filterScan';
-import { MAX_ROWS_PER_REQUEST, TimelineView } from '../../../src/core/timelineView';
+import { FIRST_SLICE_EVENTS, MAX_ROWS_PER_REQUEST, TimelineView } from '../../../src/core/timelineView';
 import { NO_FILTER, type RowFilter } from '../../../src/shared/rowFilter';
 
 const text = (body: string): NewSessionEvent => ({ kind: 'text', direction: 'received', monoUs: 0, wallMs: 0, payload: Buffer.from(body) });
@@ -158,6 +158,35 @@ describe('TimelineView', () => {
       assert.equal(view.count, 250);
       const whole = new TimelineView(store);
       whole.setFilter(textFilter('fill'));
+      assert.deepEqual(shownSeqs(view), shownSeqs(whole));
+    });
+
+    it('starts with a small slice, whatever the filter, and grows it when the filter is fast', async () => {
+      // A filter's cost per event is not known before it runs: a needle beyond ASCII decodes every
+      // payload (up to 64 KiB each), so the first slice is FIRST_SLICE_EVENTS, not SCAN_SLICE_EVENTS.
+      const store = new EventStore();
+      for (let i = 0; i < FIRST_SLICE_EVENTS * 4; i++) store.append(text(i % 4 === 0 ? `fill ${i}` : `tick ${i}`));
+      const view = new TimelineView(store);
+      view.setFilter(textFilter('fill'));
+      const done = view.catchUpInSlices();
+      assert.equal(view.count, FIRST_SLICE_EVENTS / 4, 'the first slice scanned FIRST_SLICE_EVENTS events');
+      await done;
+      assert.equal(view.count, FIRST_SLICE_EVENTS);
+    });
+
+    it('lets the event loop turn within the first slice when a regular expression is slow on every event', async () => {
+      // Some 30 µs per event for (a|b)*c: about half a second for the 20,000, all inside one default slice.
+      const store = new EventStore();
+      for (let i = 0; i < 20_000; i++) store.append(text(`${'ab'.repeat(50)}${i % 7 === 0 ? 'c' : 'd'}${i}`));
+      const view = new TimelineView(store);
+      view.setFilter({ ...NO_FILTER, text: '(a|b)*c', regex: true });
+      const done = view.catchUpInSlices();
+      const before = view.count;
+      await done;
+      assert.ok(before < view.count, `the call returned to the event loop after ${before} of ${view.count} matches`);
+      assert.equal(view.filterError, undefined, 'the expression is slow, not stopped');
+      const whole = new TimelineView(store);
+      whole.setFilter({ ...NO_FILTER, text: '(a|b)*c', regex: true });
       assert.deepEqual(shownSeqs(view), shownSeqs(whole));
     });
 
