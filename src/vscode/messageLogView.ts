@@ -6,6 +6,7 @@
 import * as vscode from 'vscode';
 import type { FromWebviewMessage, ToWebviewMessage } from '../shared/protocol';
 import { loadEngine } from './loadEngine';
+import { PageLoadWatchdog } from './pageLoadWatchdog';
 import type { SessionChannel } from './sessionPanel';
 import type { SessionHandle, SessionRegistry } from './sessionRegistry';
 import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
@@ -17,6 +18,7 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
   private channel: SessionChannel | undefined;
   private handle: SessionHandle | undefined;
   private readonly disposables: vscode.Disposable[] = [];
+  private watchdog: PageLoadWatchdog | undefined;
 
   constructor(
     private readonly registry: SessionRegistry,
@@ -33,17 +35,25 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
   resolveWebviewView(view: vscode.WebviewView): void {
     this.view = view;
     view.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
-    view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, { title: 'Message Log', script: 'panel.js', style: 'panel.css', mode: 'log' });
+    const load = (): void => {
+      view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, { title: 'Message Log', script: 'panel.js', style: 'panel.css', mode: 'log' });
+    };
+    const watchdog = (this.watchdog = new PageLoadWatchdog('the Message Log', load));
+    load();
+    watchdog.setVisible(view.visible);
     const listeners = [
-      // Without a session, the page's `ready` is answered here: it shows that nothing is selected.
       view.webview.onDidReceiveMessage((message: FromWebviewMessage) => {
+        watchdog.onMessage(message);
+        // Without a session, the page's `ready` is answered here: it shows that nothing is selected.
         if (!this.channel && message.type === 'ready') void this.post({ type: 'detached' });
       }),
       view.onDidChangeVisibility(() => {
+        watchdog.setVisible(view.visible);
         if (!view.visible) this.channel?.markUnsynced();
       }),
     ];
     view.onDidDispose(() => {
+      watchdog.stop();
       for (const l of listeners) l.dispose();
       this.channel?.dispose();
       this.channel = undefined;
@@ -58,12 +68,18 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
     return this.handle;
   }
 
+  /** How often the view's page was loaded again because it never said `ready` (tests read it). */
+  get pageReloads(): number {
+    return this.watchdog?.reloads ?? 0;
+  }
+
   /** Rows as the log's document renders them. */
   renderedRows(): Promise<string[]> {
     return this.channel ? this.channel.renderedRows() : Promise.resolve([]);
   }
 
   dispose(): void {
+    this.watchdog?.stop();
     this.channel?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }

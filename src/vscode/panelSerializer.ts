@@ -14,6 +14,7 @@ import { EMPTY_COUNTERS } from '../shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../shared/sessionEvent';
 import { CONNECT_COMMAND } from './connectCommand';
 import { loadEngine } from './loadEngine';
+import { PageLoadWatchdog } from './pageLoadWatchdog';
 import { PANEL_VIEW_TYPE } from './panelViewType';
 import type { SessionRegistry } from './sessionRegistry';
 import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
@@ -62,7 +63,13 @@ export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vsco
   panel.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(extensionUri) };
   panel.iconPath = vscode.Uri.joinPath(extensionUri, 'media', 'icon.svg');
   const post = (message: ToWebviewMessage): Thenable<boolean> => panel.webview.postMessage(message);
+  const load = (): void => {
+    panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, { title: session.title, script: 'panel.js', style: 'panel.css' });
+  };
+  const watchdog = new PageLoadWatchdog(`the restored panel of "${session.title}"`, load);
+  const viewState = panel.onDidChangeViewState(({ webviewPanel }) => watchdog.setVisible(webviewPanel.visible));
   const listener = panel.webview.onDidReceiveMessage((message: FromWebviewMessage) => {
+    watchdog.onMessage(message);
     switch (message.type) {
       case 'ready':
         void post({ type: 'snapshot', session, view, firstIndex: 0, rows, savedMessages: [] });
@@ -90,7 +97,12 @@ export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vsco
       }
     }
   });
-  panel.onDidDispose(() => listener.dispose());
+  panel.onDidDispose(() => {
+    watchdog.stop();
+    viewState.dispose();
+    listener.dispose();
+  });
   registry.addRestored({ id: session.id, title: session.title, url: session.url, profileUri: session.profileUri, panel, reconnect });
-  panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, { title: session.title, script: 'panel.js', style: 'panel.css' });
+  load();
+  watchdog.setVisible(panel.visible);
 }

@@ -27,6 +27,7 @@ import {
 import { answerRequest, RequestError, RequestTracker } from '../shared/requestTracker';
 import { countEvent, EMPTY_COUNTERS, type CounterTally, type TrafficCounters } from '../shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../shared/sessionEvent';
+import { PageLoadWatchdog } from './pageLoadWatchdog';
 import { PANEL_VIEW_TYPE } from './panelViewType';
 import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
 
@@ -471,6 +472,8 @@ export class SessionPanel implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private savedMessages: readonly SavedMessage[] = [];
   private disposed = false;
+  /** Loads the page again when it never says `ready` (see PageLoadWatchdog). */
+  private readonly watchdog: PageLoadWatchdog;
   private readonly onDisposeListeners = new Set<() => void>();
   private readonly onActiveListeners = new Set<() => void>();
 
@@ -492,8 +495,14 @@ export class SessionPanel implements vscode.Disposable {
       readFile: options.readFile,
       profileUri: options.profileUri,
     });
+    const load = (): void => {
+      this.panel.webview.html = renderWebviewHtml(this.panel.webview, extensionUri, { title: session.mask.redact(session.title), script: 'panel.js', style: 'panel.css' });
+    };
+    this.watchdog = new PageLoadWatchdog(`the panel of "${session.mask.redact(session.title)}"`, load);
     this.disposables.push(
       this.channel,
+      { dispose: () => this.watchdog.stop() },
+      this.panel.webview.onDidReceiveMessage((message: FromWebviewMessage) => this.watchdog.onMessage(message)),
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.onDidChangeViewState(({ webviewPanel }) => {
         if (webviewPanel.active) {
@@ -501,10 +510,12 @@ export class SessionPanel implements vscode.Disposable {
         }
         // A hidden webview loses its document; it sends `ready` again when shown and gets a fresh snapshot.
         if (!webviewPanel.visible) this.channel.markUnsynced();
+        this.watchdog.setVisible(webviewPanel.visible);
       }),
     );
     if (options.profileUri) void this.loadSavedMessages(options.profileUri);
-    this.panel.webview.html = renderWebviewHtml(this.panel.webview, extensionUri, { title: session.mask.redact(session.title), script: 'panel.js', style: 'panel.css' });
+    load();
+    this.watchdog.setVisible(this.panel.visible);
   }
 
   /** The text of each timeline row as the webview's document renders it (asked of the page, not of the host). */
@@ -530,6 +541,11 @@ export class SessionPanel implements vscode.Disposable {
   /** How often the webview has loaded its document (once, then again each time it is shown after being hidden, or reloaded). */
   get pageLoads(): number {
     return this.channel.pageLoads;
+  }
+
+  /** How often the page was loaded again because it never said `ready` (tests read it). */
+  get pageReloads(): number {
+    return this.watchdog.reloads;
   }
 
   /** Whether the panel is on screen (a hidden one has no document until it is shown again). */

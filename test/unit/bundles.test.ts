@@ -13,10 +13,10 @@ const dist = join(root, 'dist');
 
 /**
  * Modules allowed in both bundles. src/shared is pure by the layout rule (no vscode, no Node) and is
- * bundled into the webview as well; these adapter modules hold a constant, a pure function and a
- * re-export of `vscode`.
+ * bundled into the webview as well; these adapter modules hold a constant, a pure function, a
+ * re-export of `vscode` and a class with no module state (the page-load watchdog of each webview).
  */
-const SHARED_STATELESS = new Set(['src/vscode/panelViewType.ts', 'src/vscode/webviewHtml.ts', 'src/vscode/vscodeApi.ts']);
+const SHARED_STATELESS = new Set(['src/vscode/panelViewType.ts', 'src/vscode/webviewHtml.ts', 'src/vscode/vscodeApi.ts', 'src/vscode/pageLoadWatchdog.ts']);
 
 /** The repository-relative paths of the modules a bundle was built from. */
 function bundleSources(bundle: string): string[] {
