@@ -387,6 +387,42 @@ describe('session panel webview', function () {
     assert.equal(await page.locator('.row[data-seq="0"]').count(), 1, 'the list stays where the person scrolled');
   });
 
+  it('reads no layout while it handles appended rows, and shows them at the tail in the next frame', async () => {
+    // A read of the list's geometry in a message handler forces a layout, and a webview that shares
+    // the workbench's renderer (code-server) then lays out the whole workbench as well: 50-100 ms
+    // tasks in profiles of a flood. Appends while following scroll to the end in the next frame.
+    await send(snapshot('open', Array.from({ length: 100 }, (_, i) => row(i, 'text', 'received', `m${i}`))));
+    await page.waitForSelector('.row[data-seq="99"]');
+    const batches = Array.from({ length: 10 }, (_, b) => {
+      const rows = Array.from({ length: 5 }, (_, i) => row(100 + b * 5 + i, 'text', 'received', `new ${100 + b * 5 + i}`));
+      return { type: 'rowsAppended', firstIndex: 100 + b * 5, rows, viewCount: 105 + b * 5, totalCount: 105 + b * 5, version: 1 } satisfies ToWebviewMessage;
+    });
+    const reads = await page.evaluate((messages) => {
+      const timeline = document.querySelector('.timeline')!;
+      const counted: Record<string, number> = {};
+      for (const name of ['scrollTop', 'scrollHeight', 'clientHeight', 'offsetHeight', 'offsetTop']) {
+        const proto = name.startsWith('offset') ? HTMLElement.prototype : Element.prototype;
+        const inherited = Object.getOwnPropertyDescriptor(proto, name)!;
+        Object.defineProperty(timeline, name, {
+          configurable: true,
+          get() {
+            counted[name] = (counted[name] ?? 0) + 1;
+            return inherited.get!.call(this);
+          },
+          set: inherited.set && ((value: number) => inherited.set!.call(timeline, value)),
+        });
+      }
+      // Dispatched synchronously, as VS Code's message events are: everything the handler does happens here.
+      for (const data of messages) window.dispatchEvent(new MessageEvent('message', { data }));
+      for (const name of Object.keys(Object.getOwnPropertyDescriptors(timeline))) delete (timeline as unknown as Record<string, unknown>)[name];
+      return counted;
+    }, batches);
+    assert.deepEqual(reads, {}, 'the list\'s geometry was read while handling the appends');
+    await page.waitForSelector('.row[data-seq="149"]');
+    assert.equal(await page.isHidden('.jump-latest'), true, 'still following');
+    assert.equal(await page.$eval('.timeline', (t) => t.scrollTop + t.clientHeight >= t.scrollHeight - 2), true, 'scrolled to the end');
+  });
+
   it('Clear asks the host and starts an empty view; Disconnect and Reconnect are requests', async () => {
     await send(snapshot('open', [row(0, 'text', 'received', 'a')]));
     await page.click('.session-clear');

@@ -61,6 +61,15 @@ export class Timeline {
   private selected: number | undefined;
   private timeMode: TimeMode = 'relative';
   private renderQueued = false;
+  /** The list scrolled since the last frame: the next frame decides whether it still follows. */
+  private scrollQueued = false;
+  /**
+   * Rows were appended while following: the next frame scrolls to the end. Not at once: reading the
+   * list's geometry in a message handler forces a layout, and a webview that shares the
+   * workbench's renderer (code-server, and VS Code for the web) then lays out the whole workbench
+   * too; in profiles of a flood such reads took 50-100 ms per task, several times per frame.
+   */
+  private endQueued = false;
   /** scrollTop after the list last scrolled itself to the end. */
   private autoScrollTop = 0;
 
@@ -72,18 +81,11 @@ export class Timeline {
     this.layer = el('div', 'timeline-layer');
     this.spacer = el('div', 'timeline-spacer');
     this.element.append(this.layer, this.spacer);
+    // Handled in the next animation frame (scroll events come just before it in the same frame), so
+    // the list's geometry is read once per frame, not once per event.
     this.element.addEventListener('scroll', () => {
-      const atBottom = this.isAtBottom();
-      // Following stops only when someone scrolls up: a viewport that shrank under the list (the
-      // header wrapping as its counters grow) leaves it short of the bottom without anyone scrolling.
-      const scrolledUp = this.element.scrollTop < this.autoScrollTop - 1;
-      const following = atBottom || (this.following && !scrolledUp);
-      if (following !== this.following) {
-        this.following = following;
-        this.callbacks.onFollowChange(following);
-      }
-      if (following && !atBottom) this.scrollToEnd();
-      else this.render();
+      this.scrollQueued = true;
+      this.queueRender();
     });
     this.element.addEventListener('keydown', (event) => this.onKey(event));
     this.element.addEventListener('click', (event) => {
@@ -130,8 +132,8 @@ export class Timeline {
     this.store(firstIndex, rows);
     this.count = Math.max(this.count, viewCount);
     this.updateHeight();
-    if (this.following) this.scrollToEnd();
-    else this.queueRender();
+    if (this.following) this.endQueued = true;
+    this.queueRender();
   }
 
   /** The last rows held, for the persisted state. */
@@ -239,10 +241,32 @@ export class Timeline {
   private queueRender(): void {
     if (this.renderQueued) return;
     this.renderQueued = true;
-    requestAnimationFrame(() => {
-      this.renderQueued = false;
-      this.render();
-    });
+    requestAnimationFrame(() => this.frame());
+  }
+
+  /** One animation frame's work: what the scroll events since the last frame mean, then the rows. */
+  private frame(): void {
+    this.renderQueued = false;
+    const { scrollQueued, endQueued } = this;
+    this.scrollQueued = false;
+    this.endQueued = false;
+    if (scrollQueued) {
+      const atBottom = this.isAtBottom();
+      // Following stops only when someone scrolls up: a viewport that shrank under the list (the
+      // header wrapping as its counters grow) leaves it short of the bottom without anyone scrolling.
+      const scrolledUp = this.element.scrollTop < this.autoScrollTop - 1;
+      const following = atBottom || (this.following && !scrolledUp);
+      if (following !== this.following) {
+        this.following = following;
+        this.callbacks.onFollowChange(following);
+      }
+      if (following && !atBottom) {
+        this.scrollToEnd();
+        return;
+      }
+    }
+    if (endQueued && this.following) this.scrollToEnd();
+    else this.render();
   }
 
   private render(): void {
