@@ -423,6 +423,36 @@ describe('session panel webview', function () {
     assert.equal(await page.$eval('.timeline', (t) => t.scrollTop + t.clientHeight >= t.scrollHeight - 2), true, 'scrolled to the end');
   });
 
+  it('rewrites only the header texts that changed when the session summary comes again', async () => {
+    const negotiated = { subprotocol: 'chat.v2', extensions: 'permessage-deflate' };
+    await send(snapshot('open', [row(0, 'open', 'local', 'Connected')], [], { negotiated }));
+    await page.waitForSelector('.session-negotiated bdi');
+    // The nodes shown now; a flood re-sends the summary some forty times a second with new counters.
+    await page.evaluate(() => {
+      const kept = window as unknown as Record<string, Node | null>;
+      kept.__title = document.querySelector('.session-title')!.firstChild;
+      kept.__url = document.querySelector('.session-url')!.firstChild;
+      kept.__negotiated = document.querySelector('.session-negotiated bdi');
+    });
+    const counters = { ...session('open').counters, messagesReceived: 5, bytesReceived: 50 };
+    await send({ type: 'sessionChanged', session: session('open', 6, { negotiated, counters }) });
+    await page.waitForFunction(() => document.querySelector('.session-counters')!.textContent!.includes('5 msg'));
+    const same = await page.evaluate(() => {
+      const kept = window as unknown as Record<string, Node | null>;
+      return [
+        kept.__title === document.querySelector('.session-title')!.firstChild,
+        kept.__url === document.querySelector('.session-url')!.firstChild,
+        kept.__negotiated === document.querySelector('.session-negotiated bdi'),
+      ];
+    });
+    assert.deepEqual(same, [true, true, true], 'title, URL and negotiated parts kept their nodes');
+    // A change still shows.
+    await send({ type: 'sessionChanged', session: session('open', 6, { negotiated: { subprotocol: 'chat.v3', extensions: '' }, counters, title: 'Renamed' }) });
+    await page.waitForFunction(() => document.querySelector('.session-negotiated')!.textContent!.includes('chat.v3'));
+    assert.equal(await page.textContent('.session-title'), 'Renamed');
+    assert.equal(await page.textContent('.session-negotiated'), 'subprotocol: chat.v3 \u00b7 extensions: (none)');
+  });
+
   it('Clear asks the host and starts an empty view; Disconnect and Reconnect are requests', async () => {
     await send(snapshot('open', [row(0, 'text', 'received', 'a')]));
     await page.click('.session-clear');

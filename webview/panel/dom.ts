@@ -8,6 +8,15 @@ export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: st
 }
 
 /**
+ * Sets a node's text only when it differs: the header is rendered on every flush of a flood (some
+ * forty times a second), and rewriting an unchanged text still replaces its text node and makes the
+ * browser lay it out again.
+ */
+export function setText(node: HTMLElement, text: string): void {
+  if (node.textContent !== text) node.textContent = text;
+}
+
+/**
  * Remote text inside a sentence of ours, as a <bdi>: a right-to-left override in it ends with it
  * instead of reversing the rest of the sentence.
  */

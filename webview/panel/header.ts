@@ -1,7 +1,7 @@
 /** The panel header: title, URL, state, negotiated subprotocol and extensions, counters, RTT, and the session's buttons. */
 import { formatBytes } from '../../src/shared/sessionCounters';
 import type { SessionSummary } from '../../src/shared/sessionEvent';
-import { el, errorText, iconButton, remote } from './dom';
+import { el, errorText, iconButton, remote, setText } from './dom';
 import { host } from './hostChannel';
 import type { TimeMode } from './persistedState';
 
@@ -12,6 +12,8 @@ export class SessionHeader {
   private readonly stateEl = el('span', 'session-state');
   private readonly negotiatedEl = el('span', 'session-negotiated');
   private readonly countersEl = el('span', 'session-counters');
+  /** What negotiatedEl shows (see render). */
+  private negotiatedShown = '';
   private readonly rttEl = el('span', 'session-rtt');
   private readonly countEl = el('span', 'session-count');
   private readonly disconnect = iconButton('debug-disconnect', 'Disconnect', { className: 'session-disconnect', showLabel: true });
@@ -32,6 +34,7 @@ export class SessionHeader {
     this.banner.hidden = true;
     const facts = el('div', 'session-facts');
     facts.append(this.titleEl, this.stateEl, this.urlEl, this.negotiatedEl, this.countersEl, this.rttEl, this.countEl);
+    this.countersEl.title = 'Messages and payload bytes sent (\u2191) and received (\u2193)';
     const buttons = el('div', 'session-buttons');
     buttons.append(this.timeToggle);
     if (!compact) buttons.append(this.disconnect, this.reconnect, this.clear);
@@ -48,28 +51,32 @@ export class SessionHeader {
   }
 
   render(session: SessionSummary, viewCount: number): void {
-    this.titleEl.textContent = session.title;
-    this.urlEl.textContent = session.url;
-    this.stateEl.textContent = session.ended ? 'ended' : session.state;
+    setText(this.titleEl, session.title);
+    setText(this.urlEl, session.url);
+    setText(this.stateEl, session.ended ? 'ended' : session.state);
     this.stateEl.dataset.state = session.ended ? 'closed' : session.state;
     const n = session.negotiated;
-    if (n) this.negotiatedEl.replaceChildren('subprotocol: ', remote(n.subprotocol || '(none)'), ' \u00b7 extensions: ', remote(n.extensions || '(none)'));
-    else this.negotiatedEl.replaceChildren();
+    // Rebuilt only when it changes (a JSON key, so a subprotocol can never pass for an extension).
+    const negotiated = n ? JSON.stringify([n.subprotocol, n.extensions]) : '';
+    if (negotiated !== this.negotiatedShown) {
+      this.negotiatedShown = negotiated;
+      if (n) this.negotiatedEl.replaceChildren('subprotocol: ', remote(n.subprotocol || '(none)'), ' \u00b7 extensions: ', remote(n.extensions || '(none)'));
+      else this.negotiatedEl.replaceChildren();
+    }
     const c = session.counters;
-    this.countersEl.textContent = `\u2191 ${c.messagesSent} msg / ${formatBytes(c.bytesSent)}  \u2193 ${c.messagesReceived} msg / ${formatBytes(c.bytesReceived)}`;
-    this.countersEl.title = 'Messages and payload bytes sent (\u2191) and received (\u2193)';
-    this.rttEl.textContent = c.lastRttMs !== undefined ? `RTT ${c.lastRttMs.toFixed(1)} ms` : '';
-    this.countEl.textContent = `${viewCount} events`;
+    setText(this.countersEl, `\u2191 ${c.messagesSent} msg / ${formatBytes(c.bytesSent)}  \u2193 ${c.messagesReceived} msg / ${formatBytes(c.bytesReceived)}`);
+    setText(this.rttEl, c.lastRttMs !== undefined ? `RTT ${c.lastRttMs.toFixed(1)} ms` : '');
+    this.renderCount(viewCount);
     const active = session.state === 'open' || session.state === 'connecting' || session.state === 'reconnecting';
     this.disconnect.disabled = session.ended === true || !active;
     this.reconnect.disabled = session.state === 'connecting';
     this.clear.disabled = session.ended === true;
     this.banner.hidden = !session.ended;
-    this.banner.textContent = session.ended ? 'This session ended when the window was reloaded; its last rows are shown. Reconnect to start a new session.' : '';
+    setText(this.banner, session.ended ? 'This session ended when the window was reloaded; its last rows are shown. Reconnect to start a new session.' : '');
   }
 
   renderCount(viewCount: number): void {
-    this.countEl.textContent = `${viewCount} events`;
+    setText(this.countEl, `${viewCount} events`);
   }
 
   private renderTimeMode(): void {
