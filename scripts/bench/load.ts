@@ -123,10 +123,21 @@ async function main(): Promise<void> {
       const heapLoaded = await agent.call('memory', {});
       const closed = await agent.call('closeAll', {});
       const heapAfter = await agent.call('memory', {});
-      log(`closed ${closed.closed} sessions; heap ${round1(heapBefore.heapUsed / MB)} -> ${round1(heapLoaded.heapUsed / MB)} (all open) -> ${round1(heapAfter.heapUsed / MB)} MB`);
-      return { vscodeVersion, samples, probeStartedUs: startedUs, probeEveryMs: PROBE_EVERY_MS, cpuMs, wallMs, frameSamples, verified, complete, lost, outOfOrder, counters, panelCounts, heapBefore, heapLoaded, heapAfter };
+      log(`closed ${closed.closed} sessions; heap ${round1(heapBefore.heapUsed / MB)} -> ${round1(heapLoaded.heapUsed / MB)} (all open) -> ${round1(heapAfter.heapUsed / MB)} MB, external +${round1((heapAfter.external - heapBefore.external) / MB)} MB`);
+      // The same, once a second for 10 s more: memory still held at the first reading and let go
+      // later is not a leak, but it says that something kept a closed session for a while.
+      const heapLater: Array<{ afterMs: number; heapUsed: number; external: number }> = [];
+      const closedAt = Date.now();
+      for (let i = 1; i <= 10; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+        const usage = await agent.call('memory', {});
+        heapLater.push({ afterMs: Date.now() - closedAt, heapUsed: usage.heapUsed, external: usage.external });
+      }
+      log(`external memory growth in the 10 s after closing: ${heapLater.map((h) => round1((h.external - heapBefore.external) / MB)).join(', ')} MB`);
+      return { vscodeVersion, samples, probeStartedUs: startedUs, probeEveryMs: PROBE_EVERY_MS, cpuMs, wallMs, frameSamples, verified, complete, lost, outOfOrder, counters, panelCounts, heapBefore, heapLoaded, heapAfter, heapLater };
     }, VSCODE_SETTINGS);
 
+    const settled = result.heapLater[result.heapLater.length - 1];
     const figures: Figure[] = [
       { part: 'load', figure: 'command answer, max', value: round1(Math.max(...result.samples)), unit: 'ms', target: { op: '<=', value: 200 } },
       { part: 'load', figure: 'command answer, p99', value: round1(percentile(result.samples, 99)), unit: 'ms' },
@@ -134,8 +145,12 @@ async function main(): Promise<void> {
       { part: 'load', figure: `sessions with all ${flood.n} messages in order`, value: result.complete, unit: `of ${sessions}`, target: { op: '>=', value: sessions } },
       { part: 'load', figure: 'messages missing or out of order', value: result.lost + result.outOfOrder, unit: 'msg', target: { op: '<=', value: 0 } },
       { part: 'load', figure: 'panel on screen counts them all', value: result.panelCounts ? 1 : 0, unit: 'yes=1', target: { op: '>=', value: 1 } },
-      { part: 'load', figure: 'host heap after closing all, growth', value: round1((result.heapAfter.heapUsed - result.heapBefore.heapUsed) / MB), unit: 'MB', target: { op: '<=', value: 20 } },
-      { part: 'load', figure: 'host external memory after closing, growth', value: round1((result.heapAfter.external - result.heapBefore.external) / MB), unit: 'MB', target: { op: '<=', value: 20 } },
+      // The target is on the reading 10 s after the last session closed ("returns to within 20 MB"):
+      // the reading right after it was once +206 MB and 0 a second later (RELIABILITY.md).
+      { part: 'load', figure: 'host heap 10 s after closing all, growth', value: round1((settled.heapUsed - result.heapBefore.heapUsed) / MB), unit: 'MB', target: { op: '<=', value: 20 } },
+      { part: 'load', figure: 'host external memory 10 s after closing, growth', value: round1((settled.external - result.heapBefore.external) / MB), unit: 'MB', target: { op: '<=', value: 20 } },
+      { part: 'load', figure: 'host heap right after closing all, growth', value: round1((result.heapAfter.heapUsed - result.heapBefore.heapUsed) / MB), unit: 'MB' },
+      { part: 'load', figure: 'host external memory right after closing, growth', value: round1((result.heapAfter.external - result.heapBefore.external) / MB), unit: 'MB' },
       { part: 'load', figure: 'host heap with all sessions open, growth', value: round1((result.heapLoaded.heapUsed - result.heapBefore.heapUsed) / MB), unit: 'MB' },
       { part: 'load', figure: 'host external memory with all open, growth', value: round1((result.heapLoaded.external - result.heapBefore.external) / MB), unit: 'MB' },
       { part: 'load', figure: 'host CPU during the load', value: round1((100 * result.cpuMs) / result.wallMs), unit: '% of a core' },
