@@ -70,6 +70,8 @@ export class TimelineView {
    */
   filterError: string | undefined;
   private readonly push = (seq: number): void => this.matches!.push(seq);
+  /** The scan catchUpInSlices runs, while it runs. */
+  private slicing: Promise<void> | undefined;
 
   /** `onFilterStopped` is told when a scan gives up on the filter's regular expression (the version changes). */
   constructor(
@@ -146,27 +148,42 @@ export class TimelineView {
 
   /**
    * Scans what catchUp would, a slice at a time, letting the event loop turn between slices, so a
-   * filter over millions of events does not stall the extension host. Whatever reads the view
-   * meanwhile (rows, state) finishes the scan itself; a newer filter or Clear ends this one.
+   * filter over millions of events does not stall the extension host. There is one such scan at a
+   * time: a call while one runs gets the same promise, and the scan follows whatever the view's
+   * filter is now (a newer filter, Clear, or the toggles alone after a regular expression was
+   * stopped) and the events logged meanwhile, until it has caught up with the log. So whoever awaits
+   * it (each setFilter request) then reads the view without a long scan of its own. Whatever reads
+   * the view meanwhile (rows, state) finishes the scan itself.
    */
-  async catchUpInSlices(sliceEvents = SCAN_SLICE_EVENTS): Promise<void> {
-    const version = this.version;
-    const target = this.store.length;
+  catchUpInSlices(sliceEvents = SCAN_SLICE_EVENTS): Promise<void> {
+    this.slicing ??= this.scanInSlices(sliceEvents).finally(() => (this.slicing = undefined));
+    return this.slicing;
+  }
+
+  private async scanInSlices(sliceEvents: number): Promise<void> {
+    let version = this.version;
     let slice = Math.min(sliceEvents, FIRST_SLICE_EVENTS);
-    while (this.version === version && this.scanner && this.scannedUpTo < target) {
+    while (this.scanner && this.scannedUpTo < this.store.length) {
+      if (this.version !== version) {
+        // Another filter: its cost per event is not known yet.
+        version = this.version;
+        slice = Math.min(sliceEvents, FIRST_SLICE_EVENTS);
+      }
       const start = this.scannedUpTo;
-      const end = Math.min(target, start + slice);
+      const end = Math.min(this.store.length, start + slice);
       const started = performance.now();
       // A regular expression stops at the deadline even within a slice: its cost per event can
       // differ a thousandfold from one stretch of the log to the next.
       const reached = this.scanGuarded(start, end, started + SLICE_TARGET_MS);
-      if (reached === undefined) return; // the version changed: whoever reads the view next scans with the toggles
-      this.scannedUpTo = reached;
-      // A slow filter (a heavy regular expression, big payloads) gets smaller slices, so that one turn
-      // of the event loop stays near SLICE_TARGET_MS; a fast one goes back up to `sliceEvents`.
-      const took = performance.now() - started;
-      slice = Math.max(1, Math.min(sliceEvents, Math.floor((Math.max(1, reached - start) * SLICE_TARGET_MS) / Math.max(took, 1))));
-      if (reached < target) await new Promise<void>((resolve) => setImmediate(resolve));
+      // undefined: the regular expression was stopped, and the view starts over with the toggles alone.
+      if (reached !== undefined) {
+        this.scannedUpTo = reached;
+        // A slow filter (a heavy regular expression, big payloads) gets smaller slices, so that one turn
+        // of the event loop stays near SLICE_TARGET_MS; a fast one goes back up to `sliceEvents`.
+        const took = performance.now() - started;
+        slice = Math.max(1, Math.min(sliceEvents, Math.floor((Math.max(1, reached - start) * SLICE_TARGET_MS) / Math.max(took, 1))));
+      }
+      if (this.scanner && this.scannedUpTo < this.store.length) await new Promise<void>((resolve) => setImmediate(resolve));
     }
   }
 

@@ -19,6 +19,7 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
   private handle: SessionHandle | undefined;
   private readonly disposables: vscode.Disposable[] = [];
   private watchdog: PageLoadWatchdog | undefined;
+  private viewListeners: vscode.Disposable[] = [];
 
   constructor(
     private readonly registry: SessionRegistry,
@@ -36,12 +37,14 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
     this.view = view;
     view.webview.options = { enableScripts: true, localResourceRoots: webviewResourceRoots(this.extensionUri) };
     const load = (): void => {
+      // A page (re)loading has nothing yet; its `ready` brings the snapshot.
+      this.channel?.markUnsynced();
       view.webview.html = renderWebviewHtml(view.webview, this.extensionUri, { title: 'Message Log', script: 'panel.js', style: 'panel.css', mode: 'log' });
     };
     const watchdog = (this.watchdog = new PageLoadWatchdog('the Message Log', load));
     load();
     watchdog.setVisible(view.visible);
-    const listeners = [
+    const listeners = (this.viewListeners = [
       view.webview.onDidReceiveMessage((message: FromWebviewMessage) => {
         watchdog.onMessage(message);
         // Without a session, the page's `ready` is answered here: it shows that nothing is selected.
@@ -51,9 +54,9 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
         watchdog.setVisible(view.visible);
         if (!view.visible) this.channel?.markUnsynced();
       }),
-    ];
+    ]);
     view.onDidDispose(() => {
-      watchdog.stop();
+      watchdog.dispose();
       for (const l of listeners) l.dispose();
       this.channel?.dispose();
       this.channel = undefined;
@@ -79,7 +82,9 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
   }
 
   dispose(): void {
-    this.watchdog?.stop();
+    // The view can outlive the extension (deactivate): its page no longer talks to anyone here.
+    this.watchdog?.dispose();
+    for (const l of this.viewListeners.splice(0)) l.dispose();
     this.channel?.dispose();
     for (const d of this.disposables.splice(0)) d.dispose();
   }

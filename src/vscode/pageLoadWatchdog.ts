@@ -9,13 +9,18 @@
  * No `vscode` import: it needs only timers, so unit tests run it as it is.
  */
 
-/** How long a shown page may take to say `ready`, for each load in turn: the first, then each reload (two here). */
+/**
+ * How long a shown page may take to say `ready`, for each load in turn: the first load, then each
+ * reload. So a page that never loads is loaded again 10 s after it was shown and again 20 s after
+ * that, and given up on 40 s later (70 s in all).
+ */
 export const PAGE_LOAD_DEADLINES_MS: readonly number[] = [10_000, 20_000, 40_000];
 
 export class PageLoadWatchdog {
   private timer: ReturnType<typeof setTimeout> | undefined;
   private tries = 0;
   private visible = false;
+  private disposed = false;
   /** How often the page was loaded again because it did not say `ready` in time (tests read it). */
   reloads = 0;
 
@@ -46,6 +51,7 @@ export class PageLoadWatchdog {
 
   /** The page is to load now: its html was set, or the webview was shown after being hidden. */
   expect(): void {
+    if (this.disposed) return;
     this.tries = 0;
     this.arm();
   }
@@ -55,10 +61,16 @@ export class PageLoadWatchdog {
     this.stop();
   }
 
-  /** The webview was hidden or disposed: it has no document to wait for. */
+  /** The webview was hidden: it has no document to wait for. */
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+
+  /** The webview or the extension is gone: no timer now, and none later (a late visibility event is ignored). */
+  dispose(): void {
+    this.disposed = true;
+    this.stop();
   }
 
   /** Waits for the current load (try number `tries`, from 0); when it runs out, loads again or gives up. */

@@ -21,16 +21,26 @@ import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
 
 
 export function registerPanelSerializer(extensionUri: vscode.Uri, registry: SessionRegistry): vscode.Disposable {
-  return vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
-    deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Thenable<void> {
-      restoreEndedPanel(panel, extensionUri, (state ?? {}) as PanelRestoreState, registry);
-      return Promise.resolve();
+  // The restored panels' page-load watchdogs, stopped when the extension is deactivated (the panels may stay).
+  const watchdogs = new Set<PageLoadWatchdog>();
+  return vscode.Disposable.from(
+    vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
+      deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Thenable<void> {
+        restoreEndedPanel(panel, extensionUri, (state ?? {}) as PanelRestoreState, registry, watchdogs);
+        return Promise.resolve();
+      },
+    }),
+    {
+      dispose: () => {
+        for (const watchdog of watchdogs) watchdog.dispose();
+        watchdogs.clear();
+      },
     },
-  });
+  );
 }
 
 /** Shows `panel` as the ended session its state describes, and lists it in `registry` until it is closed. */
-export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: PanelRestoreState, registry: SessionRegistry): void {
+export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: PanelRestoreState, registry: SessionRegistry, watchdogs?: Set<PageLoadWatchdog>): void {
   const rows: readonly EventRow[] = state.lastRows ?? [];
   const saved = state.session;
   const session: SessionSummary = {
@@ -67,6 +77,7 @@ export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vsco
     panel.webview.html = renderWebviewHtml(panel.webview, extensionUri, { title: session.title, script: 'panel.js', style: 'panel.css' });
   };
   const watchdog = new PageLoadWatchdog(`the restored panel of "${session.title}"`, load);
+  watchdogs?.add(watchdog);
   const viewState = panel.onDidChangeViewState(({ webviewPanel }) => watchdog.setVisible(webviewPanel.visible));
   const listener = panel.webview.onDidReceiveMessage((message: FromWebviewMessage) => {
     watchdog.onMessage(message);
@@ -98,7 +109,8 @@ export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vsco
     }
   });
   panel.onDidDispose(() => {
-    watchdog.stop();
+    watchdog.dispose();
+    watchdogs?.delete(watchdog);
     viewState.dispose();
     listener.dispose();
   });

@@ -206,6 +206,10 @@ export class SessionChannel implements vscode.Disposable {
 
   private readonly handlers: { [K in keyof HostMethods]: (params: HostMethods[K]['params']) => HostMethods[K]['result'] | Promise<HostMethods[K]['result']> } = {
     rows: ({ start, end }) => {
+      // While a new filter is scanned in slices, the page still shows the view before it, whose rows
+      // it asks for; the answer would carry the new version (which the page drops), and reading the
+      // new view would finish the scan in one go. So it gets an empty page of the current version.
+      if (this.applyingFilter > 0) return { firstIndex: 0, rows: [], viewCount: this.view.count, version: this.view.version };
       const rows = this.rows(start, end);
       return { firstIndex: Math.max(0, Math.min(start, this.view.count)), rows, viewCount: this.view.count, version: this.view.version };
     },
@@ -496,12 +500,14 @@ export class SessionPanel implements vscode.Disposable {
       profileUri: options.profileUri,
     });
     const load = (): void => {
+      // A page (re)loading has nothing yet; its `ready` brings the snapshot.
+      this.channel.markUnsynced();
       this.panel.webview.html = renderWebviewHtml(this.panel.webview, extensionUri, { title: session.mask.redact(session.title), script: 'panel.js', style: 'panel.css' });
     };
     this.watchdog = new PageLoadWatchdog(`the panel of "${session.mask.redact(session.title)}"`, load);
     this.disposables.push(
       this.channel,
-      { dispose: () => this.watchdog.stop() },
+      { dispose: () => this.watchdog.dispose() },
       this.panel.webview.onDidReceiveMessage((message: FromWebviewMessage) => this.watchdog.onMessage(message)),
       this.panel.onDidDispose(() => this.dispose()),
       this.panel.onDidChangeViewState(({ webviewPanel }) => {

