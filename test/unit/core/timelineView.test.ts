@@ -132,8 +132,9 @@ describe('TimelineView', () => {
   });
 
   describe('scanning in slices', () => {
-    const fills = (n: number): EventStore => {
-      const store = new EventStore({ segmentSize: 64 });
+    /** `n` events, one in four a "fill"; small segments unless `options` says otherwise (the default store's, for tens of thousands of events). */
+    const fills = (n: number, options: ConstructorParameters<typeof EventStore>[0] = { segmentSize: 64 }): EventStore => {
+      const store = new EventStore(options);
       for (let i = 0; i < n; i++) store.append(text(i % 4 === 0 ? `fill ${i}` : `tick ${i}`));
       return store;
     };
@@ -164,8 +165,7 @@ describe('TimelineView', () => {
     it('starts with a small slice, whatever the filter, and grows it when the filter is fast', async () => {
       // A filter's cost per event is not known before it runs: a needle beyond ASCII decodes every
       // payload (up to 64 KiB each), so the first slice is FIRST_SLICE_EVENTS, not SCAN_SLICE_EVENTS.
-      const store = new EventStore();
-      for (let i = 0; i < FIRST_SLICE_EVENTS * 40; i++) store.append(text(i % 4 === 0 ? `fill ${i}` : `tick ${i}`));
+      const store = fills(FIRST_SLICE_EVENTS * 40, {});
       const view = new TimelineView(store);
       view.setFilter(textFilter('fill'));
       const done = view.catchUpInSlices();
@@ -196,8 +196,7 @@ describe('TimelineView', () => {
     });
 
     it('scans the events logged while it runs, and one scan serves every caller', async () => {
-      const store = new EventStore();
-      for (let i = 0; i < FIRST_SLICE_EVENTS * 4; i++) store.append(text(i % 4 === 0 ? `fill ${i}` : `tick ${i}`));
+      const store = fills(FIRST_SLICE_EVENTS * 4, {});
       const view = new TimelineView(store);
       view.setFilter(textFilter('fill'));
       const first = view.catchUpInSlices();
