@@ -140,8 +140,10 @@ export type AppendListener = (range: AppendedRange) => void;
  * direction, and where its payload's bytes are (`size` bytes of `bytes` from `offset`). `bytes` is
  * the store's own memory, shared with other events: read it during the call, never keep or change
  * it. It is undefined when the event has no payload or its payload was dropped; `get(seq)` tells which.
+ * Returning `false` ends the scan there: no later event is visited, and no later segment is read
+ * back from the spill file.
  */
-export type ScanVisitor = (seq: number, kind: SessionEventKind, direction: EventDirection, bytes: Buffer | undefined, offset: number, size: number) => void;
+export type ScanVisitor = (seq: number, kind: SessionEventKind, direction: EventDirection, bytes: Buffer | undefined, offset: number, size: number) => void | boolean;
 
 export interface EventStoreStats {
   readonly events: number;
@@ -394,13 +396,14 @@ class Segment {
     return { ...event, ...rest };
   }
 
-  /** Visits events `from <= i < to` of this segment with their columns and payload location. */
-  scan(from: number, to: number, visit: ScanVisitor): void {
+  /** Visits events `from <= i < to` of this segment with their columns and payload location; false when the visitor ended the scan. */
+  scan(from: number, to: number, visit: ScanVisitor): boolean {
     for (let i = from; i < to; i++) {
       const flags = this.flags[i];
       const kept = (flags & FLAG_HAS_PAYLOAD) !== 0 && (flags & FLAG_DROPPED) === 0;
-      visit(this.firstSeq + i, KINDS[this.kind[i]], DIRECTIONS[this.direction[i]], kept ? this.slabs[this.slab[i]] : undefined, this.offset[i], this.size[i]);
+      if (visit(this.firstSeq + i, KINDS[this.kind[i]], DIRECTIONS[this.direction[i]], kept ? this.slabs[this.slab[i]] : undefined, this.offset[i], this.size[i]) === false) return false;
     }
+    return true;
   }
 
   /** Rebuilds the one frame of a single-frame message: its header length follows from RFC 6455 section 5.2. */
@@ -651,7 +654,7 @@ export class EventStore {
       const segment = this.segmentAt(seq);
       if (!segment) break;
       const last = Math.min(to, segment.firstSeq + segment.count);
-      segment.scan(seq - segment.firstSeq, last - segment.firstSeq, visit);
+      if (!segment.scan(seq - segment.firstSeq, last - segment.firstSeq, visit)) return;
       seq = last;
     }
   }

@@ -157,7 +157,7 @@ export class FilterScan {
     });
     let count = 0;
     let bytesInBatch = 0;
-    /** Where the scan stopped at the deadline (the rest of the store's visits are skipped), or -1. */
+    /** Where the scan stopped at the deadline (the store's scan ends there), or -1. */
     let stoppedAt = -1;
     /** The deadline passed after a whole batch: the next event visited is where the scan stops. */
     let stopAtNext = false;
@@ -183,10 +183,10 @@ export class FilterScan {
       bytesInBatch = 0;
     };
     this.store.scan(start, end, (seq, kind, direction, bytes, offset, size) => {
-      if (stoppedAt >= 0) return;
+      if (stoppedAt >= 0) return false;
       if (stopAtNext) {
         stoppedAt = seq;
-        return;
+        return false;
       }
       const shown = this.shown;
       if (shown !== undefined && !(shown.directions[direction] && shown.kinds[kind])) return;

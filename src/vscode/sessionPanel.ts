@@ -63,9 +63,9 @@ class CounterScan {
     const length = store.length;
     if (this.countedUpTo < length) {
       // Columns only: no event object is built for a counted message.
-      store.scan(this.countedUpTo, length, (seq, kind, direction, _bytes, _offset, size) =>
-        countEvent(this.tally, kind, direction, size, () => store.get(seq)?.rttMs),
-      );
+      store.scan(this.countedUpTo, length, (seq, kind, direction, _bytes, _offset, size) => {
+        countEvent(this.tally, kind, direction, size, () => store.get(seq)?.rttMs);
+      });
       this.countedUpTo = length;
     }
     return { ...this.tally };

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventStore, type NewSessionEvent, type SingleFrameEvent } from '../../../src/core/eventStore';
@@ -159,6 +159,23 @@ describe('EventStore', () => {
       texts.forEach((e, i) => assert.equal(e.payload?.toString(), payload(i).toString()));
       store.dispose();
       assert.equal(existsSync(join(dir, 'test.spill')), false, 'the spill file is removed with the store');
+    });
+
+    it('ends a scan where its visitor returns false, without reading a later spilled segment back', () => {
+      const store = new EventStore({ memoryCapBytes: 3 * 1024 * 1024, segmentSize: 1024, spillDir: dir, spillName: 'scan.spill' });
+      for (let i = 0; i < 10_000; i++) store.append(text(Buffer.from(`message ${i} `.padEnd(1000, '.')), i));
+      assert.ok(store.stats.spilledSegments >= 3, JSON.stringify(store.stats));
+      // The first segment is now read back and kept; the spill file is emptied under the store, so
+      // reading any other spilled segment from it would throw.
+      assert.equal(store.get(0)?.kind, 'text');
+      truncateSync(join(dir, 'scan.spill'), 0);
+      const visited: number[] = [];
+      store.scan(0, store.length, (seq) => {
+        visited.push(seq);
+        return seq < 100;
+      });
+      assert.deepEqual(visited, Array.from({ length: 101 }, (_, i) => i));
+      store.dispose();
     });
 
     it('announces a long run of spills in a few notices whose ranges cover every spilled event, the rest when it is disposed', () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
 import { toEventRow } from '../../../src/core/eventRow';
-import { EventStore, type EventStoreOptions, type NewSessionEvent, type SessionEvent } from '../../../src/core/eventStore';
+import { EventStore, type EventStoreOptions, type NewSessionEvent, type ScanVisitor, type SessionEvent } from '../../../src/core/eventStore';
 import { FilterScan, LOWERS_TO_ASCII, RegexFilterTimeoutError } from '../../../src/core/filterScan';
 import { compileFilter, DIRECTIONS, KIND_GROUPS, NO_FILTER, type KindGroup, type RowFilter } from '../../../src/shared/rowFilter';
 import type { EventDirection, SessionEventKind } from '../../../src/shared/sessionEvent';
@@ -131,6 +131,26 @@ describe('FilterScan', () => {
     assert.ok(seqs.every((seq) => seq < reached), 'no match past where it stopped');
     assert.equal(scan.scan(reached, store.length, (seq) => seqs.push(seq)), store.length, 'without a deadline it scans to the end');
     assert.deepEqual(seqs, referenceMatches(store, filter));
+  });
+
+  it('visits nothing past where a deadline stopped it', () => {
+    /** A real store that counts the events its scans visit. */
+    class CountingStore extends EventStore {
+      visits = 0;
+      override scan(start: number, end: number, visit: ScanVisitor): void {
+        super.scan(start, end, (...event) => {
+          this.visits++;
+          return visit(...event);
+        });
+      }
+    }
+    const store = new CountingStore();
+    // More events than one batch of regular-expression tests (65,536), so the stop comes with events still to visit.
+    for (let i = 0; i < 100_000; i++) store.append(received('text', `${'ab'.repeat(20)}${i % 7 === 0 ? 'c' : 'd'}${i}`));
+    const reached = new FilterScan(store, textFilter('(a|b)*c', { regex: true })).scan(0, store.length, () => undefined, performance.now());
+    assert.ok(reached > 0 && reached < store.length, `it stopped part way (at ${reached})`);
+    // The first batch, and the one event after it at which the scan learnt to stop.
+    assert.ok(store.visits <= 65_537, `${store.visits} events visited for a scan that stopped at ${reached}`);
   });
 
   it('matches other kinds on their row preview and sentence, as before', () => {
