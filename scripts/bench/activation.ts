@@ -47,8 +47,7 @@ async function activateOnce(log: (line: string) => void, extensionPath?: string)
       if (sample.wasActive) throw new Error('the extension was active before the agent activated it: activation is not lazy');
       return { sample, vscodeVersion };
     },
-    undefined,
-    extensionPath,
+    { extensionPath },
   );
 }
 

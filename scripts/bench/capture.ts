@@ -39,6 +39,8 @@ export interface FloodServer {
   readonly echoUrl: string;
   /** Resolves when the &close=1 connection whose request path is `path` has ended. */
   closed(path: string): Promise<CloseReport>;
+  /** The flood server's process. */
+  readonly pid: number;
   stop(): void;
 }
 
@@ -70,6 +72,7 @@ export async function startFloodServer(): Promise<FloodServer> {
       reports.delete(path);
       return report ? Promise.resolve(report) : new Promise((resolve) => waiting.set(path, resolve));
     },
+    pid: child.pid!,
     stop: () => child.kill('SIGTERM'),
   };
 }

@@ -67,16 +67,21 @@ export interface VscodeWithAgent {
 /**
  * Starts code-server on a fresh workspace, opens its workbench in Chromium with the agent as the
  * extension tests' entry, waits for the agent to connect, runs `work`, and tears everything down.
- * The extension is not activated: the first thing `work` does is the agent's `activate`. `settings`
- * go into the user settings. `extensionPath` is the folder of the extension under test (package.json,
- * dist/, media/): this repository unless a benchmark compares another build with it.
+ * The extension is not activated: the first thing `work` does is the agent's `activate`.
  */
 export async function withVscodeAgent<T>(
   log: (line: string) => void,
   work: (vscode: VscodeWithAgent) => Promise<T>,
-  settings?: Record<string, unknown>,
-  extensionPath: string = repoRoot,
+  options: {
+    /** Go into the user settings. */
+    readonly settings?: Record<string, unknown>;
+    /** The folder of the extension under test (package.json, dist/, media/): this repository unless a benchmark compares another build with it. */
+    readonly extensionPath?: string;
+    /** Runs once code-server and the browser are up, before the workbench (and so the extension host) starts. */
+    readonly beforeWorkbench?: () => void;
+  } = {},
 ): Promise<T> {
+  const { settings, extensionPath = repoRoot } = options;
   const control = new WebSocketServer({ host: '127.0.0.1', port: 0 });
   await new Promise((resolve) => control.once('listening', resolve));
   const agent = new Agent(control);
@@ -87,6 +92,7 @@ export async function withVscodeAgent<T>(
   let browser: Browser | undefined;
   try {
     browser = await launchChromium();
+    options.beforeWorkbench?.();
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     const authority = `127.0.0.1:${server.port}`;
     const payload = [
