@@ -1,46 +1,39 @@
 /**
  * CPU scheduling groups for the load test (load.ts): VS Code in one, the flood server in another.
  *
- * A desktop VS Code is one application: its window's renderer, its GPU process and its extension
- * host start in one session, so Linux schedules them as one group, and the WebSocket server the
- * inspector watches runs elsewhere. The load test runs code-server and the browser showing its
+ * A desktop VS Code is one application: its CLI starts Electron detached, so the window's renderer,
+ * its GPU process and its extension host share one session, and Linux schedules them as one group
+ * (`/proc/sys/kernel/sched_autogroup_enabled`, on in Debian); a server started from a terminal gets
+ * a session, and a group, of its own. The load test runs code-server and the browser showing its
  * workbench instead, and each of them starts its own session (Node's and Playwright's `detached`),
- * and with it its own group (`/proc/sys/kernel/sched_autogroup_enabled`, on in Debian): the kernel
- * then shares the CPU between code-server, the browser and the test driver with its flood server as
- * three equals, which is no arrangement a desktop VS Code ever runs in. Measured on two cores
- * (RELIABILITY.md): the extension host, runnable, waited 30-96 ms of every 50 ms window for a CPU at
- * the start of the flood while the browser's group took three quarters of both.
+ * so the kernel shares the CPU between code-server, the browser and the test driver with its flood
+ * server as three equals, an arrangement no desktop VS Code runs in. Measured on two cores
+ * (RELIABILITY.md): at the start of the flood the extension host, runnable, waited 30-96 ms of
+ * every 50 ms for a CPU, while the browser's processes took three quarters of both.
  *
  * So the load test puts code-server and the browser (and every process they start later, which
- * inherit the group) into one CPU cgroup, and the flood server into another, as a VS Code and a
- * server elsewhere would be. The test driver stays where it was. This needs a writable CPU cgroup
- * hierarchy (root, cgroup v1's `cpu` controller or v2 with `cpu` available); without one nothing is
- * moved and `arranged` says why, so the figures always say under which arrangement they were taken.
- * `--separate-groups` on the load test keeps the three sessions' groups on purpose, for comparison.
+ * inherits its group) into one CPU cgroup, and the flood server into another. The test driver stays
+ * where it was. Only cgroup v1's `cpu` hierarchy is used, as root: there a new group is a sibling of
+ * the autogroups and nothing else on the machine changes (on cgroup v2 the cpu controller would have
+ * to be enabled for the whole tree, which ends autogroups for every other program; and with it
+ * enabled, systemd's scopes already group programs by application). Without it nothing is moved and
+ * `arranged` says why, so the figures always say under which arrangement they were taken.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+const CPU_ROOT = '/sys/fs/cgroup/cpu';
+const PREFIX = 'wsi-load-';
+
 export interface SchedulingGroups {
-  /** What was arranged, for the figures: the groups and their processes, or why nothing was. */
+  /** Whether the processes were moved. */
+  readonly ok: boolean;
+  /** What was arranged, for the figures: the groups and how many processes each held, or why nothing was. */
   readonly arranged: string;
-  /** Moves whatever is still in the groups back to the root and removes the groups. */
+  /** The processes below the groups' roots now that are not in their group (there should be none). */
+  strays(): number[];
+  /** Moves whatever is still in the groups back to the root group and removes the groups. */
   dispose(): void;
-}
-
-interface Hierarchy {
-  readonly root: string;
-  readonly version: 1 | 2;
-}
-
-function cpuHierarchy(): Hierarchy | string {
-  if (existsSync('/sys/fs/cgroup/cpu/cpu.shares')) return { root: '/sys/fs/cgroup/cpu', version: 1 };
-  const controllers = '/sys/fs/cgroup/cgroup.controllers';
-  if (existsSync(controllers)) {
-    if (!readFileSync(controllers, 'utf8').split(/\s+/).includes('cpu')) return 'cgroup v2 without the cpu controller';
-    return { root: '/sys/fs/cgroup', version: 2 };
-  }
-  return 'no cgroup cpu hierarchy at /sys/fs/cgroup';
 }
 
 /** Parent of every process, from /proc (processes that end while it is read are skipped). */
@@ -51,17 +44,16 @@ function parents(): Map<number, number> {
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      map.set(Number(name), ppid);
+      map.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
     } catch {
-      // gone
+      // ended meanwhile
     }
   }
   return map;
 }
 
 /** `pid` and every process below it. */
-export function processTree(pid: number, parentOf: Map<number, number> = parents()): number[] {
+function processTree(pid: number, parentOf: Map<number, number>): number[] {
   const children = new Map<number, number[]>();
   for (const [child, parent] of parentOf) children.set(parent, [...(children.get(parent) ?? []), child]);
   const tree: number[] = [];
@@ -74,53 +66,100 @@ export function processTree(pid: number, parentOf: Map<number, number> = parents
   return tree;
 }
 
+function cgroupOf(pid: number): string | undefined {
+  try {
+    // cgroup v1: "N:cpu,cpuacct:/path" or "N:cpu:/path".
+    const line = readFileSync(`/proc/${pid}/cgroup`, 'utf8')
+      .split('\n')
+      .find((l) => l.split(':')[1]?.split(',').includes('cpu'));
+    return line?.slice(line.indexOf(':', line.indexOf(':') + 1) + 1);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes groups left by an earlier run that was killed before it could (only empty ones can be). */
+function removeLeftovers(): void {
+  for (const name of readdirSync(CPU_ROOT)) {
+    if (!name.startsWith(PREFIX)) continue;
+    try {
+      rmdirSync(join(CPU_ROOT, name));
+    } catch {
+      // still in use, by a run going on now
+    }
+  }
+}
+
 /**
- * Puts each group's processes (every process below the given ones too) into a CPU cgroup of that
- * name, made for it. Returns what it did; never throws: an arrangement that cannot be made leaves
- * every process where it was, and says so.
+ * For the load test: every process below this one except the flood server's (code-server, the
+ * browser) into one group, the flood server's into another. Never throws; when the groups cannot be
+ * made, every process stays where it was and `arranged` says why.
  */
-export function arrangeSchedulingGroups(groups: Record<string, readonly number[]>): SchedulingGroups {
-  const hierarchy = cpuHierarchy();
-  if (typeof hierarchy === 'string') return { arranged: `not arranged (${hierarchy}): the kernel's own groups`, dispose: () => undefined };
+export function arrangeSchedulingGroups(serverPid: number): SchedulingGroups {
+  const notArranged = (why: string): SchedulingGroups => ({ ok: false, arranged: `not arranged (${why}): the kernel's own groups`, strays: () => [], dispose: () => undefined });
+  if (!existsSync(join(CPU_ROOT, 'cpu.shares'))) return notArranged(`no cgroup v1 cpu hierarchy at ${CPU_ROOT}`);
+  const groups = [
+    { name: 'vscode', dir: join(CPU_ROOT, `${PREFIX}vscode-${process.pid}`), members: (tree: (pid: number) => number[]) => {
+      const server = new Set(tree(serverPid));
+      return tree(process.pid).filter((pid) => pid !== process.pid && !server.has(pid));
+    } },
+    { name: 'server', dir: join(CPU_ROOT, `${PREFIX}server-${process.pid}`), members: (tree: (pid: number) => number[]) => tree(serverPid) },
+  ];
   const made: string[] = [];
   const dispose = (): void => {
-    for (const dir of made.splice(0).reverse()) {
+    for (const dir of made.splice(0)) {
       try {
         for (const pid of readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean)) {
           try {
-            writeFileSync(join(hierarchy.root, 'cgroup.procs'), pid);
+            writeFileSync(join(CPU_ROOT, 'cgroup.procs'), pid);
           } catch {
             // ended meanwhile
           }
         }
         rmdirSync(dir);
-      } catch {
-        // left for the system to clean up; harmless
+      } catch (err) {
+        console.warn(`[load] could not remove the cgroup ${dir}: ${(err as Error).message}; the next load test removes it once it is empty`);
       }
     }
   };
-  try {
-    if (hierarchy.version === 2) writeFileSync(join(hierarchy.root, 'cgroup.subtree_control'), '+cpu');
+  const strays = (): number[] => {
     const parentOf = parents();
-    const described: string[] = [];
-    for (const [name, pids] of Object.entries(groups)) {
-      const dir = join(hierarchy.root, `wsi-load-${name}-${process.pid}`);
-      mkdirSync(dir);
-      made.push(dir);
-      const members = [...new Set(pids.flatMap((pid) => processTree(pid, parentOf)))];
-      for (const pid of members) {
-        try {
-          writeFileSync(join(dir, 'cgroup.procs'), String(pid));
-        } catch (err) {
-          // A process that ended since /proc was read cannot be moved; nothing else may fail.
-          if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
-        }
-      }
-      described.push(`${name}: ${members.length} process${members.length === 1 ? '' : 'es'}`);
+    const tree = (pid: number): number[] => processTree(pid, parentOf);
+    return groups.flatMap((g) => g.members(tree).filter((pid) => existsSync(`/proc/${pid}`) && cgroupOf(pid) !== `/${g.dir.slice(CPU_ROOT.length + 1)}`));
+  };
+  try {
+    removeLeftovers();
+    for (const group of groups) {
+      mkdirSync(group.dir);
+      made.push(group.dir);
     }
-    return { arranged: `cgroup v${hierarchy.version} cpu groups (${described.join('; ')})`, dispose };
+    // A process forked while its parent was being moved stays behind: move until nothing is left behind.
+    const moved = groups.map(() => new Set<number>());
+    for (let round = 0; round < 10; round++) {
+      const parentOf = parents();
+      const tree = (pid: number): number[] => processTree(pid, parentOf);
+      let movedNow = 0;
+      groups.forEach((group, i) => {
+        for (const pid of group.members(tree)) {
+          if (cgroupOf(pid) === `/${group.dir.slice(CPU_ROOT.length + 1)}`) continue;
+          try {
+            writeFileSync(join(group.dir, 'cgroup.procs'), String(pid));
+            moved[i].add(pid);
+            movedNow++;
+          } catch (err) {
+            // A process that ended since /proc was read cannot be moved; nothing else may fail.
+            if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+          }
+        }
+      });
+      if (movedNow === 0) break;
+    }
+    const left = strays();
+    if (left.length) throw new Error(`processes ${left.join(', ')} could not be moved into their group`);
+    const count = (n: number): string => `${n} process${n === 1 ? '' : 'es'}`;
+    return { ok: true, arranged: `cgroup v1 cpu groups (${groups.map((g, i) => `${g.name}: ${count(moved[i].size)}`).join('; ')})`, strays, dispose };
   } catch (err) {
     dispose();
-    return { arranged: `not arranged (${(err as Error).message}): the kernel's own groups`, dispose: () => undefined };
+    return notArranged((err as Error).message);
   }
 }

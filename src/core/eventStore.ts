@@ -140,10 +140,17 @@ export type AppendListener = (range: AppendedRange) => void;
  * direction, and where its payload's bytes are (`size` bytes of `bytes` from `offset`). `bytes` is
  * the store's own memory, shared with other events: read it during the call, never keep or change
  * it. It is undefined when the event has no payload or its payload was dropped; `get(seq)` tells which.
- * Returning `false` ends the scan there: no later event is visited, and no later segment is read
+ * Returning END_SCAN ends the scan there: no later event is visited, and no later segment is read
  * back from the spill file.
  */
-export type ScanVisitor = (seq: number, kind: SessionEventKind, direction: EventDirection, bytes: Buffer | undefined, offset: number, size: number) => void | boolean;
+export type ScanVisitor = (seq: number, kind: SessionEventKind, direction: EventDirection, bytes: Buffer | undefined, offset: number, size: number) => void | typeof END_SCAN;
+
+/**
+ * What a ScanVisitor returns to end the scan. A symbol, not `false`: TypeScript lets a function that
+ * returns a boolean stand for one that returns `void`, so `(seq) => seen.delete(seq)` would have
+ * ended scans by accident; with the symbol it does not compile.
+ */
+export const END_SCAN: unique symbol = Symbol('end scan');
 
 export interface EventStoreStats {
   readonly events: number;
@@ -396,12 +403,12 @@ class Segment {
     return { ...event, ...rest };
   }
 
-  /** Visits events `from <= i < to` of this segment with their columns and payload location; false when the visitor ended the scan. */
+  /** Visits events `from <= i < to` of this segment with their columns and payload location; false when the visitor returned END_SCAN. */
   scan(from: number, to: number, visit: ScanVisitor): boolean {
     for (let i = from; i < to; i++) {
       const flags = this.flags[i];
       const kept = (flags & FLAG_HAS_PAYLOAD) !== 0 && (flags & FLAG_DROPPED) === 0;
-      if (visit(this.firstSeq + i, KINDS[this.kind[i]], DIRECTIONS[this.direction[i]], kept ? this.slabs[this.slab[i]] : undefined, this.offset[i], this.size[i]) === false) return false;
+      if (visit(this.firstSeq + i, KINDS[this.kind[i]], DIRECTIONS[this.direction[i]], kept ? this.slabs[this.slab[i]] : undefined, this.offset[i], this.size[i]) === END_SCAN) return false;
     }
     return true;
   }

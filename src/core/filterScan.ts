@@ -18,7 +18,7 @@
 import { compileFilter, DIRECTIONS as ALL_DIRECTIONS, kindGroupOf, type RowFilter } from '../shared/rowFilter';
 import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
 import { toEventRow } from './eventRow';
-import type { EventStore, SessionEvent } from './eventStore';
+import { END_SCAN, type EventStore, type SessionEvent } from './eventStore';
 import { GuardedRegex, MATCHED, RegexTooSlowError, UNTESTED } from './guardedRegex';
 
 /** Bytes of a text payload the filter looks at; a 100 MB message is not decoded whole to be searched. */
@@ -183,10 +183,10 @@ export class FilterScan {
       bytesInBatch = 0;
     };
     this.store.scan(start, end, (seq, kind, direction, bytes, offset, size) => {
-      if (stoppedAt >= 0) return false;
+      if (stoppedAt >= 0) return END_SCAN;
       if (stopAtNext) {
         stoppedAt = seq;
-        return false;
+        return END_SCAN;
       }
       const shown = this.shown;
       if (shown !== undefined && !(shown.directions[direction] && shown.kinds[kind])) return;

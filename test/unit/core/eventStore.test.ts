@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, truncateSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { EventStore, type NewSessionEvent, type SingleFrameEvent } from '../../../src/core/eventStore';
+import { END_SCAN, EventStore, type NewSessionEvent, type SingleFrameEvent } from '../../../src/core/eventStore';
 import { singleFrameMessage, type WireMessage } from '../../../src/core/wire';
 
 const info = (message: string, monoUs = 0): NewSessionEvent => ({ kind: 'info', direction: 'local', monoUs, wallMs: 1_700_000_000_000 + monoUs, message });
@@ -161,7 +161,7 @@ describe('EventStore', () => {
       assert.equal(existsSync(join(dir, 'test.spill')), false, 'the spill file is removed with the store');
     });
 
-    it('ends a scan where its visitor returns false, without reading a later spilled segment back', () => {
+    it('ends a scan where its visitor returns END_SCAN, without reading a later spilled segment back', () => {
       const store = new EventStore({ memoryCapBytes: 3 * 1024 * 1024, segmentSize: 1024, spillDir: dir, spillName: 'scan.spill' });
       for (let i = 0; i < 10_000; i++) store.append(text(Buffer.from(`message ${i} `.padEnd(1000, '.')), i));
       assert.ok(store.stats.spilledSegments >= 3, JSON.stringify(store.stats));
@@ -172,7 +172,7 @@ describe('EventStore', () => {
       const visited: number[] = [];
       store.scan(0, store.length, (seq) => {
         visited.push(seq);
-        return seq < 100;
+        return seq === 100 ? END_SCAN : undefined;
       });
       assert.deepEqual(visited, Array.from({ length: 101 }, (_, i) => i));
       store.dispose();

@@ -133,7 +133,7 @@ describe('FilterScan', () => {
     assert.deepEqual(seqs, referenceMatches(store, filter));
   });
 
-  it('visits nothing past where a deadline stopped it', () => {
+  it('ends the store scan once a deadline stopped it: no event after the batch being tested is visited', () => {
     /** A real store that counts the events its scans visit. */
     class CountingStore extends EventStore {
       visits = 0;
