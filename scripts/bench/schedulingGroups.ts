@@ -36,26 +36,25 @@ export interface SchedulingGroups {
   dispose(): void;
 }
 
-/** Parent of every process, from /proc (processes that end while it is read are skipped). */
-function parents(): Map<number, number> {
-  const map = new Map<number, number>();
+/** The children of every process, from /proc (processes that end while it is read are skipped). */
+function childrenOf(): Map<number, number[]> {
+  const children = new Map<number, number[]>();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
       // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so read after the last ')'.
-      map.set(Number(name), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
+      const parent = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(parent, [...(children.get(parent) ?? []), Number(name)]);
     } catch {
       // ended meanwhile
     }
   }
-  return map;
+  return children;
 }
 
 /** `pid` and every process below it. */
-function processTree(pid: number, parentOf: Map<number, number>): number[] {
-  const children = new Map<number, number[]>();
-  for (const [child, parent] of parentOf) children.set(parent, [...(children.get(parent) ?? []), child]);
+function processTree(pid: number, children: Map<number, number[]>): number[] {
   const tree: number[] = [];
   const stack = [pid];
   while (stack.length) {
@@ -98,12 +97,17 @@ function removeLeftovers(): void {
 export function arrangeSchedulingGroups(serverPid: number): SchedulingGroups {
   const notArranged = (why: string): SchedulingGroups => ({ ok: false, arranged: `not arranged (${why}): the kernel's own groups`, strays: () => [], dispose: () => undefined });
   if (!existsSync(join(CPU_ROOT, 'cpu.shares'))) return notArranged(`no cgroup v1 cpu hierarchy at ${CPU_ROOT}`);
+  /** A group: its name, its path in the hierarchy (as /proc/PID/cgroup gives it) and its processes now. */
+  const group = (name: string, members: (tree: (pid: number) => number[]) => number[]) => {
+    const path = `/${PREFIX}${name}-${process.pid}`;
+    return { name, path, dir: join(CPU_ROOT, path), members };
+  };
   const groups = [
-    { name: 'vscode', dir: join(CPU_ROOT, `${PREFIX}vscode-${process.pid}`), members: (tree: (pid: number) => number[]) => {
+    group('vscode', (tree) => {
       const server = new Set(tree(serverPid));
       return tree(process.pid).filter((pid) => pid !== process.pid && !server.has(pid));
-    } },
-    { name: 'server', dir: join(CPU_ROOT, `${PREFIX}server-${process.pid}`), members: (tree: (pid: number) => number[]) => tree(serverPid) },
+    }),
+    group('server', (tree) => tree(serverPid)),
   ];
   const made: string[] = [];
   const dispose = (): void => {
@@ -123,27 +127,27 @@ export function arrangeSchedulingGroups(serverPid: number): SchedulingGroups {
     }
   };
   const strays = (): number[] => {
-    const parentOf = parents();
-    const tree = (pid: number): number[] => processTree(pid, parentOf);
-    return groups.flatMap((g) => g.members(tree).filter((pid) => existsSync(`/proc/${pid}`) && cgroupOf(pid) !== `/${g.dir.slice(CPU_ROOT.length + 1)}`));
+    const children = childrenOf();
+    const tree = (pid: number): number[] => processTree(pid, children);
+    return groups.flatMap((g) => g.members(tree).filter((pid) => existsSync(`/proc/${pid}`) && cgroupOf(pid) !== g.path));
   };
   try {
     removeLeftovers();
-    for (const group of groups) {
-      mkdirSync(group.dir);
-      made.push(group.dir);
+    for (const g of groups) {
+      mkdirSync(g.dir);
+      made.push(g.dir);
     }
     // A process forked while its parent was being moved stays behind: move until nothing is left behind.
     const moved = groups.map(() => new Set<number>());
     for (let round = 0; round < 10; round++) {
-      const parentOf = parents();
-      const tree = (pid: number): number[] => processTree(pid, parentOf);
+      const children = childrenOf();
+      const tree = (pid: number): number[] => processTree(pid, children);
       let movedNow = 0;
-      groups.forEach((group, i) => {
-        for (const pid of group.members(tree)) {
-          if (cgroupOf(pid) === `/${group.dir.slice(CPU_ROOT.length + 1)}`) continue;
+      groups.forEach((g, i) => {
+        for (const pid of g.members(tree)) {
+          if (cgroupOf(pid) === g.path) continue;
           try {
-            writeFileSync(join(group.dir, 'cgroup.procs'), String(pid));
+            writeFileSync(join(g.dir, 'cgroup.procs'), String(pid));
             moved[i].add(pid);
             movedNow++;
           } catch (err) {
