@@ -19,8 +19,12 @@ import { WorkspaceTrustGuard } from './vscode/workspaceTrust';
 
 let registry: SessionRegistry | undefined;
 
-/** What activate() returns: the running parts, for the integration tests (no other extension relies on it). */
-export interface WsInspectorApi {
+/**
+ * The running parts, which activate() returns only to the integration tests (ExtensionMode.Test).
+ * Every installed extension can read another's exports, and these hold the secret storage and
+ * live sessions, so the shipped extension exports nothing.
+ */
+export interface WsInspectorTestApi {
   readonly registry: SessionRegistry;
   readonly messageLog: MessageLogViewProvider;
   /** Decides what a profile may read in Restricted Mode. */
@@ -36,7 +40,7 @@ export interface WsInspectorApi {
   };
 }
 
-export function activate(context: vscode.ExtensionContext): WsInspectorApi {
+export function activate(context: vscode.ExtensionContext): WsInspectorTestApi | undefined {
   // One trust guard for every path that resolves a profile: connecting and sending saved messages.
   const trust = new WorkspaceTrustGuard();
   const resolver = trust.guardResolver(createVariableResolver(context.secrets));
@@ -47,6 +51,7 @@ export function activate(context: vscode.ExtensionContext): WsInspectorApi {
   context.subscriptions.push(registerPanelSerializer(context.extensionUri, registry), messageLog.disposable);
   context.subscriptions.push(registerProfileCodeLens(), registerProfileDiagnostics(), registerProfilesView(), registerSessionsView(registry));
   context.subscriptions.push(startJsonServerForProfiles());
+  if (context.extensionMode !== vscode.ExtensionMode.Test) return undefined;
   const { globalStorageUri, storageUri, logUri, globalState, workspaceState, secrets } = context;
   return { registry, messageLog: messageLog.provider, trust, storage: { globalStorageUri, storageUri, logUri, globalState, workspaceState, secrets } };
 }

@@ -13,14 +13,14 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import * as vscode from 'vscode';
 import WebSocket from 'ws';
-import type { WsInspectorApi } from '../../src/extension';
+import type { WsInspectorTestApi } from '../../src/extension';
 import type { SessionHandle } from '../../src/vscode/sessionRegistry';
 import { BENCH_CONTROL_ENV, EXTENSION_ID, type AgentCommands, type AgentReply, type AgentRequest } from './benchProtocol';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
-let api: WsInspectorApi | undefined;
+let api: WsInspectorTestApi | undefined;
 let activeProfile: { stop(name: string): Promise<void> } | undefined;
 
 function handle(id: string): SessionHandle {
@@ -46,7 +46,7 @@ function collectGarbage(): NodeJS.MemoryUsage {
 
 const handlers: { [K in keyof AgentCommands]: (args: AgentCommands[K]['args']) => Promise<AgentCommands[K]['result']> } = {
   async activate() {
-    const extension = vscode.extensions.getExtension<WsInspectorApi>(EXTENSION_ID);
+    const extension = vscode.extensions.getExtension<WsInspectorTestApi>(EXTENSION_ID);
     if (!extension) throw new Error(`${EXTENSION_ID} is not loaded in this host`);
     const wasActive = extension.isActive;
     const profiler = await startProfiler();

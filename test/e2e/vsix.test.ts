@@ -4,11 +4,13 @@
  * the echo shows in the webview. Run by scripts/test.mjs with WS_INSPECTOR_VSIX set.
  */
 import * as assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync, cpSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { startDemoServer, type DemoServer } from '../../scripts/demoServer';
 import { repoRoot } from '../fixtures/codeServer';
+import { EXPORTS_PROBE_OUT_ENV, packExportsProbe, type ExportsProbeReport } from '../fixtures/exportsProbe';
 import { findFrame, focusWorkbench, log, openWorkbench, pickQuickInputRow, quickInputRows, runCommand, timelineRows, waitForQuickInputRow, type Workbench } from './workbench';
 
 describe('the packaged extension in code-server', function () {
@@ -16,9 +18,12 @@ describe('the packaged extension in code-server', function () {
   let workbench: Workbench;
   let demo: DemoServer;
   let page: Page;
+  const probeDir = mkdtempSync(join(tmpdir(), 'wsi-e2e-probe-'));
+  const probeReport = join(probeDir, 'report.json');
 
   before(async function () {
     demo = await startDemoServer();
+    const probe = packExportsProbe(join(probeDir, 'exports-probe.vsix'));
     // The fixture workspace plus a profile of the demo server's /echo with a saved message.
     workbench = await openWorkbench({
       prepareWorkspace: (workspace) => {
@@ -28,6 +33,8 @@ describe('the packaged extension in code-server', function () {
           `// The demo server's echo endpoint\n${JSON.stringify({ name: 'E2E echo', url: demo.url('echo'), messages: [{ name: 'hello', type: 'json', data: '{"hello": "from a saved message"}' }] }, null, 2)}\n`,
         );
       },
+      otherExtensions: [probe],
+      env: { [EXPORTS_PROBE_OUT_ENV]: probeReport },
     });
     page = workbench.page;
   });
@@ -35,6 +42,19 @@ describe('the packaged extension in code-server', function () {
   after(async () => {
     await workbench?.close();
     await demo?.close();
+    rmSync(probeDir, { recursive: true, force: true });
+  });
+
+  it('gives another installed extension nothing through its exports: no registry, no storage, no secret', async () => {
+    // The probe activates the inspector once the workbench has started (onStartupFinished).
+    while (!existsSync(probeReport)) await new Promise((resolve) => setTimeout(resolve, 200));
+    const report = JSON.parse(readFileSync(probeReport, 'utf8')) as ExportsProbeReport;
+    log(`the other extension saw: ${JSON.stringify(report)}`);
+    assert.equal(report.error, null);
+    assert.ok(report.found && report.activated, 'the other extension found and activated the inspector');
+    assert.equal(report.exportsType, 'undefined');
+    assert.deepEqual(report.reachable, []);
+    assert.equal(report.secretRead, null);
   });
 
   it('activates from the command palette and round-trips a message through /echo', async () => {

@@ -30,6 +30,8 @@ export interface WorkbenchOptions {
   readonly settings?: Record<string, unknown>;
   /** Added to code-server's environment; the extension host inherits it. */
   readonly env?: Record<string, string>;
+  /** Other extensions' .vsix files, installed beside the inspector. */
+  readonly otherExtensions?: readonly string[];
 }
 
 /** Installs WS_INSPECTOR_VSIX (set by npm test's e2e stage) into a fresh code-server and loads its workbench in Chromium. */
@@ -54,6 +56,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
     log(installVsix(install, vsix, extensionsDir, userDataDir).trim().split('\n').pop() ?? '');
     const installed = readdirSync(extensionsDir).filter((name) => name.startsWith('websocket-inspector.websocket-inspector-'));
     assert.equal(installed.length, 1, `the extension is not in ${extensionsDir}: ${readdirSync(extensionsDir).join(', ')}`);
+    for (const other of options.otherExtensions ?? []) log(installVsix(install, other, extensionsDir, userDataDir).trim().split('\n').pop() ?? '');
     options.prepareWorkspace(workspace);
     server = await api.startCodeServer({ workspace, extensionsDir, userDataDir, log, settings: options.settings, env: options.env });
     browser = await launchChromium();

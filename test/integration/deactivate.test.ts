@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type * as ExtensionModule from '../../src/extension';
-import type { WsInspectorApi } from '../../src/extension';
+import type { WsInspectorTestApi } from '../../src/extension';
 import type { SessionHandle } from '../../src/vscode/sessionRegistry';
 import { startPythonPeer, type PythonPeer } from '../fixtures/pythonPeer';
 import { childProcessesOf, ExtensionResourceWatch } from './extensionResources';
@@ -88,7 +88,7 @@ describe('Closing VS Code (deactivate)', function () {
   });
 
   it('closes every socket with 1001 and leaves no socket, timer, spill file or child process behind', async () => {
-    const extension = vscode.extensions.getExtension<WsInspectorApi>(EXTENSION_ID);
+    const extension = vscode.extensions.getExtension<WsInspectorTestApi>(EXTENSION_ID);
     assert.ok(extension, `${EXTENSION_ID} is not loaded`);
     const api = await extension.activate();
     // The module instance the extension host loaded (package.json "main"), not a fresh copy.

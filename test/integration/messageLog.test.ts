@@ -2,7 +2,7 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
 import { startDemoServer, type DemoServer } from '../../scripts/demoServer';
-import type { WsInspectorApi } from '../../src/extension';
+import type { WsInspectorTestApi } from '../../src/extension';
 import type { SessionHandle } from '../../src/vscode/sessionRegistry';
 import { poll } from './poll';
 
@@ -14,11 +14,11 @@ const withoutTimeAndSize = (row: string): string => row.replace(/^\S+ ms /, '').
 describe('the Message Log and the panel in a real VS Code', function () {
   this.timeout(180_000);
   let demo: DemoServer;
-  let api: WsInspectorApi;
+  let api: WsInspectorTestApi;
 
   before(async () => {
     demo = await startDemoServer({ closeAfterMs: 1500 });
-    const extension = vscode.extensions.getExtension<WsInspectorApi>(EXTENSION_ID);
+    const extension = vscode.extensions.getExtension<WsInspectorTestApi>(EXTENSION_ID);
     assert.ok(extension);
     api = await extension.activate();
   });

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { format } from 'node:util';
 import * as vscode from 'vscode';
 import { WebSocketServer } from 'ws';
-import type { WsInspectorApi } from '../../src/extension';
+import type { WsInspectorTestApi } from '../../src/extension';
 import type { SessionHandle } from '../../src/vscode/sessionRegistry';
 import { secretStorageKey } from '../../src/vscode/variableResolver';
 import { poll } from './poll';
@@ -47,7 +47,7 @@ function mementoText(memento: vscode.Memento): string {
 
 describe('a ${secret:…} is written nowhere', function () {
   this.timeout(120_000);
-  let api: WsInspectorApi;
+  let api: WsInspectorTestApi;
   let server: WebSocketServer;
   let port: number;
   let dir: string;
@@ -56,7 +56,7 @@ describe('a ${secret:…} is written nowhere', function () {
   const originalConsole = new Map<string, (...args: unknown[]) => void>();
 
   before(async () => {
-    const extension = vscode.extensions.getExtension<WsInspectorApi>(EXTENSION_ID);
+    const extension = vscode.extensions.getExtension<WsInspectorTestApi>(EXTENSION_ID);
     assert.ok(extension);
     api = await extension.activate();
     server = new WebSocketServer({ host: '127.0.0.1', port: 0 });

@@ -14,7 +14,7 @@ import { startDemoServer, type DemoServer } from '../../scripts/demoServer';
 import { processEnvResolver } from '../../src/core/variables';
 import { connectPickItems, ENTER_URL_LABEL, NEW_PROFILE_LABEL } from '../../src/vscode/connectCommand';
 import { ProfilesTreeProvider, type ProfileFileNode, type ProfileFolderNode } from '../../src/vscode/profilesTree';
-import type { WsInspectorApi } from '../../src/extension';
+import type { WsInspectorTestApi } from '../../src/extension';
 import type { PanelRestoreState } from '../../src/shared/protocol';
 import { EMPTY_COUNTERS } from '../../src/shared/sessionCounters';
 import { restoreEndedPanel } from '../../src/vscode/panelSerializer';
@@ -251,7 +251,7 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
       await restored.reconnect();
       assert.deepEqual(tree.getChildren(), [], 'the restored panel closed once the new session opened');
       assert.equal(statusBar.visible, false);
-      const api = (await vscode.extensions.getExtension<WsInspectorApi>('websocket-inspector.websocket-inspector')!.activate());
+      const api = (await vscode.extensions.getExtension<WsInspectorTestApi>('websocket-inspector.websocket-inspector')!.activate());
       const started = api.registry.all.find((h) => h.session.url === demo.url('echo'));
       assert.ok(started, 'a new session for the restored URL');
       started.panel.dispose();
@@ -259,7 +259,7 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
 
     it('a restored panel, once focused, is the active one: the status bar says so and the palette\'s Reconnect acts on it, not on a live session', async () => {
       // The extension's own registry and commands, as the palette reaches them.
-      const api = (await vscode.extensions.getExtension<WsInspectorApi>('websocket-inspector.websocket-inspector')!.activate());
+      const api = (await vscode.extensions.getExtension<WsInspectorTestApi>('websocket-inspector.websocket-inspector')!.activate());
       const live = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', demo.url('ticker'));
       assert.ok(live);
       await poll('the ticker to open', () => (live.session.state === 'open' ? true : undefined));
@@ -295,7 +295,7 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
     });
 
     it('closing a restored panel that was the active one returns to the live session focused before it, not the newest', async () => {
-      const api = (await vscode.extensions.getExtension<WsInspectorApi>('websocket-inspector.websocket-inspector')!.activate());
+      const api = (await vscode.extensions.getExtension<WsInspectorTestApi>('websocket-inspector.websocket-inspector')!.activate());
       const older = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', demo.url('ticker'));
       const newer = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', demo.url('binary'));
       assert.ok(older && newer);

@@ -7,17 +7,17 @@
  */
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import type { WsInspectorApi } from '../../src/extension';
+import type { WsInspectorTestApi } from '../../src/extension';
 import { CONNECT_WITHOUT_THEM, MANAGE_WORKSPACE_TRUST, WorkspaceTrustGuard, type TrustWarning } from '../../src/vscode/workspaceTrust';
 
 const EXTENSION_ID = 'websocket-inspector.websocket-inspector';
 
 describe('Workspace Trust in a real VS Code', () => {
-  let extension: vscode.Extension<WsInspectorApi>;
-  let api: WsInspectorApi;
+  let extension: vscode.Extension<WsInspectorTestApi>;
+  let api: WsInspectorTestApi;
 
   before(async () => {
-    const found = vscode.extensions.getExtension<WsInspectorApi>(EXTENSION_ID);
+    const found = vscode.extensions.getExtension<WsInspectorTestApi>(EXTENSION_ID);
     assert.ok(found);
     extension = found;
     api = await extension.activate();
