@@ -14,7 +14,7 @@ import { trackSessionContextKeys } from './vscode/sessionContextKeys';
 import { SessionRegistry } from './vscode/sessionRegistry';
 import { registerSessionsView } from './vscode/sessionsTree';
 import { SessionStatusBar } from './vscode/sessionStatusBar';
-import { createVariableResolver } from './vscode/variableResolver';
+import { createVariableResolver, type ResolverFactory } from './vscode/variableResolver';
 import { WorkspaceTrustGuard } from './vscode/workspaceTrust';
 
 let registry: SessionRegistry | undefined;
@@ -43,9 +43,9 @@ export interface WsInspectorTestApi {
 export function activate(context: vscode.ExtensionContext): WsInspectorTestApi | undefined {
   // One trust guard for every path that resolves a profile: connecting and sending saved messages.
   const trust = new WorkspaceTrustGuard();
-  const resolver = trust.guardResolver(createVariableResolver(context.secrets));
-  registry = new SessionRegistry(context.extensionUri, join(context.globalStorageUri.fsPath, 'spill'), resolver, trust.readProfileFile);
-  context.subscriptions.push(registry, registerConnectCommand(registry, resolver, new RecentUrls(context.globalState), trust));
+  const resolverFor: ResolverFactory = (origin) => trust.guardResolver(createVariableResolver(context.secrets, () => trust.isTrusted(), origin));
+  registry = new SessionRegistry(context.extensionUri, join(context.globalStorageUri.fsPath, 'spill'), resolverFor, trust.readProfileFile);
+  context.subscriptions.push(registry, registerConnectCommand(registry, resolverFor, new RecentUrls(context.globalState), trust));
   context.subscriptions.push(registerNewProfileCommand(), registerSessionCommands(registry), trackSessionContextKeys(registry), new SessionStatusBar(registry));
   const messageLog = MessageLogViewProvider.register(registry, context.extensionUri);
   context.subscriptions.push(registerPanelSerializer(context.extensionUri, registry), messageLog.disposable);

@@ -4,14 +4,16 @@
  * "New Profile…".
  */
 import * as vscode from 'vscode';
+import type { ConnectFailureNotice } from '../core/connectFailureNotice';
 import type { SessionOptions } from '../core/session';
-import type { VariableResolver } from '../core/variables';
 import { loadEngine } from './loadEngine';
 import type { ProfileFileNode } from './profilesTree';
 import type { RecentUrls } from './recentUrls';
 import type { SessionHandle, SessionRegistry } from './sessionRegistry';
+import type { ResolverFactory } from './variableResolver';
 import { describeProfileFault, findWorkspaceProfiles, type WorkspaceProfile } from './workspaceProfiles';
-import { showRestrictedModeError, type WorkspaceTrustGuard } from './workspaceTrust';
+import { showError } from './notify';
+import { MANAGE_TRUST_COMMAND, MANAGE_WORKSPACE_TRUST, type WorkspaceTrustGuard } from './workspaceTrust';
 
 export const CONNECT_COMMAND = 'wsInspector.connect';
 export const NEW_PROFILE_COMMAND = 'wsInspector.newProfile';
@@ -33,22 +35,22 @@ export const NEW_PROFILE_LABEL = 'New Profile…';
 const FORGET_BUTTON: vscode.QuickInputButton = { iconPath: new vscode.ThemeIcon('close'), tooltip: 'Remove from recent URLs' };
 
 /**
- * `resolver` should already be guarded by `trust` (WorkspaceTrustGuard.guardResolver), as the
+ * `resolverFor`'s resolvers should already be guarded by `trust` (WorkspaceTrustGuard.guardResolver), as the
  * registry's is for saved messages; here `trust` also asks before a profile connects in
  * Restricted Mode and guards the files it names. A typed URL reads nothing from the workspace.
  */
-export function registerConnectCommand(registry: SessionRegistry, resolver: VariableResolver, recentUrls: RecentUrls, trust: WorkspaceTrustGuard): vscode.Disposable {
+export function registerConnectCommand(registry: SessionRegistry, resolverFor: ResolverFactory, recentUrls: RecentUrls, trust: WorkspaceTrustGuard): vscode.Disposable {
   return vscode.commands.registerCommand(CONNECT_COMMAND, async (target?: unknown): Promise<SessionHandle | undefined> => {
     try {
       const profileUri = target instanceof vscode.Uri ? target : isProfileRow(target) ? target.uri : undefined;
-      if (profileUri) return await connectProfile(registry, profileUri, resolver, trust);
+      if (profileUri) return await connectProfile(registry, profileUri, resolverFor, trust);
       if (typeof target === 'string') return await connectUrl(registry, recentUrls, target);
       const choice = await pickConnectChoice(recentUrls);
       switch (choice?.kind) {
         case undefined:
           return undefined; // the person dismissed the quick pick
         case 'profile':
-          return await connectProfile(registry, choice.uri, resolver, trust);
+          return await connectProfile(registry, choice.uri, resolverFor, trust);
         case 'brokenProfile':
           // Connecting would only repeat its problems; show them where they can be fixed.
           await vscode.window.showTextDocument(choice.uri);
@@ -69,10 +71,8 @@ export function registerConnectCommand(registry: SessionRegistry, resolver: Vari
       }
     } catch (err) {
       // Every failure here is about the input (URL, profile, variables, files): say what and where.
-      // A Restricted Mode refusal is lifted in VS Code's trust editor: offer it on the message.
-      const message = `Connect WebSocket: ${err instanceof Error ? err.message : String(err)}`;
-      if (isRestrictedModeRefusal(err)) showRestrictedModeError(message);
-      else void vscode.window.showErrorMessage(message);
+      if (err instanceof ProfileConnectError) showProfileFailure(err);
+      else void showError(`Connect WebSocket: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     }
   });
@@ -172,32 +172,89 @@ function pickConnectChoice(recentUrls: RecentUrls): Promise<ConnectChoice | unde
       },
       (err: unknown) => {
         pick.busy = false;
-        void vscode.window.showErrorMessage(`Connect WebSocket: the workspace's .wsprofile files could not be listed (${err instanceof Error ? err.message : String(err)}).`);
+        void showError(`Connect WebSocket: the workspace's .wsprofile files could not be listed (${err instanceof Error ? err.message : String(err)}).`);
       },
     );
   });
 }
 
-async function connectProfile(registry: SessionRegistry, uri: vscode.Uri, resolver: VariableResolver, trust: WorkspaceTrustGuard): Promise<SessionHandle | undefined> {
-  const options = await optionsFromProfile(uri, resolver, trust);
+async function connectProfile(registry: SessionRegistry, uri: vscode.Uri, resolverFor: ResolverFactory, trust: WorkspaceTrustGuard): Promise<SessionHandle | undefined> {
+  const options = await optionsFromProfile(uri, resolverFor, trust);
   return options === undefined ? undefined : registry.open(options, uri);
 }
 
 /** The session options for a profile file, or undefined when the person declined to connect it in Restricted Mode. */
-async function optionsFromProfile(uri: vscode.Uri, resolver: VariableResolver, trust: WorkspaceTrustGuard): Promise<SessionOptions | undefined> {
+async function optionsFromProfile(uri: vscode.Uri, resolverFor: ResolverFactory, trust: WorkspaceTrustGuard): Promise<SessionOptions | undefined> {
   // Use the open document when there is one, so unsaved edits count.
   const document = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   const text = document ? document.getText() : new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  const { parseProfile, restrictedReads, sessionOptionsFromProfile } = loadEngine();
-  const parsed = parseProfile(text, { profilePath: uri.fsPath });
+  const engine = loadEngine();
+  const source = { fileName: vscode.workspace.asRelativePath(uri), text };
+  const parsed = engine.parseProfile(text, { profilePath: uri.fsPath });
   const errors = parsed.problems.filter((p) => p.severity === 'error');
   if (!parsed.profile || errors.length > 0) {
-    const first = errors[0];
-    const where = first ? ` (line ${first.line}, column ${first.column}: ${first.message})` : '';
-    throw new Error(`${vscode.workspace.asRelativePath(uri)} has ${errors.length} problem${errors.length === 1 ? '' : 's'}${where}. Fix ${errors.length === 1 ? 'it' : 'them'} and connect again.`);
+    throw new ProfileConnectError(uri, engine.profileProblemsNotice(source, errors.length), 'problems');
   }
-  if (!(await trust.confirmConnect(parsed.profile.name, restrictedReads(parsed.profile)))) return undefined;
-  return sessionOptionsFromProfile(parsed.profile, { resolver, proxy: editorProxySources(), readFile: trust.readProfileFile });
+  if (!(await trust.confirmConnect(parsed.profile.name, engine.restrictedReads(parsed.profile)))) return undefined;
+  try {
+    const resolver = resolverFor({ profileName: parsed.profile.name, url: parsed.profile.url });
+    return await engine.sessionOptionsFromProfile(parsed.profile, { resolver, proxy: editorProxySources(), readFile: trust.readProfileFile });
+  } catch (err) {
+    throw new ProfileConnectError(uri, engine.connectFailureNotice(err, source), isRestrictedModeRefusal(err) ? 'restricted' : 'resolve');
+  }
+}
+
+/** A profile that cannot connect, with what to say about it (which never quotes the file). */
+class ProfileConnectError extends Error {
+  constructor(
+    readonly uri: vscode.Uri,
+    readonly notice: ConnectFailureNotice,
+    readonly reason: 'problems' | 'restricted' | 'resolve',
+  ) {
+    super(notice.message);
+    this.name = 'ProfileConnectError';
+  }
+}
+
+const SHOW_PROBLEMS = 'Show Problems';
+const OPEN_PROFILE = 'Open Profile';
+
+/** The notification for a profile that cannot connect, with the button that leads to the fix. */
+function showProfileFailure(err: ProfileConnectError): void {
+  const message = `Connect WebSocket: ${err.notice.message}`;
+  let shown: Thenable<string | undefined>;
+  switch (err.reason) {
+    case 'problems':
+      shown = showError(message, SHOW_PROBLEMS);
+      break;
+    case 'restricted':
+      // A Restricted Mode refusal is lifted in VS Code's trust editor: offer it on the message.
+      shown = showError(message, MANAGE_WORKSPACE_TRUST, OPEN_PROFILE);
+      break;
+    case 'resolve':
+      shown = showError(message, OPEN_PROFILE);
+      break;
+    default: {
+      const unhandled: never = err.reason;
+      throw new Error(`unhandled reason ${String(unhandled)}`);
+    }
+  }
+  shown.then(async (picked) => {
+    if (picked === SHOW_PROBLEMS) {
+      await vscode.window.showTextDocument(err.uri, { preview: false });
+      await vscode.commands.executeCommand('workbench.actions.view.problems');
+    } else if (picked === MANAGE_WORKSPACE_TRUST) {
+      await vscode.commands.executeCommand(MANAGE_TRUST_COMMAND);
+    } else if (picked === OPEN_PROFILE) {
+      const editor = await vscode.window.showTextDocument(err.uri, { preview: false });
+      const range = err.notice.range;
+      if (range) {
+        const selection = new vscode.Selection(editor.document.positionAt(range.offset), editor.document.positionAt(range.offset + range.length));
+        editor.selection = selection;
+        editor.revealRange(selection, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+      }
+    }
+  }, (failure: unknown) => console.warn(`[wsInspector] could not show a connect failure: ${String(failure)}`));
 }
 
 /** A row of the Profiles view, as its inline "Connect" passes it. */

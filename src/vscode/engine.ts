@@ -7,6 +7,7 @@
  * through here: a module in both bundles would be two copies, and errors from one copy would fail
  * `instanceof` in the other (variables.ts and profile.ts check RestrictedModeError that way).
  */
+export { connectFailureNotice, profileProblemsNotice } from '../core/connectFailureNotice';
 export { checkEndpointUrl } from '../core/endpointUrl';
 export { parseProfile } from '../core/profile';
 export { sessionOptionsFromProfile } from '../core/profileSession';

@@ -5,6 +5,8 @@
  */
 import * as vscode from 'vscode';
 import { NEW_PROFILE_COMMAND } from './connectCommand';
+import { notificationText } from '../shared/notificationText';
+import { showError } from './notify';
 import { profileTemplate } from './profileTemplate';
 
 const EXTENSION = '.wsprofile';
@@ -32,7 +34,7 @@ export function registerNewProfileCommand(): vscode.Disposable {
       await showWithUrlSelected(await vscode.workspace.openTextDocument(file));
       return file;
     } catch (err) {
-      void vscode.window.showErrorMessage(`New WebSocket Profile: ${err instanceof Error ? err.message : String(err)}`);
+      void showError(`New WebSocket Profile: ${err instanceof Error ? err.message : String(err)}`);
       return undefined;
     }
   });
@@ -54,7 +56,8 @@ async function askForFile(folder: vscode.Uri): Promise<vscode.Uri | undefined> {
   };
   const answer = await vscode.window.showInputBox({
     title: 'New WebSocket Profile',
-    prompt: `File name, relative to ${vscode.workspace.asRelativePath(folder, true) || folder.fsPath}; ".wsprofile" is added when missing`,
+    // A folder's name is the workspace's, and the prompt renders link syntax.
+    prompt: notificationText(`File name, relative to ${vscode.workspace.asRelativePath(folder, true) || folder.fsPath}; ".wsprofile" is added when missing`),
     value: `${DEFAULT_STEM}${EXTENSION}`,
     valueSelection: [0, DEFAULT_STEM.length],
     ignoreFocusOut: true,

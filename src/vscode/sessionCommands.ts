@@ -6,6 +6,7 @@
  */
 import * as vscode from 'vscode';
 import { MESSAGE_LOG_VIEW_ID } from './messageLogView';
+import { showError, showInfo } from './notify';
 import type { RestoredPanel, SessionHandle, SessionRegistry } from './sessionRegistry';
 
 export const DISCONNECT_COMMAND = 'wsInspector.disconnect';
@@ -34,17 +35,17 @@ export function registerSessionCommands(registry: SessionRegistry): vscode.Dispo
     if (restored) {
       Promise.resolve()
         .then(() => onRestored(restored))
-        .catch((err: unknown) => void vscode.window.showErrorMessage(`${title} "${restored.title}": ${err instanceof Error ? err.message : String(err)}`));
+        .catch((err: unknown) => void showError(`${title}: ${err instanceof Error ? err.message : String(err)}`));
       return;
     }
     if (!handle) {
-      void vscode.window.showInformationMessage(`${title}: there is no WebSocket session. Run "WebSocket: Connect WebSocket" first.`);
+      void showInfo(`${title}: there is no WebSocket session. Run "WebSocket: Connect WebSocket" first.`);
       return;
     }
     try {
       action(handle);
     } catch (err) {
-      void vscode.window.showErrorMessage(`${title} "${handle.session.mask.redact(handle.session.title)}": ${err instanceof Error ? err.message : String(err)}`);
+      void showError(`${title}: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
   return vscode.Disposable.from(
@@ -52,12 +53,12 @@ export function registerSessionCommands(registry: SessionRegistry): vscode.Dispo
       DISCONNECT_COMMAND,
       withSession('Disconnect', (handle) => {
         if (handle.session.state === 'closed') {
-          void vscode.window.showInformationMessage(`"${handle.session.mask.redact(handle.session.title)}" is already closed.`);
+          void showInfo('Disconnect: this session is already closed.');
           return;
         }
         handle.session.close(NORMAL_CLOSURE, '');
-      }, (restored) => {
-        void vscode.window.showInformationMessage(`"${restored.title}" ended when the window was reloaded.`);
+      }, () => {
+        void showInfo('Disconnect: this session ended when the window was reloaded.');
       }),
     ),
     vscode.commands.registerCommand(

@@ -3,7 +3,7 @@ import { mkdirSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { ReadFile } from '../core/profile';
 import type { SessionOptions, WebSocketSession } from '../core/session';
-import type { VariableResolver } from '../core/variables';
+import type { ResolverFactory } from './variableResolver';
 import { loadEngine } from './loadEngine';
 import type { SessionPanel } from './sessionPanel';
 
@@ -47,7 +47,7 @@ export class SessionRegistry implements vscode.Disposable {
     /** Folder for the event logs' spill files (the extension's global storage). */
     private readonly spillDir: string,
     /** Resolves variables in the profile's saved messages when the panel sends them. */
-    private readonly resolver: VariableResolver,
+    private readonly resolverFor: ResolverFactory,
     /** Reads saved messages' files (the trust guard's reader, so Restricted Mode reads none); the disk when omitted. */
     private readonly readFile?: ReadFile,
   ) {}
@@ -62,7 +62,7 @@ export class SessionRegistry implements vscode.Disposable {
       ...options,
       store: { memoryCapBytes: Math.max(16, capMb) * 1024 * 1024, spillDir: this.spillDir, ...options.store },
     });
-    const panel = new SessionPanel(session, this.extensionUri, { profileUri, resolver: this.resolver, readFile: this.readFile });
+    const panel = new SessionPanel(session, this.extensionUri, { profileUri, resolver: this.resolverFor(options.title === undefined ? undefined : { profileName: options.title, url: options.url }), readFile: this.readFile });
     const handle: SessionHandle = { session, panel, profileUri };
     this.handles.push(handle);
     this.active = this.lastLive = handle;

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import type { ReadFile } from '../core/profile';
 import type { VariableResolver } from '../core/variables';
 import { loadEngine } from './loadEngine';
+import { showModalWarning } from './notify';
 
 export const CONNECT_WITHOUT_THEM = 'Connect Without Them';
 export const MANAGE_WORKSPACE_TRUST = 'Manage Workspace Trust';
@@ -19,15 +20,7 @@ export const MANAGE_TRUST_COMMAND = 'workbench.trust.manage';
 /** Shows the modal warning and returns the button picked (undefined = Cancel or Escape). */
 export type TrustWarning = (message: string, detail: string, ...buttons: string[]) => Thenable<string | undefined>;
 
-const modalWarning: TrustWarning = (message, detail, ...buttons) => vscode.window.showWarningMessage(message, { modal: true, detail }, ...buttons);
-
-/** Shows an error that Restricted Mode caused, with a "Manage Workspace Trust" button that opens VS Code's trust editor. */
-export function showRestrictedModeError(message: string): void {
-  vscode.window.showErrorMessage(message, MANAGE_WORKSPACE_TRUST).then(
-    (picked) => (picked === MANAGE_WORKSPACE_TRUST ? vscode.commands.executeCommand(MANAGE_TRUST_COMMAND) : undefined),
-    (err: unknown) => console.warn(`[wsInspector] could not show "${message}": ${String(err)}`),
-  );
-}
+const modalWarning: TrustWarning = (message, detail, ...buttons) => showModalWarning(message, detail, ...buttons);
 
 export class WorkspaceTrustGuard {
   constructor(

@@ -16,6 +16,7 @@ import { findFrame, focusWorkbench, log, openWorkbench, pickQuickInputRow, runCo
 
 /** The value of the environment variable the profile asks for; it must reach the server only once the folder is trusted. */
 const TOKEN = `e2e-${randomBytes(8).toString('hex')}`;
+const HOSTILE_LINK = '[Fix it](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22echo%20pwned%5Cn%22%7D)';
 
 describe('Restricted Mode in code-server (Workspace Trust on, folder not trusted)', function () {
   this.timeout(180_000);
@@ -30,6 +31,8 @@ describe('Restricted Mode in code-server (Workspace Trust on, folder not trusted
         const profile = (name: string, extra: Record<string, unknown>): string => `${JSON.stringify({ name, url: demo.url('echo'), ...extra }, null, 2)}\n`;
         writeFileSync(join(workspace, 'token.wsprofile'), profile('Token echo', { headers: { Authorization: 'Bearer ${env:WSI_E2E_TOKEN}' } }));
         writeFileSync(join(workspace, 'plain.wsprofile'), profile('Plain echo', {}));
+        // Link syntax in a variable's name: VS Code would render it in a notification as a link that runs the command.
+        writeFileSync(join(workspace, 'hostile.wsprofile'), profile('Hostile [echo](command:workbench.action.files.newUntitledFile)', { headers: { 'X-Fix': `\${env:${HOSTILE_LINK}}` } }));
       },
       // Trust on, and no prompt at start: a folder never trusted opens in Restricted Mode.
       settings: { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' },
@@ -112,7 +115,7 @@ describe('Restricted Mode in code-server (Workspace Trust on, folder not trusted
     const toast = await page.waitForSelector('.notification-toast:has-text("was not read")', { timeout: 30_000 });
     const text = await toast.innerText();
     log(`the notification: ${text.replace(/\s+/g, ' ')}`);
-    assert.match(text, /\$\{env:WSI_E2E_TOKEN\} was not read: this workspace is not trusted \(Restricted Mode\)/);
+    assert.match(text, /A \$\{env:…\} variable at line 5, column \d+ of token\.wsprofile was not read: this workspace is not trusted \(Restricted Mode\)/);
     assert.match(text, /Manage Workspace Trust/);
     assert.ok(!text.includes(TOKEN), 'the value is not shown');
     await page.waitForTimeout(1000);
@@ -121,6 +124,20 @@ describe('Restricted Mode in code-server (Workspace Trust on, folder not trusted
     // The message offers the way out: its button opens VS Code's trust editor.
     await page.locator('.notification-toast:has-text("was not read") .monaco-button', { hasText: 'Manage Workspace Trust' }).click();
     await page.waitForSelector('.workspace-trust-editor', { timeout: 30_000 });
+  });
+
+  it('quotes nothing of a hostile profile in its notification: no link is formed', async () => {
+    await page.keyboard.press('Escape');
+    const dialog = await connectAndGetDialog('Hostile');
+    log(`the dialog: ${JSON.stringify(dialog)}`);
+    assert.equal(await page.$('.monaco-dialog-box a'), null, 'the dialog shows text, not links');
+    await clickDialogButton('Connect Without Them');
+    const toast = await page.waitForSelector('.notification-toast:has-text("hostile.wsprofile")', { timeout: 30_000 });
+    const text = await toast.innerText();
+    log(`the notification: ${text.replace(/\s+/g, ' ')}`);
+    assert.match(text, /A \$\{env:…\} variable at line \d+, column \d+ of hostile\.wsprofile was not read/);
+    assert.ok(!text.includes('command:'), 'nothing of the variable is quoted');
+    assert.equal(await toast.$$eval('.notification-list-item-message a', (links) => links.length), 0, 'the message holds no link');
   });
 
   it('once the folder is trusted in VS Code\'s trust editor, the same profile connects without asking and sends the value', async () => {

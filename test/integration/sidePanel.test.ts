@@ -183,7 +183,7 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
 
     before(() => {
       // A registry of its own, with real sessions and panels, read through the same providers the extension registers.
-      registry = new SessionRegistry(extension.extensionUri, spillDir, processEnvResolver);
+      registry = new SessionRegistry(extension.extensionUri, spillDir, () => processEnvResolver);
       tree = new SessionsTreeProvider(registry);
       statusBar = new SessionStatusBar(registry);
     });

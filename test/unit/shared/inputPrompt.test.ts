@@ -1,0 +1,22 @@
+import * as assert from 'node:assert/strict';
+import { inputPrompt } from '../../../src/shared/inputPrompt';
+import { renderedLinks } from './vscodeLinkPattern';
+
+describe('inputPrompt', () => {
+  const origin = { profileName: 'Payments', url: 'wss://user:pw@api.example.com:8443/ws?x=1' };
+
+  it('is the profile\'s own text in a trusted workspace', () => {
+    assert.equal(inputPrompt('Enter the tenant', origin, true), 'Enter the tenant');
+  });
+
+  it('says which profile asks, for which host, and that the workspace is not trusted', () => {
+    assert.equal(inputPrompt('Enter your GitHub token', origin, false), 'The profile "Payments" (for api.example.com:8443) from this untrusted workspace asks: Enter your GitHub token');
+  });
+
+  it('names the URL when its host is a variable, and forms no link from any part', () => {
+    const prompt = inputPrompt('[Open](command:evil)', { profileName: '[n](https://x.example)', url: '${env:URL}' }, false);
+    assert.deepEqual(renderedLinks(prompt), []);
+    assert.match(prompt, /for \$\{env:URL\}/);
+    assert.deepEqual(renderedLinks(inputPrompt('[Open](command:evil)', undefined, true)), []);
+  });
+});
