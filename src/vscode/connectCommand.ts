@@ -23,7 +23,8 @@ export type ConnectChoice =
   | { readonly kind: 'profile'; readonly uri: vscode.Uri }
   | { readonly kind: 'brokenProfile'; readonly uri: vscode.Uri }
   | { readonly kind: 'url'; readonly url: string }
-  | { readonly kind: 'enterUrl' }
+  /** `prefill`: a recent URL whose credential parameters were not kept, to be typed again. */
+  | { readonly kind: 'enterUrl'; readonly prefill?: string }
   | { readonly kind: 'newProfile' };
 
 export interface ConnectPickItem extends vscode.QuickPickItem {
@@ -58,7 +59,7 @@ export function registerConnectCommand(registry: SessionRegistry, resolverFor: R
         case 'url':
           return await connectUrl(registry, recentUrls, choice.url);
         case 'enterUrl': {
-          const url = await askForUrl();
+          const url = await askForUrl(choice.prefill);
           return url === undefined ? undefined : await connectUrl(registry, recentUrls, url);
         }
         case 'newProfile':
@@ -79,13 +80,14 @@ export function registerConnectCommand(registry: SessionRegistry, resolverFor: R
 }
 
 async function connectUrl(registry: SessionRegistry, recentUrls: RecentUrls, url: string): Promise<SessionHandle> {
-  const { checkEndpointUrl, hasUrlCredentials } = loadEngine();
+  const { checkEndpointUrl, hasUrlCredentials, withoutQueryCredentials } = loadEngine();
   const check = checkEndpointUrl(url);
   if (!check.ok) throw new Error(check.message);
   const handle = registry.open({ url: check.url.toString(), proxy: editorProxySources() });
   // A URL worth connecting to is worth offering again; the newest goes first. Not one with
   // credentials: they would be written into VS Code's state in plain text and listed on screen.
-  if (!hasUrlCredentials(check.url)) await recentUrls.remember(handle.session.url);
+  // A token in the query is dropped, and the person types it again when they pick the URL.
+  if (!hasUrlCredentials(check.url)) await recentUrls.remember(withoutQueryCredentials(handle.session.url).url);
   return handle;
 }
 
@@ -105,7 +107,12 @@ export function connectPickItems(profiles: readonly WorkspaceProfile[], recent: 
   }
   if (recent.length > 0) items.push({ label: 'Recent URLs', kind: vscode.QuickPickItemKind.Separator });
   for (const url of recent) {
-    items.push({ label: url, iconPath: new vscode.ThemeIcon('history'), buttons: [FORGET_BUTTON], choice: { kind: 'url', url } });
+    const emptied = loadEngine().emptiedCredentialParameters(url);
+    items.push(
+      emptied.length === 0
+        ? { label: url, iconPath: new vscode.ThemeIcon('history'), buttons: [FORGET_BUTTON], choice: { kind: 'url', url } }
+        : { label: url, description: `${emptied.join(', ')} not kept: pick to type ${emptied.length === 1 ? 'it' : 'them'} again`, iconPath: new vscode.ThemeIcon('history'), buttons: [FORGET_BUTTON], choice: { kind: 'enterUrl', prefill: url } },
+    );
   }
   items.push(
     { label: '', kind: vscode.QuickPickItemKind.Separator },
@@ -132,6 +139,8 @@ function pickConnectChoice(recentUrls: RecentUrls): Promise<ConnectChoice | unde
   pick.matchOnDescription = true;
   pick.matchOnDetail = true;
   pick.busy = true;
+  // Entries kept before tokens were dropped from them lose theirs now.
+  void recentUrls.rewrite((url) => loadEngine().withoutQueryCredentials(url).url);
   let baseItems = connectPickItems([], recentUrls.list());
   const showItems = (): void => {
     const typed = typedUrlItem(pick.value);
@@ -268,17 +277,27 @@ function editorProxySources(): { editor?: string; env: NodeJS.ProcessEnv } {
   return { editor, env: process.env };
 }
 
-function askForUrl(): Thenable<string | undefined> {
+/** `prefill`: a URL to complete, the cursor after its first emptied credential parameter. */
+function askForUrl(prefill?: string): Thenable<string | undefined> {
+  const emptied = prefill ? loadEngine().emptiedCredentialParameters(prefill)[0] : undefined;
+  const cursor = prefill && emptied !== undefined ? prefill.search(new RegExp(`[?&]${escapeRegExp(encodeURIComponent(emptied))}=`)) : -1;
+  const at = prefill && cursor >= 0 ? prefill.indexOf('=', cursor) + 1 : prefill?.length ?? 0;
   return vscode.window.showInputBox({
     title: 'Connect WebSocket',
-    prompt: 'WebSocket endpoint URL',
+    prompt: prefill ? 'WebSocket endpoint URL (its token was not kept: type it again)' : 'WebSocket endpoint URL',
     placeHolder: 'ws://127.0.0.1:8080/echo',
+    value: prefill,
+    valueSelection: prefill ? [at, at] : undefined,
     ignoreFocusOut: true,
     validateInput: (value) => {
       const check = loadEngine().checkEndpointUrl(value);
       return check.ok ? undefined : check.message;
     },
   });
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 /** Whether `err` is Restricted Mode refusing a read; false when the engine itself failed to load (that error is shown as it is). */

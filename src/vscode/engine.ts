@@ -11,6 +11,7 @@ export { connectFailureNotice, profileProblemsNotice } from '../core/connectFail
 export { checkEndpointUrl } from '../core/endpointUrl';
 export { parseProfile } from '../core/profile';
 export { sessionOptionsFromProfile } from '../core/profileSession';
+export { emptiedCredentialParameters, withoutQueryCredentials } from '../core/queryCredentials';
 export { isRestrictedModeRefusal, restrictedReads, restrictProfileFileReader, restrictResolver } from '../core/restrictedMode';
 export { WebSocketSession } from '../core/session';
 export { displayUrlString, hasUrlCredentials, HIDDEN_CREDENTIAL, hideUrlCredentials } from '../core/urlCredentials';

@@ -19,6 +19,14 @@ export class RecentUrls {
     return this.state.update(STATE_KEY, [url, ...this.list().filter((u) => u !== url)].slice(0, MAX_RECENT_URLS));
   }
 
+  /** Passes every kept URL through `change` (dropping the duplicates it makes); writes only when one changed. */
+  rewrite(change: (url: string) => string): Thenable<void> {
+    const before = this.list();
+    const after = [...new Set(before.map(change))];
+    if (after.length === before.length && after.every((url, i) => url === before[i])) return Promise.resolve();
+    return this.state.update(STATE_KEY, after);
+  }
+
   forget(url: string): Thenable<void> {
     return this.state.update(STATE_KEY, this.list().filter((u) => u !== url));
   }

@@ -173,6 +173,19 @@ describe('a ${secret:…} is written nowhere', function () {
     assert.match(state, /token=\$\{secret:captureToken\}/, 'the persisted URL keeps the variable instead of its value');
   });
 
+  it('a token in a typed URL\'s query is sent, but the recent URLs keep the URL without it', async () => {
+    const token = `tok-${randomUUID()}`;
+    const typed = `ws://127.0.0.1:${port}/query?room=7&access_token=${token}`;
+    const handle = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', typed);
+    assert.ok(handle, 'the command returned no session');
+    await poll('the session to open', () => (handle.session.state === 'open' ? true : undefined));
+    assert.equal(received[received.length - 1].url, `/query?room=7&access_token=${token}`, 'the server got the token');
+    const state = mementoText(api.storage.globalState);
+    handle.panel.dispose();
+    assert.ok(!state.includes(token), `the token was kept in globalState: ${state}`);
+    assert.ok(state.includes(`ws://127.0.0.1:${port}/query?room=7&access_token=`), `the URL without its token is offered again: ${state}`);
+  });
+
   it('a password typed into a URL goes over the wire as Basic credentials and shows nowhere, nor is it kept', async () => {
     const password = `pw-${randomUUID()}`;
     const handle = await vscode.commands.executeCommand<SessionHandle | undefined>('wsInspector.connect', `ws://alice:${password}@127.0.0.1:${port}/typed`);

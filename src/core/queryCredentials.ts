@@ -1,0 +1,59 @@
+/**
+ * Query parameters that carry credentials: browsers cannot set headers on a WebSocket handshake,
+ * so many services take the token in the URL (`?access_token=…`, `?token=…`, a signed URL's
+ * `X-Amz-Signature`). Such a URL is worth offering again, but not with its token kept in VS Code's
+ * state in plain text.
+ */
+
+/** Names (compared in lower case, "-" and "." read as "_") that usually hold a credential. */
+const CREDENTIAL_NAME = /(^|_)(token|access_?token|id_?token|refresh_?token|secret|client_?secret|password|passwd|pwd|pass|api_?key|apikey|key|auth|authorization|sig|signature|credential|credentials|security_?token|session|session_?id|sessionid|sid|jwt|bearer|ticket|code)$/;
+
+/** True when a query parameter of this name usually holds a credential. */
+export function isCredentialParameter(name: string): boolean {
+  return CREDENTIAL_NAME.test(name.toLowerCase().replace(/[-.]/g, '_'));
+}
+
+/**
+ * `url` with the value of every credential parameter removed (the name stays, `?access_token=`,
+ * so the person sees what to type again), and the names removed. Text that is not a URL is
+ * returned as it is.
+ */
+export function withoutQueryCredentials(url: string): { url: string; removed: string[] } {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return { url, removed: [] };
+  }
+  const removed: string[] = [];
+  // Rebuilt by hand rather than with URLSearchParams, which would re-encode every other parameter.
+  const query = parsed.search.slice(1);
+  if (query === '') return { url, removed };
+  const kept = query.split('&').map((pair) => {
+    const eq = pair.indexOf('=');
+    const name = eq < 0 ? pair : pair.slice(0, eq);
+    let decoded = name;
+    try {
+      decoded = decodeURIComponent(name.replace(/\+/g, ' '));
+    } catch {
+      // a malformed escape: judge the name as written
+    }
+    if (eq < 0 || eq === pair.length - 1 || !isCredentialParameter(decoded)) return pair;
+    removed.push(decoded);
+    return `${name}=`;
+  });
+  if (removed.length === 0) return { url, removed };
+  parsed.search = `?${kept.join('&')}`;
+  return { url: parsed.toString(), removed };
+}
+
+/** The credential parameters of `url` whose values were removed (present with an empty value). */
+export function emptiedCredentialParameters(url: string): string[] {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return [];
+  }
+  return [...parsed.searchParams].filter(([name, value]) => value === '' && isCredentialParameter(name)).map(([name]) => name);
+}
