@@ -109,7 +109,7 @@ export class MessageLogViewProvider implements vscode.WebviewViewProvider, vscod
       return;
     }
     // A session exists, so its engine is loaded already.
-    this.channel = new (loadEngine().SessionChannel)(this.view.webview, handle.session, { onRevealInPanel: (seq) => handle.panel.revealRow(seq) });
+    this.channel = new (loadEngine().SessionChannel)(this.view.webview, handle.session, { onRevealInPanel: (seq) => handle.panel.revealRow(seq), view: 'messageLog' });
     this.channel.sendSnapshot();
   }
 

@@ -24,3 +24,8 @@ const MODAL_DETAIL_MAX_LENGTH = 2000;
 export function showModalWarning<T extends string>(message: string, detail: string, ...actions: T[]): Thenable<T | undefined> {
   return vscode.window.showWarningMessage(notificationText(message), { modal: true, detail: notificationText(detail, MODAL_DETAIL_MAX_LENGTH) }, ...actions);
 }
+
+/** A modal question (Cancel is added by VS Code). */
+export function askModal<T extends string>(message: string, detail: string, ...actions: T[]): Thenable<T | undefined> {
+  return vscode.window.showInformationMessage(notificationText(message), { modal: true, detail: notificationText(detail, MODAL_DETAIL_MAX_LENGTH) }, ...actions);
+}

@@ -7,18 +7,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
-import { type FromWebviewMessage, type HostMethods, type PanelRestoreState, type ToWebviewMessage } from '../shared/protocol';
-import { answerRequest } from '../shared/requestTracker';
+import { answerViewRequest } from '../shared/hostRequests';
+import { type FromWebviewMessage, type ToWebviewMessage } from '../shared/protocol';
+import { checkRestoreState } from '../shared/restoreState';
 import { NO_FILTER } from '../shared/rowFilter';
 import { EMPTY_COUNTERS } from '../shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../shared/sessionEvent';
 import { CONNECT_COMMAND } from './connectCommand';
 import { loadEngine } from './loadEngine';
+import { askModal } from './notify';
 import { PageLoadWatchdog } from './pageLoadWatchdog';
 import { PANEL_VIEW_TYPE } from './panelViewType';
 import type { SessionRegistry } from './sessionRegistry';
 import { renderWebviewHtml, webviewResourceRoots } from './webviewHtml';
 
+const RECONNECT = 'Reconnect';
 
 export function registerPanelSerializer(extensionUri: vscode.Uri, registry: SessionRegistry): vscode.Disposable {
   // The restored panels' page-load watchdogs, stopped when the extension is deactivated (the panels may stay).
@@ -26,7 +29,7 @@ export function registerPanelSerializer(extensionUri: vscode.Uri, registry: Sess
   return vscode.Disposable.from(
     vscode.window.registerWebviewPanelSerializer(PANEL_VIEW_TYPE, {
       deserializeWebviewPanel(panel: vscode.WebviewPanel, state: unknown): Thenable<void> {
-        restoreEndedPanel(panel, extensionUri, (state ?? {}) as PanelRestoreState, registry, watchdogs);
+        restoreEndedPanel(panel, extensionUri, state, registry, watchdogs);
         return Promise.resolve();
       },
     }),
@@ -39,10 +42,44 @@ export function registerPanelSerializer(extensionUri: vscode.Uri, registry: Sess
   );
 }
 
-/** Shows `panel` as the ended session its state describes, and lists it in `registry` until it is closed. */
-export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vscode.Uri, state: PanelRestoreState, registry: SessionRegistry, watchdogs?: Set<PageLoadWatchdog>): void {
+/**
+ * The profile a restored panel may reconnect: the saved state is the page's, so its URI counts
+ * only when it names a .wsprofile inside one of the workspace's folders.
+ */
+function trustedProfileUri(saved: string | undefined): string | undefined {
+  if (saved === undefined) return undefined;
+  let uri: vscode.Uri;
+  try {
+    uri = vscode.Uri.parse(saved, true);
+  } catch {
+    return undefined;
+  }
+  return uri.path.toLowerCase().endsWith('.wsprofile') && vscode.workspace.getWorkspaceFolder(uri) ? uri.toString() : undefined;
+}
+
+/** Asks the person whether to connect to `where`; the tests inject their answer. */
+export type ReconnectQuestion = (where: string) => Thenable<boolean>;
+
+const askBeforeReconnecting: ReconnectQuestion = async (where) =>
+  (await askModal(`Reconnect to ${where}?`, 'The session ended when the window was reloaded. Reconnecting starts a new session to the same endpoint.', RECONNECT)) === RECONNECT;
+
+/**
+ * Shows `panel` as the ended session its state describes, and lists it in `registry` until it is
+ * closed. `savedState` is what the panel's page saved, checked before anything of it is used.
+ */
+export function restoreEndedPanel(
+  panel: vscode.WebviewPanel,
+  extensionUri: vscode.Uri,
+  savedState: unknown,
+  registry: SessionRegistry,
+  watchdogs?: Set<PageLoadWatchdog>,
+  ask: ReconnectQuestion = askBeforeReconnecting,
+): void {
+  const { state, dropped } = checkRestoreState(savedState);
+  if (dropped > 0) console.warn(`[wsInspector] a restored panel's saved state had ${dropped} part(s) that a panel does not write; they were left out`);
   const rows: readonly EventRow[] = state.lastRows ?? [];
   const saved = state.session;
+  const profileUri = trustedProfileUri(saved?.profileUri);
   const session: SessionSummary = {
     // A panel saved before it knew its session has no id; the Sessions view needs one per row.
     id: saved?.id ?? `restored-${randomUUID()}`,
@@ -52,14 +89,15 @@ export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vsco
     eventCount: saved?.eventCount ?? rows.length,
     negotiated: saved?.negotiated,
     counters: saved?.counters ?? EMPTY_COUNTERS,
-    profileUri: saved?.profileUri,
+    profileUri,
     ended: true,
   };
   const view = { filter: NO_FILTER, clearedBefore: 0, viewCount: rows.length, totalCount: rows.length, version: 1 };
+  const endedText = 'This session ended when the window was reloaded; only its last rows are kept. Reconnect to start a new session.';
   const ended = (): never => {
-    throw new Error('This session ended when the window was reloaded; only its last rows are kept. Reconnect to start a new session.');
+    throw new Error(endedText);
   };
-  /** A new session for the same profile or URL; this panel closes once it is open. */
+  /** A new session for the same profile or URL, once the person agrees; this panel closes once it is open. */
   const reconnect = async (): Promise<void> => {
     const target = session.profileUri ? vscode.Uri.parse(session.profileUri) : session.url;
     if (!target) ended();
@@ -67,6 +105,9 @@ export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vsco
       // The panel kept the URL as shown, without its password; connecting to that would send "•••".
       throw new Error('This session\'s URL carried a password, which is never kept; run "Connect WebSocket" and enter the URL again.');
     }
+    // What the panel saved came from its page: say where the new connection would go before making it.
+    const where = typeof target === 'string' ? target : vscode.workspace.asRelativePath(target);
+    if (!(await ask(where))) return;
     const handle = await vscode.commands.executeCommand(CONNECT_COMMAND, target);
     if (handle) panel.dispose();
   };
@@ -86,8 +127,8 @@ export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vsco
         void post({ type: 'snapshot', session, view, firstIndex: 0, rows, savedMessages: [] });
         return;
       case 'request':
-        void answerRequest<HostMethods>(message, {
-          rows: ({ start, end }) => ({ firstIndex: Math.max(0, start), rows: rows.slice(Math.max(0, start), Math.max(0, end)), viewCount: rows.length, version: 1 }),
+        void answerViewRequest('endedPanel', message, {
+          rows: ({ start, end }) => ({ firstIndex: Math.min(start, rows.length), rows: rows.slice(start, end), viewCount: rows.length, version: 1 }),
           indexOf: ({ seq }) => {
             const index = rows.findIndex((r) => r.seq === seq);
             return { index: index >= 0 ? index : null };
@@ -96,9 +137,7 @@ export function restoreEndedPanel(panel: vscode.WebviewPanel, extensionUri: vsco
             await reconnect();
             return {};
           },
-          setFilter: ended, clear: ended, details: ended, revealHeader: ended, send: ended, sendFile: ended, sendSaved: ended, ping: ended, close: ended,
-          disconnect: ended, copy: ended, openInEditor: ended, revealInPanel: ended,
-        }).then((reply) => post(reply));
+        }, endedText).then((reply) => post(reply));
         return;
       case 'reply':
         return; // this panel never asks the page anything

@@ -24,7 +24,8 @@ import {
   type ViewState,
   type WebviewMethods,
 } from '../shared/protocol';
-import { answerRequest, RequestError, RequestTracker } from '../shared/requestTracker';
+import { answerViewRequest } from '../shared/hostRequests';
+import { RequestError, RequestTracker } from '../shared/requestTracker';
 import { countEvent, EMPTY_COUNTERS, type CounterTally, type TrafficCounters } from '../shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../shared/sessionEvent';
 import { PageLoadWatchdog } from './pageLoadWatchdog';
@@ -49,6 +50,8 @@ export interface SessionChannelOptions {
   readonly profileUri?: vscode.Uri;
   /** Message log: a row was clicked. */
   readonly onRevealInPanel?: (seq: number) => void;
+  /** Which methods the webview may call (hostRequests.ts); the inspector panel's when omitted. */
+  readonly view?: 'panel' | 'messageLog';
 }
 
 /** Counts traffic from the log, catching up lazily so a late-opened view does not miss earlier events. */
@@ -192,7 +195,7 @@ export class SessionChannel implements vscode.Disposable {
         this.sendSnapshot();
         return;
       case 'request':
-        void answerRequest<HostMethods>(message, this.handlers).then((reply) => this.post(reply));
+        void answerViewRequest(this.options.view ?? 'panel', message, this.handlers).then((reply) => this.post(reply));
         return;
       case 'reply':
         this.requests.settle(message);

@@ -1,6 +1,7 @@
 /** The HTML shell of a webview: a strict Content-Security-Policy with a per-load nonce, and nothing remote. */
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
+import { webviewContentSecurityPolicy } from '../shared/webviewCsp';
 
 export interface WebviewShell {
   readonly title: string;
@@ -22,14 +23,7 @@ export function renderWebviewHtml(webview: vscode.Webview, extensionUri: vscode.
   const scriptUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'webview', shell.script));
   const styleUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'media', shell.style));
   const codiconUri = webview.asWebviewUri(vscode.Uri.joinPath(extensionUri, 'dist', 'codicons', 'codicon.css'));
-  // No network, no inline script or style without the nonce; payloads are only ever set as text.
-  const csp = [
-    "default-src 'none'",
-    `style-src ${webview.cspSource}`,
-    `font-src ${webview.cspSource}`,
-    `img-src ${webview.cspSource} data:`,
-    `script-src 'nonce-${nonce}'`,
-  ].join('; ');
+  const csp = webviewContentSecurityPolicy(webview.cspSource, nonce);
   return `<!DOCTYPE html>
 <html lang="en">
 <head>

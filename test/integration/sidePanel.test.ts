@@ -231,10 +231,13 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
       const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Restored echo', vscode.ViewColumn.One, { enableScripts: true });
       const savedId = `saved-${Date.now()}`;
       const state = {
-        session: { id: savedId, title: 'Restored echo', url: demo.url('echo'), state: 'open', eventCount: 0, counters: EMPTY_COUNTERS },
+        // A profile outside the workspace's folders is not reconnected from a page's saved state: the URL is.
+        session: { id: savedId, title: 'Restored echo', url: demo.url('echo'), state: 'open', eventCount: 0, counters: EMPTY_COUNTERS, profileUri: 'file:///tmp/elsewhere/hostile.wsprofile' },
         lastRows: [],
       } as unknown as PanelRestoreState;
-      restoreEndedPanel(panel, extension.extensionUri, state, registry);
+      // The saved state is the page's: the person is asked before it connects anywhere (here, the first answer is no).
+      const asked: string[] = [];
+      restoreEndedPanel(panel, extension.extensionUri, state, registry, undefined, async (where) => asked.push(where) > 1);
       const rows = tree.getChildren();
       assert.equal(rows.length, 1);
       const item = tree.getTreeItem(rows[0]);
@@ -248,6 +251,11 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
       // Reconnect on its row: a new session for the same URL (in the extension's own registry), and the restored panel goes.
       const restored = registry.findRestored(savedId);
       assert.ok(restored);
+      const echoesBefore = demo.connections.filter((c) => c.endpoint === 'echo').length;
+      await restored.reconnect();
+      assert.deepEqual(asked, [demo.url('echo')], 'the person was asked, naming where it would connect');
+      assert.equal(tree.getChildren().length, 1, 'declined: the restored panel stays');
+      assert.equal(demo.connections.filter((c) => c.endpoint === 'echo').length, echoesBefore, 'declined: nothing connected');
       await restored.reconnect();
       assert.deepEqual(tree.getChildren(), [], 'the restored panel closed once the new session opened');
       assert.equal(statusBar.visible, false);
@@ -269,7 +277,7 @@ describe('side panel, status bar and session commands in a real VS Code', () => 
       const panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, 'Restored echo', vscode.ViewColumn.One, { enableScripts: true });
       const savedId = `saved-active-${Date.now()}`;
       const state = { session: { id: savedId, title: 'Restored echo', url: demo.url('echo'), state: 'open', eventCount: 0, counters: EMPTY_COUNTERS }, lastRows: [] } as unknown as PanelRestoreState;
-      restoreEndedPanel(panel, extension.extensionUri, state, api.registry);
+      restoreEndedPanel(panel, extension.extensionUri, state, api.registry, undefined, async () => true);
       const restored = await poll('the restored panel to be the active one', () => api.registry.activeRestored);
       assert.equal(restored.id, savedId);
       assert.equal(api.registry.activeHandle, undefined, 'the live session is no longer the active one');

@@ -100,6 +100,14 @@ describe('session panel webview: hostile content', function () {
     await page.waitForSelector(`.details-body[aria-label="${tab}"]`);
   };
 
+  it('holds no form, and its policy allows no form submission and no <base>', async () => {
+    assert.equal(foreignAtLoad, 0, 'the UI itself renders none of the elements content could bring in (a form among them)');
+    assert.equal(await page.evaluate(() => document.forms.length), 0);
+    const policy = await page.getAttribute('meta[http-equiv="Content-Security-Policy"]', 'content');
+    assert.match(policy ?? '', /(^|; )form-action 'none'(;|$)/);
+    assert.match(policy ?? '', /(^|; )base-uri 'none'(;|$)/);
+  });
+
   it('shows hostile previews, title, URL and saved-message names as text, character for character', async () => {
     const rows: EventRow[] = [
       ...HOSTILE_PIECES.map((piece, i) => textRow(i, piece)),

@@ -7,13 +7,14 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
+import { webviewContentSecurityPolicy } from '../../src/shared/webviewCsp';
 
 const root = join(__dirname, '..', '..', '..');
 const NONCE = 'dGVzdC1ub25jZQ==';
 
 const page = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; script-src 'nonce-${NONCE}'">
+<meta http-equiv="Content-Security-Policy" content="${webviewContentSecurityPolicy("'self'", NONCE)}">
 <link rel="stylesheet" href="/media/panel.css">
 </head><body data-mode="__MODE__"><div id="app"></div>
 <script nonce="${NONCE}">

@@ -15,7 +15,7 @@ import { persist, persisted } from './persistedState';
 const HISTORY_LIMIT = 50;
 
 export class Composer {
-  readonly element: HTMLFormElement;
+  readonly element: HTMLDivElement;
   private readonly mode: HTMLSelectElement;
   private readonly encoding: HTMLSelectElement;
   private readonly input: HTMLTextAreaElement;
@@ -43,7 +43,10 @@ export class Composer {
     const saved = persisted();
     this.history = [...(saved.history ?? [])];
     this.historyAt = this.history.length;
-    this.element = el('form', 'composer');
+    // Not a <form>: the page submits nothing anywhere (its CSP says form-action 'none'), and Enter
+    // in the ping or close fields must not send the composed message.
+    this.element = el('div', 'composer');
+    this.element.setAttribute('role', 'form');
     this.element.setAttribute('aria-label', 'Composer');
 
     const top = el('div', 'composer-top');
@@ -64,7 +67,6 @@ export class Composer {
     this.input.setAttribute('aria-label', 'Message to send');
     this.input.value = saved.draft ?? '';
     this.send = button('Send', 'composer-send', 'Send (Ctrl+Enter)');
-    this.send.type = 'submit';
 
     const controls = el('div', 'composer-controls');
     this.pingPayload = el('input', 'ping-payload');
@@ -88,10 +90,7 @@ export class Composer {
     this.disabledNote = el('div', 'composer-disabled-note');
     this.element.append(top, this.input, this.send, controls, this.status, this.disabledNote);
 
-    this.element.addEventListener('submit', (event) => {
-      event.preventDefault();
-      void this.sendMessage();
-    });
+    this.send.addEventListener('click', () => void this.sendMessage());
     this.input.addEventListener('keydown', (event) => this.onKey(event));
     this.input.addEventListener('input', () => {
       this.historyAt = this.history.length;

@@ -19,8 +19,8 @@ export interface PersistedState extends PanelRestoreState {
   readonly draft?: string;
 }
 
-/** Rows kept in the state for a restored panel. */
-export const PERSISTED_ROWS = 100;
+/** Rows kept in the state for a restored panel (the host reads back no more than these). */
+export { PERSISTED_ROWS } from '../../src/shared/restoreState';
 
 let current: PersistedState = vscodeApi.getState() ?? {};
 
