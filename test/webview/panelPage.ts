@@ -15,6 +15,7 @@ const NONCE = 'dGVzdC1ub25jZQ==';
 const page = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="UTF-8">
 <meta http-equiv="Content-Security-Policy" content="${webviewContentSecurityPolicy("'self'", NONCE)}">
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/media/panel.css">
 </head><body data-mode="__MODE__"><div id="app"></div>
 <script nonce="${NONCE}">

@@ -31,7 +31,8 @@ describe('notifications', () => {
       for (const match of text.matchAll(/\b(prompt|title): ([^,}\n]+)/g)) {
         const value = match[2].trim();
         if (!text.includes('showInputBox(')) continue;
-        const fixed = /^'[^'$]*'$/.test(value) || /^notificationText\(|^inputPrompt\(/.test(value);
+        // A fixed text, a choice between two fixed texts, or a sanitized one.
+        const fixed = /^(\w+ \? )?'[^'$]*'( : '[^'$]*')?$/.test(value) || /^notificationText\(|^inputPrompt\(/.test(value);
         assert.ok(fixed, `${relative(repoRoot, file)}: ${match[0]} is not passed through notificationText`);
       }
     }
