@@ -5,15 +5,15 @@
  * has, one payload arena per segment (each payload copied in once, never per consumer), and a
  * sparse map for the rare extras (close details, handshakes, multi-frame wire detail).
  *
- * Memory is capped: past the cap, whole old segments are spilled to a file (when a spill folder
- * is given) or their payloads are dropped, and an `info` event says which, with counts. Readers
- * address the log by index; a spilled segment is read back on demand.
+ * Memory is capped, whatever the sizes of the messages: a segment is closed early once its payloads
+ * take half the cap, so that past the cap whole old segments (the newest one too, once closed) can
+ * be spilled to a file (when a spill folder is given; spillFile.ts, itself capped) or their payloads
+ * dropped, and an `info` event says which, with counts. Readers address the log by index; a spilled
+ * segment is read back on demand.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
-import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
 import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
 import { minimalHeaderLength, type WireFrame, type WireMessage } from './wire';
+import { SpillFile, type SpillRecord } from './spillFile';
 import { WarmBufferPool, type WarmingBuffer } from './warmBufferPool';
 
 /** How a close ended; attached to `close` events. */
@@ -118,16 +118,18 @@ export interface EventStoreOptions {
   readonly memoryCapBytes?: number;
   /** Folder for the spill file; without one, payloads past the cap are dropped. */
   readonly spillDir?: string;
-  /** Name of the spill file inside spillDir. */
-  readonly spillName?: string;
+  /** Bytes the spill file may hold; past them, payloads past the memory cap are dropped. Default 1 GiB. */
+  readonly spillCapBytes?: number;
+  /** What raises the spill cap, named in the notice that says it was reached (the adapter's setting). */
+  readonly spillCapSetting?: string;
   /** Events per segment; a power of two keeps index math cheap. */
   readonly segmentSize?: number;
 }
 
-/** A contiguous range of newly appended events, `start <= seq < end`. */
 /** During a long flood past the memory cap, the spill and drop notices come at most this often. */
 const NOTICE_INTERVAL_MS = 5000;
 
+/** A contiguous range of newly appended events, `start <= seq < end`. */
 export interface AppendedRange {
   readonly start: number;
   readonly end: number;
@@ -268,6 +270,30 @@ class Segment {
 
   get bytes(): number {
     return this.capacity * COLUMN_BYTES_PER_EVENT + this.payloadBytes;
+  }
+
+  /** The columns in one fixed order, for copying them whole. */
+  private columns(): ReadonlyArray<Uint8Array | Uint32Array | Float64Array> {
+    return [this.kind, this.direction, this.flags, this.monoUs, this.wallMs, this.size, this.slab, this.offset, this.wireBytes, this.maskKey, this.streamOffset];
+  }
+
+  /**
+   * This segment closed at its current count, in columns just long enough for its events: a segment
+   * closed early (for its bytes) must not keep a whole segment's columns, neither while it waits to
+   * be spilled nor for good once its payloads are dropped. Its payloads and extras are handed over.
+   */
+  sealed(): Segment {
+    const copy = new Segment(this.firstSeq, this.count);
+    const into = copy.columns();
+    this.columns().forEach((column, c) => {
+      new Uint8Array(into[c].buffer, into[c].byteOffset, into[c].byteLength).set(new Uint8Array(column.buffer, column.byteOffset, into[c].byteLength));
+    });
+    for (const slab of this.slabs) copy.slabs.push(slab);
+    for (const [i, extras] of this.extras) copy.extras.set(i, extras);
+    copy.count = this.count;
+    copy.payloadBytes = this.payloadBytes;
+    copy.payloadsDropped = this.payloadsDropped;
+    return copy;
   }
 
   append(event: NewSessionEvent): void {
@@ -463,19 +489,31 @@ class Segment {
 
   /** Serializes the segment for the spill file: a JSON header, then the columns, then the slabs. */
   serialize(): Buffer {
-    const columns = [this.kind, this.direction, this.flags, this.monoUs, this.wallMs, this.size, this.slab, this.offset, this.wireBytes, this.maskKey, this.streamOffset];
+    const columns = this.columns();
+    const slabs = this.usedSlabs();
     const header = Buffer.from(
       JSON.stringify({
         firstSeq: this.firstSeq,
         capacity: this.capacity,
         count: this.count,
-        slabs: this.slabs.map((s) => s.length),
+        slabs: slabs.map((s) => s.length),
         extras: [...this.extras],
       }),
     );
     const prefix = Buffer.alloc(4);
     prefix.writeUInt32LE(header.length);
-    return Buffer.concat([prefix, header, ...columns.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)), ...this.slabs]);
+    return Buffer.concat([prefix, header, ...columns.map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength)), ...slabs]);
+  }
+
+  /** Each slab up to its last payload byte: a shared slab's unused tail (up to SLAB_BYTES) is not worth writing to disk. */
+  private usedSlabs(): Buffer[] {
+    const used = new Array<number>(this.slabs.length).fill(0);
+    for (let i = 0; i < this.count; i++) {
+      if ((this.flags[i] & (FLAG_HAS_PAYLOAD | FLAG_DROPPED)) !== FLAG_HAS_PAYLOAD) continue;
+      const k = this.slab[i];
+      used[k] = Math.max(used[k], this.offset[i] + this.size[i]);
+    }
+    return this.slabs.map((slab, k) => slab.subarray(0, used[k]));
   }
 
   static deserialize(bytes: Buffer): Segment {
@@ -490,7 +528,7 @@ class Segment {
     const segment = new Segment(header.firstSeq, header.capacity);
     segment.count = header.count;
     let at = 4 + headerLength;
-    for (const column of [segment.kind, segment.direction, segment.flags, segment.monoUs, segment.wallMs, segment.size, segment.slab, segment.offset, segment.wireBytes, segment.maskKey, segment.streamOffset]) {
+    for (const column of segment.columns()) {
       new Uint8Array(column.buffer, column.byteOffset, column.byteLength).set(bytes.subarray(at, at + column.byteLength));
       at += column.byteLength;
     }
@@ -504,17 +542,35 @@ class Segment {
 }
 
 /** Where a segment that left memory went. */
-interface SpilledSegment {
+interface SpilledSegment extends SpillRecord {
   readonly firstSeq: number;
   readonly count: number;
-  readonly fileOffset: number;
-  readonly byteLength: number;
+  /** Its last event's time, for a notice that follows it. */
+  readonly lastMonoUs: number;
 }
+
+/**
+ * Where segments past the memory cap go. The file is made with the first spill. Once it is full, or
+ * a write to it failed, what it holds is still read back but nothing more is written to it.
+ */
+type Spill =
+  | { readonly state: 'no-folder' }
+  | { readonly state: 'not-opened'; readonly dir: string }
+  | { readonly state: 'open'; readonly file: SpillFile }
+  | { readonly state: 'full'; readonly file: SpillFile }
+  | { readonly state: 'failed'; readonly file: SpillFile | undefined }
+  | { readonly state: 'removed' };
+
+const DEFAULT_MEMORY_CAP_BYTES = 256 * 1024 * 1024;
+const DEFAULT_SPILL_CAP_BYTES = 1024 * 1024 * 1024;
 
 export class EventStore {
   private readonly segments: Array<Segment | SpilledSegment> = [];
   private readonly segmentSize: number;
   private readonly memoryCapBytes: number;
+  /** Payload bytes past which the segment being appended to is closed (see appended). */
+  private readonly segmentPayloadShare: number;
+  private readonly spillCapBytes: number;
   /** Spilled and dropped since the last notice, and when that notice was logged. */
   private pendingSpill = { first: Number.POSITIVE_INFINITY, last: -1, bytes: 0, segments: 0 };
   private pendingDrop = { first: Number.POSITIVE_INFINITY, last: -1, count: 0, bytes: 0 };
@@ -524,11 +580,7 @@ export class EventStore {
   private readonly listeners = new Set<AppendListener>();
   private notifiedUpTo = 0;
   private notifyScheduled = false;
-  private spillFd: number | undefined;
-  private spillPath: string | undefined;
-  private spillEnd = 0;
-  private spillFailed = false;
-  private spillKey: Buffer | undefined;
+  private spill: Spill;
   private spilledSegments = 0;
   private droppedPayloads = 0;
   private droppedPayloadBytes = 0;
@@ -539,7 +591,10 @@ export class EventStore {
 
   constructor(private readonly options: EventStoreOptions = {}) {
     this.segmentSize = options.segmentSize ?? DEFAULT_SEGMENT_EVENTS;
-    this.memoryCapBytes = options.memoryCapBytes ?? 256 * 1024 * 1024;
+    this.memoryCapBytes = options.memoryCapBytes ?? DEFAULT_MEMORY_CAP_BYTES;
+    this.segmentPayloadShare = this.memoryCapBytes / 2;
+    this.spillCapBytes = options.spillCapBytes ?? DEFAULT_SPILL_CAP_BYTES;
+    this.spill = options.spillDir ? { state: 'not-opened', dir: options.spillDir } : { state: 'no-folder' };
   }
 
   /** The next shared slab and the next segment's columns, paging in while the current ones fill (see warmBufferPool.ts). */
@@ -619,12 +674,22 @@ export class EventStore {
   private appended(segment: Segment, before: number): number {
     this.bytesInMemory += segment.payloadBytes - before;
     this.warmNext(segment.sharedSlabHalfUsed, segment.count * 2 >= segment.capacity);
+    // A segment of large messages could hold many times the cap (one message can be larger than
+    // it), and only closed segments leave memory: one whose payloads take half the cap is closed now.
+    if (segment.payloadBytes > this.segmentPayloadShare && !segment.full) this.closeNewest(segment);
     const seq = this.total++;
     if (this.bytesInMemory > this.memoryCapBytes) {
       this.relieveMemory();
     }
     this.scheduleNotify();
     return seq;
+  }
+
+  /** Replaces the segment being appended to (the last one) by its sealed copy; the next event starts a new one. */
+  private closeNewest(segment: Segment): void {
+    const sealed = segment.sealed();
+    this.segments[this.segments.length - 1] = sealed;
+    this.bytesInMemory -= segment.bytes - sealed.bytes;
   }
 
   get length(): number {
@@ -686,7 +751,7 @@ export class EventStore {
       events: this.total,
       bytesInMemory: this.bytesInMemory,
       spilledSegments: this.spilledSegments,
-      spilledBytes: this.spillEnd,
+      spilledBytes: this.spillFile()?.size ?? 0,
       droppedPayloads: this.droppedPayloads,
       droppedPayloadBytes: this.droppedPayloadBytes,
     };
@@ -702,11 +767,8 @@ export class EventStore {
     // Subscribers still get the last events (the close that led here) before they are let go.
     this.flushNotifications();
     this.listeners.clear();
-    if (this.spillFd !== undefined) {
-      closeSync(this.spillFd);
-      this.spillFd = undefined;
-    }
-    if (this.spillPath) rmSync(this.spillPath, { force: true });
+    this.spillFile()?.remove();
+    this.spill = { state: 'removed' };
   }
 
   private scheduleNotify(): void {
@@ -726,45 +788,78 @@ export class EventStore {
   private readonly flushScheduled = (): void => this.flushNotifications();
 
   private segmentAt(seq: number): Segment | undefined {
-    // Segments are equal-sized, so the index is arithmetic, not a search.
-    const entry = this.segments[Math.floor(seq / this.segmentSize)];
+    const entry = this.segments[this.segmentIndex(seq)];
     if (!entry) return undefined;
     if (entry instanceof Segment) return entry;
     return this.readSpilled(entry);
   }
 
+  /** The index of the segment that holds `seq`, for `0 <= seq < length`. */
+  private segmentIndex(seq: number): number {
+    // No segment holds more than segmentSize events, so the one holding seq is at this index or
+    // later: exactly there unless segments were closed early for their bytes, then a search finds it.
+    let low = Math.floor(seq / this.segmentSize);
+    const next = this.segments[low + 1];
+    if (next === undefined || next.firstSeq > seq) return low;
+    let high = this.segments.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >>> 1;
+      if (this.segments[middle].firstSeq <= seq) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+
+  /** The spill file, while there is one to read from. */
+  private spillFile(): SpillFile | undefined {
+    const spill = this.spill;
+    switch (spill.state) {
+      case 'open':
+      case 'full':
+      case 'failed':
+        return spill.file;
+      case 'no-folder':
+      case 'not-opened':
+      case 'removed':
+        return undefined;
+      default: {
+        const unknown: never = spill;
+        throw new Error(`unknown spill state ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
   private readSpilled(entry: SpilledSegment): Segment | undefined {
     const cached = this.recentlyRead.get(entry.firstSeq);
     if (cached) return cached;
-    if (this.spillFd === undefined) return undefined;
-    const bytes = Buffer.allocUnsafe(entry.byteLength);
-    readSync(this.spillFd, bytes, 0, entry.byteLength, entry.fileOffset);
-    const segment = Segment.deserialize(this.decrypt(bytes));
+    const file = this.spillFile();
+    if (!file) return undefined;
+    const segment = Segment.deserialize(file.read(entry));
     // Keep the last two read back: scrolling across a boundary must not read the file per row.
     this.recentlyRead.set(entry.firstSeq, segment);
     while (this.recentlyRead.size > 2) this.recentlyRead.delete(this.recentlyRead.keys().next().value!);
     return segment;
   }
 
-  /** Moves the oldest full segments out of memory until the store is under its cap again. */
+  /** Moves the oldest closed segments (the newest too, once closed) out of memory until the store is under its cap again. */
   private relieveMemory(): void {
-    const spilled = this.pendingSpill;
-    const dropped = this.pendingDrop;
-    for (let index = this.relieveFrom; index < this.segments.length - 1 && this.bytesInMemory > this.memoryCapBytes; index++) {
-      this.relieveFrom = index + 1;
+    for (let index = this.relieveFrom; index < this.segments.length && this.bytesInMemory > this.memoryCapBytes; index++) {
       const segment = this.segments[index];
+      // The segment still being appended to stays; it is closed once full or once it holds half the cap.
+      if (segment instanceof Segment && !segment.full) break;
+      this.relieveFrom = index + 1;
       if (!(segment instanceof Segment)) continue;
-      if (this.options.spillDir && !this.spillFailed) {
-        const written = this.spill(segment);
-        if (written) {
-          this.segments[index] = written;
-          this.bytesInMemory -= segment.bytes;
-          spilled.first = Math.min(spilled.first, segment.firstSeq);
-          spilled.last = Math.max(spilled.last, segment.firstSeq + segment.count - 1);
-          spilled.bytes += written.byteLength;
-          spilled.segments++;
-          continue;
-        }
+      const written = this.spillSegment(segment);
+      if (written) {
+        this.segments[index] = written;
+        this.bytesInMemory -= segment.bytes;
+        // Read from `this` each time: spillSegment may have announced (and so started) the pending counts.
+        const spilled = this.pendingSpill;
+        spilled.first = Math.min(spilled.first, segment.firstSeq);
+        spilled.last = Math.max(spilled.last, segment.firstSeq + segment.count - 1);
+        spilled.bytes += written.byteLength;
+        spilled.segments++;
+        continue;
       }
       if (segment.payloadsDropped) continue;
       const before = segment.bytes;
@@ -772,6 +867,7 @@ export class EventStore {
       this.bytesInMemory -= before - segment.bytes;
       this.droppedPayloads += result.count;
       this.droppedPayloadBytes += result.bytes;
+      const dropped = this.pendingDrop;
       dropped.first = Math.min(dropped.first, segment.firstSeq);
       dropped.last = Math.max(dropped.last, segment.firstSeq + segment.count - 1);
       dropped.count += result.count;
@@ -793,26 +889,47 @@ export class EventStore {
     if (spilled.segments > 0) {
       this.appendNotice({
         ...now,
-        message: `Memory cap of ${cap} reached: events ${spilled.first}-${spilled.last} (${formatBytes(spilled.bytes)}) moved to ${this.spillPath}; they are read back from there when shown.`,
+        message: `Memory cap of ${cap} reached: events ${spilled.first}-${spilled.last} (${formatBytes(spilled.bytes)}) moved to ${this.spillFile()?.path}; they are read back from there when shown.`,
       });
     }
     if (dropped.count > 0) {
-      const why = this.spillFailed ? 'the spill file could not be written' : 'no spill folder is set';
       this.appendNotice({
         ...now,
-        message: `Memory cap of ${cap} reached and ${why}: dropped the payloads of ${dropped.count} events (${formatBytes(dropped.bytes)}) among events ${dropped.first}-${dropped.last}; their sizes and times are kept.`,
+        message: `Memory cap of ${cap} reached and ${this.whyNotSpilled()}: dropped the payloads of ${dropped.count} events (${formatBytes(dropped.bytes)}) among events ${dropped.first}-${dropped.last}; their sizes and times are kept.`,
       });
     }
     this.pendingSpill = { first: Number.POSITIVE_INFINITY, last: -1, bytes: 0, segments: 0 };
     this.pendingDrop = { first: Number.POSITIVE_INFINITY, last: -1, count: 0, bytes: 0 };
   }
 
+  /** Why payloads past the memory cap are dropped rather than spilled, as the drop notice says it. */
+  private whyNotSpilled(): string {
+    const spill = this.spill;
+    switch (spill.state) {
+      case 'no-folder':
+        return 'no spill folder is set';
+      case 'full':
+        return `the spill file is at its cap of ${formatBytes(this.spillCapBytes)}`;
+      case 'failed':
+        return 'the spill file could not be written';
+      case 'removed':
+        return 'the log was closed';
+      case 'not-opened':
+      case 'open':
+        return 'the spill file was not written';
+      default: {
+        const unknown: never = spill;
+        throw new Error(`unknown spill state ${JSON.stringify(unknown)}`);
+      }
+    }
+  }
+
   /** Appends the store's own announcement; it goes into the current (in-memory) segment. */
   private appendNotice(event: { monoUs: number; wallMs: number; message: string }): void {
-    const last = this.segments[this.segments.length - 1] as Segment;
-    const monoUs = last.count > 0 ? last.monoUs[last.count - 1] : event.monoUs;
+    const last = this.segments[this.segments.length - 1];
+    const monoUs = last === undefined ? event.monoUs : last instanceof Segment ? (last.count > 0 ? last.monoUs[last.count - 1] : event.monoUs) : last.lastMonoUs;
     let segment = last;
-    if (segment.full) {
+    if (!(segment instanceof Segment) || segment.full) {
       segment = this.newSegment();
       this.segments.push(segment);
       this.bytesInMemory += segment.capacity * COLUMN_BYTES_PER_EVENT;
@@ -821,42 +938,42 @@ export class EventStore {
     this.total++;
   }
 
-  /**
-   * Spilled events hold what went over the wire, secrets in headers included, so they are written
-   * encrypted (AES-256-GCM) with a key that exists only in this process's memory: the file is
-   * unreadable to anyone else and worthless once the session is gone.
-   */
-  private encrypt(plain: Buffer): Buffer {
-    this.spillKey ??= randomBytes(32);
-    const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.spillKey, iv);
-    const body = Buffer.concat([cipher.update(plain), cipher.final()]);
-    return Buffer.concat([iv, cipher.getAuthTag(), body]);
-  }
-
-  private decrypt(sealed: Buffer): Buffer {
-    const decipher = createDecipheriv('aes-256-gcm', this.spillKey!, sealed.subarray(0, 12));
-    decipher.setAuthTag(sealed.subarray(12, 28));
-    return Buffer.concat([decipher.update(sealed.subarray(28)), decipher.final()]);
-  }
-
-  private spill(segment: Segment): SpilledSegment | undefined {
+  /** Writes `segment` to the spill file (made on the first call); undefined when it cannot go there, and then the log says why. */
+  private spillSegment(segment: Segment): SpilledSegment | undefined {
+    const spill = this.spill;
+    if (spill.state !== 'not-opened' && spill.state !== 'open') return undefined;
+    let file: SpillFile | undefined;
     try {
-      if (this.spillFd === undefined) {
-        this.spillPath = join(this.options.spillDir!, this.options.spillName ?? `events-${process.pid}-${Date.now()}.spill`);
-        this.spillFd = openSync(this.spillPath, 'w+');
+      file = spill.state === 'open' ? spill.file : SpillFile.create(spill.dir, this.spillCapBytes);
+      this.spill = { state: 'open', file };
+      const result = file.append(segment.serialize());
+      if (result.outcome === 'over-cap') {
+        this.spill = { state: 'full', file };
+        this.announceSpillFull(file, segment, result.recordBytes);
+        return undefined;
       }
-      const bytes = this.encrypt(segment.serialize());
-      writeSync(this.spillFd, bytes, 0, bytes.length, this.spillEnd);
-      const entry = { firstSeq: segment.firstSeq, count: segment.count, fileOffset: this.spillEnd, byteLength: bytes.length };
-      this.spillEnd += bytes.length;
       this.spilledSegments++;
-      return entry;
+      return { firstSeq: segment.firstSeq, count: segment.count, lastMonoUs: segment.monoUs[segment.count - 1], ...result.record };
     } catch (err) {
-      this.spillFailed = true;
-      this.appendNotice({ monoUs: 0, wallMs: Date.now(), message: `Could not write the spill file ${this.spillPath ?? this.options.spillDir}: ${String(err)}; payloads past the memory cap will be dropped instead.` });
+      this.spill = { state: 'failed', file };
+      this.appendNotice({ monoUs: 0, wallMs: Date.now(), message: `Could not write the spill file ${file?.path ?? this.options.spillDir}: ${String(err)}; payloads past the memory cap will be dropped instead.` });
       return undefined;
     }
+  }
+
+  /** Says, once, that the spill file reached its cap: with the numbers, what happens from now on, and what raises it. */
+  private announceSpillFull(file: SpillFile, segment: Segment, recordBytes: number): void {
+    // What was spilled before is announced first, so the notices read in order.
+    this.announceRelief();
+    const raise = this.options.spillCapSetting ? `raise the setting ${this.options.spillCapSetting}` : 'raise the spill cap';
+    this.appendNotice({
+      monoUs: 0,
+      wallMs: Date.now(),
+      message:
+        `Spill cap of ${formatBytes(this.spillCapBytes)} reached: the spill file ${file.path} holds ${formatBytes(file.size)} and events ` +
+        `${segment.firstSeq}-${segment.firstSeq + segment.count - 1} (${formatBytes(recordBytes)}) would pass it. From event ${segment.firstSeq} on, ` +
+        `payloads past the memory cap of ${formatBytes(this.memoryCapBytes)} are dropped; their sizes and times are kept. To keep more, ${raise}.`,
+    });
   }
 }
 
