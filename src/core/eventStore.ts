@@ -100,6 +100,8 @@ export class EventStore {
   private droppedPayloads = 0;
   private droppedPayloadBytes = 0;
   private readonly recentlyRead = new Map<number, Segment>();
+  /** The last segment while events go into it (in memory, with room); undefined once it is closed early. */
+  private appendingTo: Segment | undefined;
   /** Segments before this index are already spilled or stripped of payloads: nothing more to relieve there. */
   private relieveFrom = 0;
   private disposed = false;
@@ -177,11 +179,12 @@ export class EventStore {
   }
 
   private segmentToAppendTo(): Segment {
-    const last = this.segments[this.segments.length - 1];
-    if (last instanceof Segment && !last.full) return last;
+    const current = this.appendingTo;
+    if (current !== undefined && !current.full) return current;
     const segment = this.newSegment();
     this.segments.push(segment);
     this.bytesInMemory += segment.capacity * COLUMN_BYTES_PER_EVENT;
+    this.appendingTo = segment;
     return segment;
   }
 
@@ -205,6 +208,7 @@ export class EventStore {
     const sealed = segment.sealed();
     this.segments[this.segments.length - 1] = sealed;
     this.bytesInMemory -= segment.bytes - sealed.bytes;
+    this.appendingTo = undefined;
   }
 
   get length(): number {
@@ -443,12 +447,7 @@ export class EventStore {
   private appendNotice(event: { monoUs: number; wallMs: number; message: string }): void {
     const last = this.segments[this.segments.length - 1];
     const monoUs = last === undefined ? event.monoUs : last instanceof Segment ? (last.count > 0 ? last.monoUs[last.count - 1] : event.monoUs) : last.lastMonoUs;
-    let segment = last;
-    if (!(segment instanceof Segment) || segment.full) {
-      segment = this.newSegment();
-      this.segments.push(segment);
-      this.bytesInMemory += segment.capacity * COLUMN_BYTES_PER_EVENT;
-    }
+    const segment = this.segmentToAppendTo();
     segment.append({ kind: 'info', direction: 'local', monoUs, wallMs: event.wallMs, message: event.message });
     this.total++;
   }
