@@ -9,6 +9,7 @@ import { promises as fsp } from 'node:fs';
 import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { checkEndpointUrl } from './endpointUrl';
+import { DEFAULT_MAX_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES_LIMIT, maxPayloadTooLarge } from './messageSizeLimits';
 import { displayUrlText, USERINFO_ENCODING_HINT } from './urlCredentials';
 import { resolveUrlTemplate, UrlTemplateError } from './urlTemplate';
 import { RestrictedModeError } from './restrictedModeError';
@@ -107,7 +108,7 @@ const readFromDisk: ReadFile = (path) => fsp.readFile(path);
 export const PROFILE_DEFAULTS = {
   perMessageDeflate: true,
   handshakeTimeoutMs: 10_000,
-  maxPayloadBytes: 100 * 1024 * 1024,
+  maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES,
   followRedirects: false,
   rejectUnauthorized: true,
   reconnect: { enabled: false, maxAttempts: 5, initialDelayMs: 1_000, maxDelayMs: 30_000 },
@@ -251,7 +252,7 @@ class ProfileReader {
       subprotocols: this.readSubprotocols(props.get('subprotocols')),
       perMessageDeflate: this.boolean(props.get('perMessageDeflate'), ['perMessageDeflate'], PROFILE_DEFAULTS.perMessageDeflate),
       handshakeTimeoutMs: this.integer(props.get('handshakeTimeoutMs'), ['handshakeTimeoutMs'], undefined, 1, MAX_TIMER_MS) ?? PROFILE_DEFAULTS.handshakeTimeoutMs,
-      maxPayloadBytes: this.integer(props.get('maxPayloadBytes'), ['maxPayloadBytes'], undefined, 1, Number.MAX_SAFE_INTEGER) ?? PROFILE_DEFAULTS.maxPayloadBytes,
+      maxPayloadBytes: this.readMaxPayloadBytes(props.get('maxPayloadBytes')),
       followRedirects: this.boolean(props.get('followRedirects'), ['followRedirects'], PROFILE_DEFAULTS.followRedirects),
       ...this.readProxy(props.get('proxy')),
       tls,
@@ -260,6 +261,16 @@ class ProfileReader {
       messages,
       onOpen: this.readOnOpen(props.get('onOpen'), messages),
     };
+  }
+
+  /** At most MAX_PAYLOAD_BYTES_LIMIT: a message is held whole in the extension host's memory, which every extension shares. */
+  private readMaxPayloadBytes(node: Node | undefined): number {
+    const path = ['maxPayloadBytes'];
+    if (node?.type === 'number' && Number.isInteger(node.value) && Number(node.value) > MAX_PAYLOAD_BYTES_LIMIT) {
+      this.report('error', maxPayloadTooLarge(this.source(node)), path, node.offset, node.length);
+      return PROFILE_DEFAULTS.maxPayloadBytes;
+    }
+    return this.integer(node, path, undefined, 1, MAX_PAYLOAD_BYTES_LIMIT) ?? PROFILE_DEFAULTS.maxPayloadBytes;
   }
 
   private readName(node: Node | undefined): string {

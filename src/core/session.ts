@@ -18,6 +18,7 @@ import { explainConnectionError } from './connectionErrors';
 import { checkEndpointUrl } from './endpointUrl';
 import { EventStore, type CloseDetails, type EventStoreOptions, type SingleFrameEvent } from './eventStore';
 import { checkAccept, HeadReader, headerValues, HttpHeadError, parseExtensionsHeader, parseHttpHead } from './handshake';
+import { DEFAULT_MAX_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES_LIMIT, maxPayloadTooLarge } from './messageSizeLimits';
 import { chooseProxy, type ProxySources } from './proxy';
 import { sharedReadBudget, type ReadBudget } from './readBudget';
 import { ReorderQueue, type UnstampedEvent } from './reorderQueue';
@@ -80,7 +81,7 @@ export interface SessionOptions {
   readonly perMessageDeflate?: boolean;
   /** Give up on the opening handshake after this long (default 10 s). */
   readonly handshakeTimeoutMs?: number;
-  /** Largest message accepted; a bigger one closes the connection with 1009 (default 100 MiB). */
+  /** Largest message accepted; a bigger one closes the connection with 1009 (default and limit in messageSizeLimits.ts). */
   readonly maxPayloadBytes?: number;
   readonly followRedirects?: boolean;
   readonly maxRedirects?: number;
@@ -200,6 +201,10 @@ export class WebSocketSession {
     const check = checkEndpointUrl(options.url);
     if (!check.ok) {
       throw new SessionError(check.message);
+    }
+    const maxPayloadBytes = options.maxPayloadBytes;
+    if (maxPayloadBytes !== undefined && maxPayloadBytes > MAX_PAYLOAD_BYTES_LIMIT) {
+      throw new SessionError(maxPayloadTooLarge(String(maxPayloadBytes)));
     }
     this.url = check.url.toString();
     this.mask = new SecretMask(options.secrets);
@@ -431,7 +436,7 @@ export class WebSocketSession {
       origin: this.options.origin,
       perMessageDeflate: this.options.perMessageDeflate ?? true,
       handshakeTimeout: handshakeTimeoutMs,
-      maxPayload: this.options.maxPayloadBytes ?? 100 * 1024 * 1024,
+      maxPayload: this.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
       followRedirects: this.options.followRedirects ?? false,
       maxRedirects: this.options.maxRedirects ?? 10,
       rejectUnauthorized: tlsOptions.rejectUnauthorized ?? true,

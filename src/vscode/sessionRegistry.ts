@@ -6,6 +6,7 @@ import type { SessionOptions, WebSocketSession } from '../core/session';
 import type { ResolverFactory } from './variableResolver';
 import { loadEngine } from './loadEngine';
 import type { SessionPanel } from './sessionPanel';
+import { storeLimits } from './storeLimits';
 
 /** A session with its panel; what `wsInspector.connect` returns to its caller. */
 export interface SessionHandle {
@@ -54,13 +55,12 @@ export class SessionRegistry implements vscode.Disposable {
 
   /** Creates a session, opens its panel and connects. Throws SessionError for a bad URL. */
   open(options: SessionOptions, profileUri?: vscode.Uri): SessionHandle {
-    const capMb = vscode.workspace.getConfiguration('wsInspector').get<number>('memoryCapMB', 256);
     mkdirSync(this.spillDir, { recursive: true });
     // The first session loads the engine (dist/engine.js); until then activation has not paid for it.
     const { WebSocketSession, SessionPanel } = loadEngine();
     const session = new WebSocketSession({
       ...options,
-      store: { memoryCapBytes: Math.max(16, capMb) * 1024 * 1024, spillDir: this.spillDir, ...options.store },
+      store: { ...storeLimits((key) => vscode.workspace.getConfiguration('wsInspector').get(key)), spillDir: this.spillDir, ...options.store },
     });
     const panel = new SessionPanel(session, this.extensionUri, { profileUri, resolver: this.resolverFor(options.title === undefined ? undefined : { profileName: options.title, url: options.url }), readFile: this.readFile });
     const handle: SessionHandle = { session, panel, profileUri };

@@ -8,6 +8,13 @@ import { singleFrameMessage, type WireMessage } from '../../../src/core/wire';
 const info = (message: string, monoUs = 0): NewSessionEvent => ({ kind: 'info', direction: 'local', monoUs, wallMs: 1_700_000_000_000 + monoUs, message });
 const text = (body: string | Buffer, monoUs = 0): NewSessionEvent => ({ kind: 'text', direction: 'received', monoUs, wallMs: 1_700_000_000_000, payload: typeof body === 'string' ? Buffer.from(body) : body });
 const nextTick = (): Promise<void> => new Promise((r) => setImmediate(r));
+const MIB = 1024 * 1024;
+/** The one spill file in `dir`. */
+const spillFileIn = (dir: string): string => {
+  const names = readdirSync(dir);
+  assert.equal(names.length, 1, `one spill file: ${names.join(', ')}`);
+  return join(dir, names[0]);
+};
 
 describe('EventStore', () => {
   it('numbers events in append order without gaps and reads them back whole', () => {
@@ -143,32 +150,33 @@ describe('EventStore', () => {
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
     it('spills old segments to a file, says so with counts, and reads them back on demand', () => {
-      const store = new EventStore({ memoryCapBytes: 3 * 1024 * 1024, segmentSize: 1024, spillDir: dir, spillName: 'test.spill' });
+      const store = new EventStore({ memoryCapBytes: 3 * 1024 * 1024, segmentSize: 1024, spillDir: dir });
       const payload = (i: number): Buffer => Buffer.from(`message ${i} `.padEnd(1000, '.'));
       for (let i = 0; i < 10_000; i++) store.append(text(payload(i), i));
       const stats = store.stats;
       assert.ok(stats.spilledSegments > 0, JSON.stringify(stats));
       assert.ok(stats.bytesInMemory <= 3 * 1024 * 1024 + 2 * 1024 * 1024, `bounded: ${JSON.stringify(stats)}`);
-      assert.ok(statSync(join(dir, 'test.spill')).size > 0);
+      const spillFile = spillFileIn(dir);
+      assert.ok(statSync(spillFile).size > 0);
       const notices = store.readRange(0, store.length).filter((e) => e.kind === 'info');
       assert.ok(notices.length > 0);
-      assert.match(notices[0].message ?? '', /^Memory cap of 3\.0 MiB reached: events 0-1023 \([\d.]+ (KiB|MiB)\) moved to .*test\.spill/);
+      assert.match(notices[0].message ?? '', /^Memory cap of 3\.0 MiB reached: events 0-1023 \([\d.]+ (KiB|MiB)\) moved to .*events-[0-9a-f-]{36}\.spill;/);
       // Every message is still there, in order, with its payload.
       const texts = store.readRange(0, store.length).filter((e) => e.kind === 'text');
       assert.equal(texts.length, 10_000);
       texts.forEach((e, i) => assert.equal(e.payload?.toString(), payload(i).toString()));
       store.dispose();
-      assert.equal(existsSync(join(dir, 'test.spill')), false, 'the spill file is removed with the store');
+      assert.equal(existsSync(spillFile), false, 'the spill file is removed with the store');
     });
 
     it('ends a scan where its visitor returns END_SCAN, without reading a later spilled segment back', () => {
-      const store = new EventStore({ memoryCapBytes: 3 * 1024 * 1024, segmentSize: 1024, spillDir: dir, spillName: 'scan.spill' });
+      const store = new EventStore({ memoryCapBytes: 3 * 1024 * 1024, segmentSize: 1024, spillDir: dir });
       for (let i = 0; i < 10_000; i++) store.append(text(Buffer.from(`message ${i} `.padEnd(1000, '.')), i));
       assert.ok(store.stats.spilledSegments >= 3, JSON.stringify(store.stats));
       // The first segment is now read back and kept; the spill file is emptied under the store, so
       // reading any other spilled segment from it would throw.
       assert.equal(store.get(0)?.kind, 'text');
-      truncateSync(join(dir, 'scan.spill'), 0);
+      truncateSync(spillFileIn(dir), 0);
       const visited: number[] = [];
       store.scan(0, store.length, (seq) => {
         visited.push(seq);
@@ -179,7 +187,7 @@ describe('EventStore', () => {
     });
 
     it('announces a long run of spills in a few notices whose ranges cover every spilled event, the rest when it is disposed', () => {
-      const store = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 256, spillDir: dir, spillName: 'many.spill' });
+      const store = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 256, spillDir: dir });
       // The notices as a subscriber (the panel) receives them; after dispose the spill file is gone.
       const notices: string[] = [];
       store.subscribe(({ start, end }) => {
@@ -209,17 +217,107 @@ describe('EventStore', () => {
     });
 
     it('encrypts the spill file: a secret in a handshake header is not readable on disk', () => {
-      const store = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 256, spillDir: dir, spillName: 'secret.spill' });
+      const store = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 256, spillDir: dir });
       const secret = 'Bearer sk-live-0123456789abcdef';
       store.append({ kind: 'handshake-request', direction: 'sent', monoUs: 0, wallMs: 0, payload: Buffer.from(`GET / HTTP/1.1\r\nAuthorization: ${secret}\r\n\r\n`), handshake: { startLine: 'GET / HTTP/1.1', headers: [['Authorization', secret]] } });
       for (let i = 0; i < 4000; i++) store.append(text(Buffer.alloc(1000, 0x61), i));
       assert.ok(store.stats.spilledSegments > 0);
-      const onDisk = readFileSync(join(dir, 'secret.spill'));
+      const onDisk = readFileSync(spillFileIn(dir));
       assert.equal(onDisk.includes(Buffer.from('sk-live-0123456789abcdef')), false, 'the secret is not in the spill file');
       assert.equal(onDisk.includes(Buffer.from('a'.repeat(64))), false, 'no payload is in the clear');
       assert.deepEqual(store.get(0)?.handshake?.headers, [['Authorization', secret]], 'and it reads back intact');
       assert.match(store.get(0)?.payload?.toString() ?? '', /Authorization: Bearer sk-live/);
       store.dispose();
+    });
+
+    it('holds no more than the cap and one message at any step, whatever the mix of message sizes, spilling or dropping', () => {
+      const cap = 16 * MIB;
+      // Sizes in a cycle: small ones share slabs, large ones keep their own; some are larger than the cap.
+      const sizes = [64, 1024, 200 * 1024, 3 * MIB, 20 * MIB, 700, 40 * MIB, 9 * MIB];
+      for (const spillDir of [dir, undefined]) {
+        const store = new EventStore({ memoryCapBytes: cap, spillDir });
+        let most = 0;
+        for (let i = 0; i < 3 * sizes.length; i++) {
+          const size = sizes[i % sizes.length];
+          store.append(text(Buffer.alloc(size, i), i));
+          const held = store.stats.bytesInMemory;
+          most = Math.max(most, held);
+          assert.ok(held <= cap + size, `after message ${i} of ${size} bytes the store holds ${held} bytes, past the cap of ${cap} and this one message (${spillDir ? 'spilling' : 'dropping'})`);
+        }
+        // Every message is still there with its size; spilled ones read back byte for byte, dropped ones say so.
+        const messages = store.readRange(0, store.length).filter((e) => e.kind === 'text');
+        assert.deepEqual(messages.map((e) => e.size), Array.from({ length: 3 * sizes.length }, (_, i) => sizes[i % sizes.length]));
+        if (spillDir) {
+          assert.ok(store.stats.spilledSegments > 0, JSON.stringify(store.stats));
+          messages.forEach((e, i) => assert.ok(e.payload?.length === e.size && e.payload.every((b) => b === i % 256), `message ${i} reads back`));
+        } else {
+          assert.ok(store.stats.droppedPayloads > 0, JSON.stringify(store.stats));
+          assert.ok(messages.some((e) => e.payloadDropped === true && e.payload === undefined));
+          assert.match(store.readRange(0, store.length).find((e) => e.kind === 'info')?.message ?? '', /^Memory cap of 16\.0 MiB reached and no spill folder is set: dropped the payloads of \d+ events/);
+        }
+        store.dispose();
+      }
+    });
+
+    it('gives each store its own spill file, readable by this user only, even when two start spilling in the same millisecond', () => {
+      // Events without payload: a spill of four of them takes microseconds, so both stores spill within the same millisecond.
+      const message = (store: number, i: number): string => `store ${store} event ${i}`;
+      // A first spill elsewhere readies the cipher and the file system.
+      const elsewhere = mkdtempSync(join(tmpdir(), 'wsi-store-warm-'));
+      const warm = new EventStore({ memoryCapBytes: 1, segmentSize: 4, spillDir: elsewhere });
+      for (let i = 0; i < 10; i++) warm.append(info(message(9, i), i));
+      warm.dispose();
+      rmSync(elsewhere, { recursive: true, force: true });
+      const stores = [new EventStore({ memoryCapBytes: 1, segmentSize: 4, spillDir: dir }), new EventStore({ memoryCapBytes: 1, segmentSize: 4, spillDir: dir })];
+      // Right after the clock's millisecond turns.
+      const start = Date.now();
+      while (Date.now() === start);
+      for (let i = 0; i < 40; i++) stores.forEach((store, s) => store.append(info(message(s, i), i)));
+      const names = readdirSync(dir);
+      assert.equal(names.length, 2, `two spill files: ${names.join(', ')}`);
+      for (const name of names) {
+        assert.match(name, /^events-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.spill$/);
+        assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600, `${name} is readable and writable by its owner only`);
+      }
+      stores.forEach((store, s) => {
+        assert.ok(store.stats.spilledSegments > 5, JSON.stringify(store.stats));
+        const events = store.readRange(0, store.length).filter((e) => e.message?.startsWith('store '));
+        assert.deepEqual(events.map((e) => e.message), Array.from({ length: 40 }, (_, i) => message(s, i)));
+        store.dispose();
+      });
+      assert.deepEqual(readdirSync(dir), []);
+    });
+
+    it('keeps the spill file within its cap, then drops payloads past the memory cap and says so once, naming the setting that raises it', () => {
+      const spillCapBytes = 3 * MIB;
+      const store = new EventStore({ memoryCapBytes: 2 * MIB, segmentSize: 256, spillDir: dir, spillCapBytes, spillCapSetting: 'wsInspector.spillCapMB' });
+      const spillFile = (): string => spillFileIn(dir);
+      for (let i = 0; i < 20_000; i++) {
+        store.append(text(Buffer.from(`message ${i} `.padEnd(1000, '.')), i));
+        if (i % 256 === 0 && store.stats.spilledSegments > 0) assert.ok(statSync(spillFile()).size <= spillCapBytes, `spill file at message ${i}: ${statSync(spillFile()).size} bytes`);
+      }
+      const stats = store.stats;
+      assert.ok(statSync(spillFile()).size <= spillCapBytes, `the spill file holds ${statSync(spillFile()).size} bytes`);
+      assert.equal(stats.spilledBytes, statSync(spillFile()).size);
+      assert.ok(stats.spilledSegments > 0 && stats.droppedPayloads > 0, JSON.stringify(stats));
+      const events = store.readRange(0, store.length);
+      const capNotices = events.filter((e) => e.kind === 'info' && /Spill cap/.test(e.message ?? ''));
+      assert.equal(capNotices.length, 1, capNotices.map((e) => e.message).join('\n'));
+      assert.match(
+        capNotices[0].message ?? '',
+        /^Spill cap of 3\.0 MiB reached: the spill file .*events-[0-9a-f-]{36}\.spill holds [\d.]+ (?:KiB|MiB) and events (\d+)-\d+ \([\d.]+ (?:KiB|MiB)\) would pass it\. From event \1 on, payloads past the memory cap of 2\.0 MiB are dropped; their sizes and times are kept\. To keep more, raise the setting wsInspector\.spillCapMB\.$/,
+      );
+      // The spilled events read back; later ones past the memory cap keep their size but not their payload; the newest are in memory.
+      const messages = events.filter((e) => e.kind === 'text');
+      assert.equal(messages.length, 20_000);
+      assert.equal(messages[0].payload?.toString(), 'message 0 '.padEnd(1000, '.'));
+      const firstDropped = messages.findIndex((e) => e.payloadDropped);
+      assert.ok(firstDropped > 0);
+      assert.equal(messages[firstDropped].size, 1000);
+      assert.equal(messages.at(-1)?.payload?.toString(), 'message 19999 '.padEnd(1000, '.'));
+      // What was dropped is summed up in the next notice (at the latest when the store is disposed).
+      store.dispose();
+      assert.match(store.get(store.length - 1)?.message ?? '', /reached and the spill file is at its cap of 3\.0 MiB: dropped the payloads of \d+ events/);
     });
 
     it('drops payloads when there is nowhere to spill, keeping sizes and saying how many', () => {

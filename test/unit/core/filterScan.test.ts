@@ -213,7 +213,7 @@ describe('FilterScan', () => {
   });
 
   it('finds text in payloads spilled to disk, and in dropped ones finds only their preview, as before', () => {
-    const spilling = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 256, spillDir: dir, spillName: 'f.spill' });
+    const spilling = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 256, spillDir: dir });
     const dropping = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 256 });
     for (const store of [spilling, dropping]) {
       for (let i = 0; i < 4000; i++) store.append(received('text', `order ${i} ${i % 100 === 7 ? 'FILLED' : 'open'}`.padEnd(600, '.')));

@@ -12,6 +12,7 @@ import {
   type SavedMessage,
   type WsProfile,
 } from '../../../src/core/profile';
+import { DEFAULT_MAX_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES_LIMIT } from '../../../src/core/messageSizeLimits';
 import { processEnvResolver, UnresolvedVariableError, type VariableRef, type VariableResolver } from '../../../src/core/variables';
 
 const fixtures = join(__dirname, '..', '..', '..', '..', 'test', 'fixtures', 'profiles');
@@ -74,6 +75,9 @@ const corpus: Record<string, string[]> = {
   "invalid-message-type": [
     'error 4:32 messages.0.type | messages[0].type must be "text", "json" or "binary", got "txt". Did you mean "text"?',
   ],
+  "invalid-max-payload-too-large": [
+    'error 4:22 maxPayloadBytes | maxPayloadBytes must be at most 268435456 (256 MiB), got 1073741824: a message is held whole in the memory of the extension host, which every extension shares. Lower it to 268435456 or less, or remove it for the default of 16777216 (16 MiB)',
+  ],
   "invalid-message-without-name": [
     'error 4:5 messages.0 | messages[0].name is missing: every message needs a name (onOpen refers to messages by name)',
   ],
@@ -121,7 +125,7 @@ const corpus: Record<string, string[]> = {
     'error 8:19 headers.X-Inject | headers.X-Inject contains a line feed (U+000A); control characters in a header value could inject HTTP headers, so it is refused',
     'error 10:19 subprotocols | subprotocols must be an array of strings, e.g. ["graphql-transport-ws"], got "chat"',
     'error 11:24 perMessageDeflate | perMessageDeflate must be true or false, got 1',
-    'error 12:22 maxPayloadBytes | maxPayloadBytes must be a whole number from 1 to 9007199254740991, got 1.5',
+    'error 12:22 maxPayloadBytes | maxPayloadBytes must be a whole number from 1 to 268435456, got 1.5',
     'error 13:13 proxy | proxy cannot use variables (found ${env:PROXY}); variables are allowed only in url, header values, origin and message data',
     'error 14:33 reconnect.maxAttempts | reconnect.maxAttempts must be a whole number from 1 to 2147483647, got 0',
     'error 14:47 reconnect.enabled | reconnect.enabled must be true or false, got "no"',
@@ -266,18 +270,30 @@ describe('parseProfile', () => {
       subprotocols: [],
       perMessageDeflate: true,
       handshakeTimeoutMs: 10000,
-      maxPayloadBytes: 104857600,
+      maxPayloadBytes: 16777216,
       followRedirects: false,
       tls: { rejectUnauthorized: true },
       reconnect: { enabled: false, maxAttempts: 5, initialDelayMs: 1000, maxDelayMs: 30000 },
       messages: [],
       onOpen: [],
     });
-    assert.equal(PROFILE_DEFAULTS.maxPayloadBytes, 100 * 1024 * 1024);
+    assert.equal(PROFILE_DEFAULTS.maxPayloadBytes, 16 * 1024 * 1024);
     const parsed = parseProfile('{ "url": "ws://h/", "messages": [{ "name": "m", "data": "x" }], "reconnect": { "enabled": true } }', { profilePath: '/p/Échos.v2.wsprofile' });
     assert.equal(parsed.profile?.name, 'Échos.v2');
     assert.deepEqual(parsed.profile?.messages, [{ name: 'm', type: 'text', data: 'x', encoding: 'utf8' }]);
     assert.deepEqual(parsed.profile?.reconnect, { enabled: true, maxAttempts: 5, initialDelayMs: 1000, maxDelayMs: 30000 });
+  });
+
+  it('takes maxPayloadBytes up to 256 MiB and refuses more, saying what the maximum is and how to fix it', () => {
+    assert.equal(MAX_PAYLOAD_BYTES_LIMIT, 256 * 1024 * 1024);
+    assert.equal(DEFAULT_MAX_PAYLOAD_BYTES, PROFILE_DEFAULTS.maxPayloadBytes);
+    const withMax = (value: number) => parseProfile(`{ "url": "ws://h/", "maxPayloadBytes": ${value} }`, { profilePath: '/p/x.wsprofile' });
+    assert.equal(withMax(MAX_PAYLOAD_BYTES_LIMIT).profile?.maxPayloadBytes, MAX_PAYLOAD_BYTES_LIMIT);
+    const over = withMax(MAX_PAYLOAD_BYTES_LIMIT + 1);
+    assert.equal(over.profile, undefined);
+    assert.deepEqual(over.problems.map((p) => p.message), [
+      'maxPayloadBytes must be at most 268435456 (256 MiB), got 268435457: a message is held whole in the memory of the extension host, which every extension shares. Lower it to 268435456 or less, or remove it for the default of 16777216 (16 MiB)',
+    ]);
   });
 
   it('keeps variables as written and checks the literal start of a URL that has them', () => {

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
+import { MAX_PAYLOAD_BYTES_LIMIT } from '../../../src/core/messageSizeLimits';
 import { parseProfile, type ParsedProfile } from '../../../src/core/profile';
 
 const root = join(__dirname, '..', '..', '..', '..');
@@ -120,6 +121,11 @@ describe('wsprofile.schema.json', () => {
       type: profile.messages[0].type,
       encoding: profile.messages[0].encoding,
     });
+  });
+
+  it('has the parser\'s maximum for maxPayloadBytes', () => {
+    const props = (schema as { properties: Record<string, { maximum?: number }> }).properties;
+    assert.equal(props.maxPayloadBytes.maximum, MAX_PAYLOAD_BYTES_LIMIT);
   });
 
   it('knows every fixture', () => {

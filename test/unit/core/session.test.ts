@@ -4,10 +4,13 @@
  * time, and a CONNECT proxy.
  */
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { SessionEvent } from '../../../src/core/eventStore';
 import { SessionError, WebSocketSession, type SessionOptions } from '../../../src/core/session';
@@ -279,6 +282,70 @@ describe('WebSocketSession', function () {
       const received = allEvents(session).filter((e) => e.direction === 'received' && !e.kind.startsWith('handshake')).map((e) => e.kind);
       // The ping completed on the wire before the message did, so it is logged first.
       assert.deepEqual(received, ['ping', 'text']);
+    });
+  });
+
+  describe('memory and disk', () => {
+    let spillDir: string;
+    beforeEach(() => {
+      spillDir = mkdtempSync(join(tmpdir(), 'wsi-session-'));
+    });
+    afterEach(() => rmSync(spillDir, { recursive: true, force: true }));
+
+    it('keeps the log within its memory cap and its spill file within its cap through a flood of deflated 20 MiB messages', async function () {
+      this.timeout(120_000);
+      const MIB = 1024 * 1024;
+      const messages = 30;
+      const messageBytes = 20 * MIB;
+      const memoryCapBytes = 16 * MIB;
+      const spillCapBytes = 64 * MIB;
+      // 20 MiB of zeros deflates to some 20 KiB (RFC 7692): a few hundred KiB on the wire ask for 600 MiB.
+      const server = new WebSocketServer({ host: '127.0.0.1', port: 0, perMessageDeflate: true });
+      await new Promise((r) => server.once('listening', r));
+      cleanups.push(() => new Promise((r) => server.close(r)));
+      const zeros = Buffer.alloc(messageBytes);
+      server.on('connection', (ws) => {
+        for (let i = 0; i < messages; i++) ws.send(zeros);
+      });
+      const session = open(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`, {
+        maxPayloadBytes: 32 * MIB,
+        store: { memoryCapBytes, spillDir, spillCapBytes, spillCapSetting: 'wsInspector.spillCapMB' },
+      });
+      // The store's own count of what it holds, after every batch of events it announces.
+      let most = 0;
+      let received = 0;
+      const all = new Promise<void>((resolve, reject) => {
+        session.store.subscribe(({ start, end }) => {
+          const held = session.store.stats.bytesInMemory;
+          most = Math.max(most, held);
+          if (held > memoryCapBytes + messageBytes) reject(new Error(`the log holds ${held} bytes after event ${end - 1}: past its cap of ${memoryCapBytes} and one message`));
+          session.store.scan(start, end, (_seq, kind, direction) => {
+            if (kind === 'binary' && direction === 'received') received++;
+          });
+          if (received === messages) resolve();
+        });
+      });
+      await all;
+      assert.ok(most <= memoryCapBytes + messageBytes, `at most ${most} bytes held`);
+      const events = allEvents(session);
+      const floods = events.filter((e) => e.kind === 'binary' && e.direction === 'received');
+      assert.deepEqual(floods.map((e) => e.size), Array(messages).fill(messageBytes), 'every message is logged with its size');
+      assert.ok(floods.every((e) => e.wire?.compressed === true));
+      const wireBytes = floods.reduce((sum, e) => sum + (e.wire?.wireBytes ?? 0), 0);
+      assert.ok(wireBytes < 2 * MIB, `${wireBytes} bytes on the wire`);
+      // The spill file stayed within its cap; what did not fit kept its size and lost its payload, and the log says so once.
+      const [spillFile] = readdirSync(spillDir);
+      assert.ok(statSync(join(spillDir, spillFile)).size <= spillCapBytes, `${statSync(join(spillDir, spillFile)).size} bytes spilled`);
+      assert.ok(floods.some((e) => e.payloadDropped === true && e.payload === undefined), describeEvents(session));
+      assert.equal(floods[0].payload?.length, messageBytes, 'the first one reads back from the spill file');
+      assert.equal(events.filter((e) => /^Spill cap of 64\.0 MiB reached: .* To keep more, raise the setting wsInspector\.spillCapMB\.$/.test(e.message ?? '')).length, 1, describeEvents(session));
+    });
+
+    it('refuses a maxPayloadBytes past the limit, saying what the limit is', () => {
+      assert.throws(
+        () => new WebSocketSession({ url: 'ws://127.0.0.1:1/', maxPayloadBytes: 1024 * 1024 * 1024 }),
+        (err: unknown) => err instanceof SessionError && /^maxPayloadBytes must be at most 268435456 \(256 MiB\), got 1073741824: .*Lower it to 268435456 or less/.test(err.message),
+      );
     });
   });
 
