@@ -11,6 +11,7 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from 'json
 import { checkEndpointUrl } from './endpointUrl';
 import { displayUrlText, USERINFO_ENCODING_HINT } from './urlCredentials';
 import { resolveUrlTemplate, UrlTemplateError } from './urlTemplate';
+import { FOLLOW_REDIRECTS_STRINGS, redirectPolicyOf, type FollowRedirectsSetting, type RedirectPolicy } from './redirectPolicy';
 import { RestrictedModeError } from './restrictedModeError';
 import { SecretMask, type SecretValue } from './secretMask';
 import { findVariables, resolveTemplate, type VariableRef, type VariableResolver } from './variables';
@@ -45,7 +46,8 @@ export interface WsProfile {
   readonly perMessageDeflate: boolean;
   readonly handshakeTimeoutMs: number;
   readonly maxPayloadBytes: number;
-  readonly followRedirects: boolean;
+  /** Written as false, true ("sameOrigin"), "sameOrigin" or "crossOrigin" (redirectPolicy.ts). */
+  readonly followRedirects: RedirectPolicy;
   /** http:// proxy URL; undefined = follow VS Code's http.proxy setting and the proxy environment variables. */
   readonly proxy?: string;
   readonly tls: WsProfileTls;
@@ -108,7 +110,7 @@ export const PROFILE_DEFAULTS = {
   perMessageDeflate: true,
   handshakeTimeoutMs: 10_000,
   maxPayloadBytes: 100 * 1024 * 1024,
-  followRedirects: false,
+  followRedirects: 'never',
   rejectUnauthorized: true,
   reconnect: { enabled: false, maxAttempts: 5, initialDelayMs: 1_000, maxDelayMs: 30_000 },
   messageType: 'text',
@@ -252,7 +254,7 @@ class ProfileReader {
       perMessageDeflate: this.boolean(props.get('perMessageDeflate'), ['perMessageDeflate'], PROFILE_DEFAULTS.perMessageDeflate),
       handshakeTimeoutMs: this.integer(props.get('handshakeTimeoutMs'), ['handshakeTimeoutMs'], undefined, 1, MAX_TIMER_MS) ?? PROFILE_DEFAULTS.handshakeTimeoutMs,
       maxPayloadBytes: this.integer(props.get('maxPayloadBytes'), ['maxPayloadBytes'], undefined, 1, Number.MAX_SAFE_INTEGER) ?? PROFILE_DEFAULTS.maxPayloadBytes,
-      followRedirects: this.boolean(props.get('followRedirects'), ['followRedirects'], PROFILE_DEFAULTS.followRedirects),
+      followRedirects: this.readFollowRedirects(props.get('followRedirects')),
       ...this.readProxy(props.get('proxy')),
       tls,
       ...(keepAlive ? { keepAlive } : {}),
@@ -342,6 +344,23 @@ class ProfileReader {
       list.push(value);
     });
     return list;
+  }
+
+  private readFollowRedirects(node: Node | undefined): RedirectPolicy {
+    if (node === undefined) return PROFILE_DEFAULTS.followRedirects;
+    const value: unknown = node.value;
+    if (node.type === 'boolean' || (node.type === 'string' && (FOLLOW_REDIRECTS_STRINGS as readonly unknown[]).includes(value))) {
+      return redirectPolicyOf(value as FollowRedirectsSetting);
+    }
+    const suggestion = node.type === 'string' ? closest(String(value), FOLLOW_REDIRECTS_STRINGS) : undefined;
+    this.report(
+      'error',
+      `followRedirects must be false (the default: no redirects), true or "sameOrigin" (redirects within the same origin: scheme, host and port), or "crossOrigin" (redirects anywhere, without credentials past the origin), got ${describeNode(node)}${suggestion ? `. Did you mean "${suggestion}"?` : ''}`,
+      ['followRedirects'],
+      node.offset,
+      node.length,
+    );
+    return PROFILE_DEFAULTS.followRedirects;
   }
 
   private readProxy(node: Node | undefined): { proxy?: string } {

@@ -62,6 +62,9 @@ const corpus: Record<string, string[]> = {
   "invalid-duplicate-subprotocol": [
     'error 4:28 subprotocols.1 | subprotocols[1] "chat" is listed twice; list each subprotocol once',
   ],
+  "invalid-follow-redirects": [
+    'error 4:22 followRedirects | followRedirects must be false (the default: no redirects), true or "sameOrigin" (redirects within the same origin: scheme, host and port), or "crossOrigin" (redirects anywhere, without credentials past the origin), got "crossorigin". Did you mean "crossOrigin"?',
+  ],
   "invalid-header-injection": [
     'error 5:33 headers.X-Forwarded-For | headers.X-Forwarded-For contains a carriage return (U+000D); control characters in a header value could inject HTTP headers, so it is refused',
   ],
@@ -235,7 +238,7 @@ describe('parseProfile', () => {
       perMessageDeflate: false,
       handshakeTimeoutMs: 5000,
       maxPayloadBytes: 1048576,
-      followRedirects: true,
+      followRedirects: 'sameOrigin',
       proxy: 'http://proxy.example:3128',
       tls: {
         rejectUnauthorized: false,
@@ -267,7 +270,7 @@ describe('parseProfile', () => {
       perMessageDeflate: true,
       handshakeTimeoutMs: 10000,
       maxPayloadBytes: 104857600,
-      followRedirects: false,
+      followRedirects: 'never',
       tls: { rejectUnauthorized: true },
       reconnect: { enabled: false, maxAttempts: 5, initialDelayMs: 1000, maxDelayMs: 30000 },
       messages: [],

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import Ajv, { type ErrorObject } from 'ajv';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { parseProfile, type ParsedProfile } from '../../../src/core/profile';
+import { redirectPolicyOf, type FollowRedirectsSetting } from '../../../src/core/redirectPolicy';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'profiles');
@@ -104,7 +105,8 @@ describe('wsprofile.schema.json', () => {
       perMessageDeflate: props.perMessageDeflate.default,
       handshakeTimeoutMs: props.handshakeTimeoutMs.default,
       maxPayloadBytes: props.maxPayloadBytes.default,
-      followRedirects: props.followRedirects.default,
+      // The schema holds the value as written; the parser, the policy it stands for.
+      followRedirects: redirectPolicyOf(props.followRedirects.default as FollowRedirectsSetting),
       rejectUnauthorized: props.tls.properties?.rejectUnauthorized.default,
       reconnect: Object.fromEntries(Object.entries(props.reconnect.properties ?? {}).map(([k, v]) => [k, v.default])),
       type: props.messages.items?.properties?.type.default,
