@@ -21,10 +21,13 @@ export class Attempt {
   outgoingDecoderFailed = false;
   upgradeRefused = false;
   opened = false;
+  /** The handshake did not complete by the attempt's deadline, and the socket was dropped for it. */
+  handshakeExpired = false;
   readonly timers = new Set<NodeJS.Timeout>();
   /** Counts the hops: a byte tap made for an earlier hop no longer speaks for the attempt. */
   hop = 0;
   private currentSocket: WebSocket;
+  private deadline: NodeJS.Timeout | undefined;
 
   constructor(
     socket: WebSocket,
@@ -32,6 +35,10 @@ export class Attempt {
     readonly redirects: RedirectChain,
     /** Aborted once the attempt is given up, so that a proxy CONNECT still waiting is dropped (socketTap's `signal`). */
     private readonly giveUp: AbortController,
+    /** performance.now() when the attempt started: the handshake deadline counts from here. */
+    private readonly startedAt: number,
+    /** How long the whole handshake may take, every hop included ("handshakeTimeoutMs"). */
+    readonly handshakeTimeoutMs: number,
   ) {
     this.currentSocket = socket;
   }
@@ -57,8 +64,37 @@ export class Attempt {
     this.giveUp.abort();
   }
 
+  /**
+   * Calls `onExpire` handshakeTimeoutMs after the attempt started, unless the handshake completed
+   * first. One deadline for everything before the 101 (connecting, the proxy's CONNECT, TLS, the
+   * request, a refused upgrade's body and every redirect hop), so a peer that trickles its bytes
+   * cannot hold the attempt open: a socket's idle timeout would start over at every byte.
+   */
+  armDeadline(onExpire: () => void): void {
+    this.deadline = setTimeout(() => {
+      this.deadline = undefined;
+      if (!this.opened) onExpire();
+    }, this.remainingMs());
+  }
+
+  /** Milliseconds left before the deadline, at least 1. */
+  remainingMs(): number {
+    return remainingMs(this.startedAt, this.handshakeTimeoutMs);
+  }
+
+  clearDeadline(): void {
+    clearTimeout(this.deadline);
+    this.deadline = undefined;
+  }
+
   clearTimers(): void {
+    this.clearDeadline();
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
   }
+}
+
+/** Milliseconds left of `timeoutMs` counted from `startedAt` (performance.now()), at least 1: a 0 would mean "no limit" to some callees. */
+export function remainingMs(startedAt: number, timeoutMs: number): number {
+  return Math.max(1, Math.ceil(startedAt + timeoutMs - performance.now()));
 }

@@ -42,9 +42,6 @@ export function explainConnectionError(error: Error, endpoint: string): Explaine
     default:
       break;
   }
-  if (/Opening handshake has timed out/.test(e.message)) {
-    return { message: `The server did not complete the opening handshake in time: ${e.message}. Raise "handshakeTimeoutMs" in the profile if the server is slow.`, cause: 'handshake timeout' };
-  }
   if (/Max payload size exceeded/.test(e.message)) {
     return { message: `${e.message}: a message was larger than "maxPayloadBytes" in the profile, so the connection was closed with 1009 (message too big).`, cause: 'message too big' };
   }

@@ -16,7 +16,7 @@ import type { SessionState } from '../shared/sessionEvent';
 import { checkCloseToSend, describeCloseCode } from './closeCodes';
 import { explainConnectionError } from './connectionErrors';
 import { checkEndpointUrl } from './endpointUrl';
-import { Attempt } from './attempt';
+import { Attempt, remainingMs } from './attempt';
 import { EventStore, type CloseDetails, type EventStoreOptions, type SingleFrameEvent } from './eventStore';
 import { handshakeTap } from './handshakeTap';
 import { chooseProxy, type ProxySources } from './proxy';
@@ -113,6 +113,8 @@ export class SessionError extends Error {
 
 /** Close code for "going away" (RFC 6455 section 7.4.1): used when the inspector itself shuts down. */
 export const CLOSE_GOING_AWAY = 1001;
+/** How long the opening handshake may take, every redirect hop included, unless the options say otherwise. */
+const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Control frame payloads are at most 125 bytes (RFC 6455 section 5.5). */
 const MAX_CONTROL_PAYLOAD = 125;
 /** How long a close handshake may take before the socket is dropped, unless the options say otherwise. */
@@ -371,22 +373,45 @@ export class WebSocketSession {
       show: (url) => this.shownUrl(url),
     });
     const giveUp = new AbortController();
+    const startedAt = performance.now();
+    const handshakeTimeoutMs = this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
     let attempt: Attempt | undefined;
-    const socket = this.openHop(first, 0, () => attempt!, giveUp.signal, (proxyReason) => `Connecting to ${this.displayUrl} (${proxyReason})`);
+    const socket = this.openHop(first, 0, () => attempt!, giveUp.signal, remainingMs(startedAt, handshakeTimeoutMs), (proxyReason) => `Connecting to ${this.displayUrl} (${proxyReason})`);
     if (!socket) {
       this.setState('closed');
       return;
     }
-    attempt = new Attempt(socket, redirects, giveUp);
+    attempt = new Attempt(socket, redirects, giveUp, startedAt, handshakeTimeoutMs);
     this.attempt = attempt;
     this.listen(attempt, socket);
+    const started = attempt;
+    started.armDeadline(() => this.onHandshakeDeadline(started));
+  }
+
+  /** The handshake did not complete in handshakeTimeoutMs: the attempt ends, whichever step it was at. */
+  private onHandshakeDeadline(attempt: Attempt): void {
+    attempt.handshakeExpired = true;
+    const ms = attempt.handshakeTimeoutMs;
+    if (attempt.upgradeRefused) {
+      // Still reading the refused upgrade's body: the refusal is logged with what arrived.
+      attempt.lastCause ??= `the refused upgrade's body did not end within ${ms} ms`;
+    } else {
+      attempt.lastCause = 'handshake timeout';
+      this.record({
+        kind: 'error',
+        direction: 'local',
+        message: `The server did not complete the opening handshake in time: no 101 answer within ${ms} ms of the attempt's start ("handshakeTimeoutMs" counts connecting, the proxy, TLS, the request and every redirect). Raise "handshakeTimeoutMs" in the profile if the server is slow.`,
+      });
+    }
+    attempt.socket.terminate();
+    attempt.cancelProxyConnect();
   }
 
   /**
    * Opens the socket of one hop, with the proxy chosen for its URL and, for wss:// only, TLS with
    * the profile's TLS options. Logs `describe` first; on failure logs why and returns undefined.
    */
-  private openHop(hop: HopRequest, index: number, getAttempt: () => Attempt, signal: AbortSignal, describe: (proxyReason: string) => string): WebSocket | undefined {
+  private openHop(hop: HopRequest, index: number, getAttempt: () => Attempt, signal: AbortSignal, timeLeftMs: number, describe: (proxyReason: string) => string): WebSocket | undefined {
     let proxyUrl: URL | undefined;
     try {
       const choice = chooseProxy(hop.url, this.options.proxy ?? {});
@@ -397,7 +422,7 @@ export class WebSocketSession {
       return undefined;
     }
     try {
-      return this.createSocket(hop, proxyUrl, index, getAttempt, signal);
+      return this.createSocket(hop, proxyUrl, index, getAttempt, signal, timeLeftMs);
     } catch (err) {
       // ws builds the HTTP request synchronously; Node refuses, for example, header values with
       // characters above U+00FF. That must be an event, not an exception out of connect().
@@ -406,15 +431,15 @@ export class WebSocketSession {
     }
   }
 
-  private createSocket(hop: HopRequest, proxyUrl: URL | undefined, index: number, getAttempt: () => Attempt, signal: AbortSignal): WebSocket {
+  private createSocket(hop: HopRequest, proxyUrl: URL | undefined, index: number, getAttempt: () => Attempt, signal: AbortSignal, timeLeftMs: number): WebSocket {
     const secure = hop.url.protocol === 'wss:';
     const tlsOptions = this.options.tls ?? {};
-    const handshakeTimeoutMs = this.options.handshakeTimeoutMs ?? 10_000;
     return new (loadWs())(hop.url.href, this.options.subprotocols ? [...this.options.subprotocols] : [], {
       headers: { ...hop.headers },
       origin: hop.origin,
       perMessageDeflate: this.options.perMessageDeflate ?? true,
-      handshakeTimeout: handshakeTimeoutMs,
+      // No handshakeTimeout for ws: it is the socket's idle timeout, which every byte restarts.
+      // The attempt's deadline (armDeadline) bounds the whole handshake instead.
       maxPayload: this.options.maxPayloadBytes ?? 100 * 1024 * 1024,
       // ws would follow redirects with the first hop's transport and, once anyone listens for them,
       // with every header; each hop is a socket of its own instead (followRedirect).
@@ -425,7 +450,7 @@ export class WebSocketSession {
       createConnection: connectionFactory({
         secure,
         proxy: proxyUrl,
-        proxyTimeoutMs: handshakeTimeoutMs,
+        proxyTimeoutMs: timeLeftMs,
         signal,
         onConnection: () => this.tapFor(getAttempt, index),
       }) as unknown as WebSocket.ClientOptions['createConnection'],
@@ -448,8 +473,8 @@ export class WebSocketSession {
     });
     socket.on('error', (error: Error & { code?: string }) => {
       if (!current()) return;
-      if (attempt.upgradeRefused && /closed before the connection was established/.test(error.message)) {
-        return; // the refusal was already logged with its status and body
+      if ((attempt.upgradeRefused || attempt.handshakeExpired) && /closed before the connection was established/.test(error.message)) {
+        return; // the refusal or the deadline already said why
       }
       const explained = explainConnectionError(error, this.shownUrl(socket.url));
       attempt.lastCause ??= explained.cause;
@@ -466,6 +491,7 @@ export class WebSocketSession {
 
   private onOpen(attempt: Attempt, socket: WebSocket): void {
     attempt.opened = true;
+    attempt.clearDeadline();
     if (this.disposed) {
       // dispose() came during the handshake: the server still gets its 1001, and nothing else starts.
       this.record({ kind: 'open', direction: 'local', message: `Connected to ${this.shownUrl(socket.url)} after the inspector closed; closing with ${CLOSE_GOING_AWAY}` });
@@ -521,7 +547,7 @@ export class WebSocketSession {
     const dropped = decision.dropped.length > 0 ? `. Not sent to it: ${decision.dropped.join(', ')}` : '';
     const describe = (proxyReason: string): string =>
       `Following the redirect to ${this.shownUrl(hop.url.href)} over ${transport} (redirect ${decision.count} of at most ${decision.max}${where}; ${proxyReason})${dropped}`;
-    const next = this.openHop(hop, attempt.hop + 1, () => attempt, attempt.signal, describe);
+    const next = this.openHop(hop, attempt.hop + 1, () => attempt, attempt.signal, attempt.remainingMs(), describe);
     if (!next) {
       // Whatever stopped this hop would stop it again: the attempt ends without reconnecting.
       attempt.upgradeRefused = true;
