@@ -11,6 +11,7 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from 'json
 import { checkEndpointUrl } from './endpointUrl';
 import { displayUrlText, USERINFO_ENCODING_HINT } from './urlCredentials';
 import { resolveUrlTemplate, UrlTemplateError } from './urlTemplate';
+import { clampReconnect, MAX_RECONNECT_ATTEMPTS, MIN_RECONNECT_DELAY_MS, STABLE_CONNECTION_MS } from './reconnectPolicy';
 import { FOLLOW_REDIRECTS_STRINGS, redirectPolicyOf, type FollowRedirectsSetting, type RedirectPolicy } from './redirectPolicy';
 import { RestrictedModeError } from './restrictedModeError';
 import { SecretMask, type SecretValue } from './secretMask';
@@ -130,6 +131,13 @@ const RECONNECT_KEYS = ['enabled', 'maxAttempts', 'initialDelayMs', 'maxDelayMs'
 const MESSAGE_KEYS = ['name', 'type', 'data', 'encoding', 'file'] as const;
 const MESSAGE_TYPES = ['text', 'json', 'binary'] as const;
 const ENCODINGS = ['utf8', 'hex', 'base64'] as const;
+
+/** Why each reconnect bound exists, said where a profile goes past it. */
+const RECONNECT_BOUNDS = {
+  initialDelayMs: `below the minimum of ${MIN_RECONNECT_DELAY_MS} ms (reconnects never come faster, so that a server refusing connections is not flooded with them)`,
+  maxDelayMs: `below the minimum of ${MIN_RECONNECT_DELAY_MS} ms (reconnects never come faster, so that a server refusing connections is not flooded with them)`,
+  maxAttempts: `above the maximum of ${MAX_RECONNECT_ATTEMPTS} reconnects in a row (a connection that stays up for ${STABLE_CONNECTION_MS / 1000} s starts the count over)`,
+} as const;
 
 const TEMPLATE_FIELDS = 'url, header values, origin and message data';
 
@@ -459,7 +467,22 @@ class ProfileReader {
         at.length,
       );
     }
-    return reconnect;
+    return this.boundReconnect(reconnect, props);
+  }
+
+  /** Values past reconnectPolicy.ts's bounds are warned about and replaced by the bound: connecting still works, within limits. */
+  private boundReconnect(reconnect: WsProfile['reconnect'], props: Map<string, Node>): WsProfile['reconnect'] {
+    const bounded = clampReconnect(reconnect);
+    const warn = (key: keyof typeof RECONNECT_BOUNDS, past: boolean): void => {
+      const node = props.get(key);
+      if (node === undefined || !past) return;
+      this.report('warning', `reconnect.${key} is ${reconnect[key]}, ${RECONNECT_BOUNDS[key]}; ${bounded[key]} is used`, ['reconnect', key], node.offset, node.length);
+    };
+    warn('initialDelayMs', reconnect.initialDelayMs < MIN_RECONNECT_DELAY_MS);
+    // Shorter than initialDelayMs is an error already reported; a bound on top of it would be noise.
+    warn('maxDelayMs', reconnect.maxDelayMs < MIN_RECONNECT_DELAY_MS && reconnect.maxDelayMs >= reconnect.initialDelayMs);
+    warn('maxAttempts', reconnect.maxAttempts > MAX_RECONNECT_ATTEMPTS);
+    return bounded;
   }
 
   private readMessages(node: Node | undefined): SavedMessage[] {

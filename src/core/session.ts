@@ -22,6 +22,7 @@ import { handshakeTap } from './handshakeTap';
 import { chooseProxy, type ProxySources } from './proxy';
 import { sharedReadBudget, type ReadBudget } from './readBudget';
 import type { ReorderQueue, UnstampedEvent } from './reorderQueue';
+import { clampReconnect, reconnectDelayMs, STABLE_CONNECTION_MS } from './reconnectPolicy';
 import { RedirectChain, type HopRequest, type RedirectDecision, type RedirectPolicy } from './redirectPolicy';
 import { describeRefusedBody, readRefusedBody } from './refusedUpgrade';
 import { SecretMask, type SecretValue } from './secretMask';
@@ -119,11 +120,6 @@ const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 const MAX_CONTROL_PAYLOAD = 125;
 /** How long a close handshake may take before the socket is dropped, unless the options say otherwise. */
 const CLOSE_TIMEOUT_MS = 5000;
-/**
- * A connection that stayed open this long counts as a success, and the reconnect budget starts
- * over. Resetting on every open would let a server that accepts and drops at once be retried forever.
- */
-const STABLE_CONNECTION_MS = 10_000;
 /** How long dispose() waits for a handshake in flight and for the answer to its close frame, unless told otherwise. */
 const DISPOSE_GRACE_MS = 2000;
 /** The reason sent with 1001 when the session is disposed (its panel or VS Code closed). */
@@ -156,6 +152,8 @@ export class WebSocketSession {
   private readonly stateListeners = new Set<(state: SessionState) => void>();
   private userClosed = false;
   private reconnectAttempts = 0;
+  /** The options' reconnect, within the bounds of reconnectPolicy.ts whatever the profile asked for. */
+  private readonly reconnectOptions: ReconnectOptions | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private negotiatedInfo: NegotiatedInfo | undefined;
   private disposed = false;
@@ -173,6 +171,7 @@ export class WebSocketSession {
     }
     this.url = check.url.toString();
     this.mask = new SecretMask(options.secrets);
+    this.reconnectOptions = options.reconnect && clampReconnect(options.reconnect);
     this.displayUrl = this.shownUrl(this.url);
     this.title = options.title ?? this.displayUrl;
     this.store = new EventStore(options.store);
@@ -820,17 +819,15 @@ export class WebSocketSession {
   }
 
   private shouldReconnect(attempt: Attempt): boolean {
-    const reconnect = this.options.reconnect;
+    const reconnect = this.reconnectOptions;
     if (!reconnect?.enabled || this.userClosed || this.disposed || attempt.upgradeRefused) return false;
     return this.reconnectAttempts < reconnect.maxAttempts;
   }
 
   private scheduleReconnect(): void {
-    const reconnect = this.options.reconnect!;
+    const reconnect = this.reconnectOptions!;
     this.reconnectAttempts++;
-    // Exponential backoff with jitter: spreads reconnects of many clients after a server restart.
-    const ceiling = Math.min(reconnect.maxDelayMs, reconnect.initialDelayMs * 2 ** (this.reconnectAttempts - 1));
-    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    const delay = reconnectDelayMs(reconnect, this.reconnectAttempts, Math.random());
     this.setState('reconnecting');
     this.record({ kind: 'reconnect', direction: 'local', message: `Reconnecting in ${delay} ms (attempt ${this.reconnectAttempts} of ${reconnect.maxAttempts})` });
     this.reconnectTimer = setTimeout(() => {

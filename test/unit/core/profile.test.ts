@@ -56,6 +56,11 @@ function withEnv(values: Record<string, string | undefined>): () => void {
  * alone leave the profile usable; any error means no profile.
  */
 const corpus: Record<string, string[]> = {
+  "clamped-reconnect": [
+    'warning 4:50 reconnect.maxAttempts | reconnect.maxAttempts is 1000000, above the maximum of 100 reconnects in a row (a connection that stays up for 10 s starts the count over); 100 is used',
+    'warning 4:77 reconnect.initialDelayMs | reconnect.initialDelayMs is 0, below the minimum of 100 ms (reconnects never come faster, so that a server refusing connections is not flooded with them); 100 is used',
+    'warning 4:94 reconnect.maxDelayMs | reconnect.maxDelayMs is 0, below the minimum of 100 ms (reconnects never come faster, so that a server refusing connections is not flooded with them); 100 is used',
+  ],
   "invalid-data-and-file": [
     'error 5:49 messages.0.file | messages[0] has both data and file; keep one',
   ],
@@ -281,6 +286,17 @@ describe('parseProfile', () => {
     assert.equal(parsed.profile?.name, 'Échos.v2');
     assert.deepEqual(parsed.profile?.messages, [{ name: 'm', type: 'text', data: 'x', encoding: 'utf8' }]);
     assert.deepEqual(parsed.profile?.reconnect, { enabled: true, maxAttempts: 5, initialDelayMs: 1000, maxDelayMs: 30000 });
+  });
+
+  it('uses the reconnect bounds in place of values past them, and leaves values within them alone', () => {
+    assert.deepEqual(parseFixture('clamped-reconnect').profile?.reconnect, { enabled: true, maxAttempts: 100, initialDelayMs: 100, maxDelayMs: 100 });
+    const parsed = parseProfile('{ "url": "ws://h/", "reconnect": { "enabled": true, "maxAttempts": 100, "initialDelayMs": 100, "maxDelayMs": 100 } }', { profilePath: '/p/x.wsprofile' });
+    assert.deepEqual(parsed.problems, []);
+    assert.deepEqual(parsed.profile?.reconnect, { enabled: true, maxAttempts: 100, initialDelayMs: 100, maxDelayMs: 100 });
+    // A short maxDelayMs with a longer default initialDelayMs is the ordering error, not a bound warning.
+    assert.deepEqual(parseProfile('{ "url": "ws://h/", "reconnect": { "maxDelayMs": 50 } }', { profilePath: '/p/x.wsprofile' }).problems.map((p) => `${p.severity} ${p.message}`), [
+      'error reconnect.maxDelayMs (50) must be at least reconnect.initialDelayMs (1000, the default)',
+    ]);
   });
 
   it('keeps variables as written and checks the literal start of a URL that has them', () => {

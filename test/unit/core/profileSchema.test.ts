@@ -125,7 +125,7 @@ describe('wsprofile.schema.json', () => {
   });
 
   it('knows every fixture', () => {
-    const grouped = fixtureNames.filter((n) => /^(valid|invalid|unknown|syntax)-/.test(n) || n in PARSER_ONLY || n === 'malformed-everything');
+    const grouped = fixtureNames.filter((n) => /^(valid|invalid|unknown|clamped|syntax)-/.test(n) || n in PARSER_ONLY || n === 'malformed-everything');
     assert.deepEqual(grouped, fixtureNames);
     for (const name of Object.keys(PARSER_ONLY)) assert.ok(fixtureNames.includes(name), `${name}.wsprofile is missing`);
   });
@@ -184,6 +184,20 @@ describe('wsprofile.schema.json', () => {
         const warned = parsed.problems.map((p) => pointer(p.path)).sort();
         assert.ok(parsed.problems.every((p) => p.severity === 'warning'));
         const refused = schemaErrors.filter((e) => e.keyword === 'additionalProperties').map((e) => `${e.instancePath}/${String(e.params.additionalProperty)}`).sort();
+        assert.deepEqual(refused, warned);
+      });
+    }
+
+    for (const name of fixtureNames.filter((n) => n.startsWith('clamped-'))) {
+      // Values past the engine's bounds (reconnectPolicy.ts) still let the profile connect: the
+      // parser warns and uses the bound; the schema's minimum and maximum refuse them, which VS
+      // Code shows as warnings too.
+      it(`${name}: the parser warns and uses the bound, the schema refuses (shown as warnings in VS Code)`, () => {
+        const { parsed, schemaErrors } = judge(name);
+        assert.ok(parsed.profile);
+        assert.ok(parsed.problems.length > 0 && parsed.problems.every((p) => p.severity === 'warning'));
+        const warned = parsed.problems.map((p) => pointer(p.path)).sort();
+        const refused = schemaErrors.filter((e) => e.keyword === 'minimum' || e.keyword === 'maximum').map((e) => e.instancePath).sort();
         assert.deepEqual(refused, warned);
       });
     }
