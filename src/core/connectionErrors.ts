@@ -17,6 +17,8 @@ const TLS_ADVICE: Record<string, string> = {
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the CA that issued the server\'s certificate is not trusted. Add the CA to "tls.ca" in the profile',
   CERT_HAS_EXPIRED: 'the server\'s certificate has expired. Renew it on the server, or set "tls.rejectUnauthorized": false in the profile to connect anyway',
   CERT_NOT_YET_VALID: 'the server\'s certificate is not valid yet (check the clocks). Set "tls.rejectUnauthorized": false in the profile to connect anyway',
+  // OpenSSL cannot open the client's own key: the passphrase, not the server, is at fault.
+  ERR_OSSL_BAD_DECRYPT: 'the client key in "tls.key" could not be decrypted: "tls.passphrase" is wrong for it, or missing (an encrypted key needs one; it can be a ${secret:…})',
   ERR_TLS_CERT_ALTNAME_INVALID: 'the server\'s certificate is for a different host name. Connect with the name the certificate names, or set "tls.rejectUnauthorized": false in the profile',
 };
 

@@ -9,6 +9,7 @@ import { promises as fsp } from 'node:fs';
 import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { checkEndpointUrl } from './endpointUrl';
+import { checkProxyTemplate, PROXY_VARIABLE_EXAMPLE, resolveProxyTemplate } from './proxyTemplate';
 import { displayUrlText, USERINFO_ENCODING_HINT } from './urlCredentials';
 import { resolveUrlTemplate, UrlTemplateError } from './urlTemplate';
 import { clampReconnect, MAX_RECONNECT_ATTEMPTS, MIN_RECONNECT_DELAY_MS, STABLE_CONNECTION_MS } from './reconnectPolicy';
@@ -139,7 +140,7 @@ const RECONNECT_BOUNDS = {
   maxAttempts: `above the maximum of ${MAX_RECONNECT_ATTEMPTS} reconnects in a row (a connection that stays up for ${STABLE_CONNECTION_MS / 1000} s starts the count over)`,
 } as const;
 
-const TEMPLATE_FIELDS = 'url, header values, origin and message data';
+const TEMPLATE_FIELDS = "url, header values, origin, message data, tls.passphrase and the proxy's user name and password";
 
 /** RFC 7230 section 3.2.6: a token is one or more tchar. Header names and subprotocols are tokens. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -374,12 +375,19 @@ class ProfileReader {
   private readProxy(node: Node | undefined): { proxy?: string } {
     if (node === undefined) return {};
     const path = ['proxy'];
-    const proxy = this.plainString(node, path);
-    // A proxy with a variable has already been reported; parsing it as a URL would only repeat that.
-    if (proxy === undefined || proxy.includes('${') || this.controlCharacter(proxy, node, path, 'url')) return {};
+    const proxy = this.template(node, path, 'url');
+    // Variable syntax and control characters have already been reported; parsing it as a URL would only repeat that.
+    if (proxy === undefined || findVariables(proxy).problems.length > 0 || this.hasControlCharacter(proxy)) return {};
+    const check = checkProxyTemplate(proxy);
+    if (!check.ok) {
+      for (const ref of check.misplaced) {
+        this.reportInString(node, path, 'error', `proxy: ${ref.raw} cannot stand there; variables may stand only in the proxy's user name and password, as in ${PROXY_VARIABLE_EXAMPLE}`, ref.offset, ref.raw.length);
+      }
+      return {};
+    }
     let url: URL | undefined;
     try {
-      url = new URL(proxy);
+      url = new URL(check.skeleton);
     } catch {
       // The message may be shown away from the file (the profile quick pick), so the password stays out of it.
       const hint = proxy.includes('@') ? `; ${USERINFO_ENCODING_HINT}` : '';
@@ -411,7 +419,8 @@ class ProfileReader {
       ca: file('ca'),
       cert: file('cert'),
       key: file('key'),
-      passphrase: props.get('passphrase') ? this.plainString(props.get('passphrase')!, ['tls', 'passphrase']) : undefined,
+      // A template, so that the passphrase can come from a secret instead of the committed file.
+      passphrase: props.get('passphrase') ? this.template(props.get('passphrase')!, ['tls', 'passphrase'], 'data') : undefined,
     };
     // A client certificate is useless without its private key, and the other way round.
     const certNode = props.get('cert');
@@ -755,8 +764,8 @@ class ProfileReader {
 // ---- resolving ----------------------------------------------------------------------------
 
 /**
- * Replaces the variables in url, headers and origin, checks the URL again, and reads the TLS
- * files. Each distinct variable is asked for once, however often it is used. Message data is not
+ * Replaces the variables in url, headers, origin, the proxy's user info and tls.passphrase, checks
+ * the URL again, and reads the TLS files. Each distinct variable is asked for once, however often it is used. Message data is not
  * resolved here: encodeSavedMessage does that at each send, so `${uuid}` differs per send.
  */
 export async function resolveProfile(profile: WsProfile, resolver: VariableResolver, readFile: ReadFile = readFromDisk): Promise<ResolvedProfile> {
@@ -811,6 +820,8 @@ export async function resolveProfile(profile: WsProfile, resolver: VariableResol
     origin = await resolveTemplate(profile.origin, 'origin', once);
     refuseControlCharacters(origin, 'origin', true);
   }
+  const proxy = profile.proxy === undefined ? undefined : await resolveProxy(profile.proxy, once, secrets, redact);
+  const passphrase = profile.tls.passphrase === undefined ? undefined : await resolveTemplate(profile.tls.passphrase, 'tls.passphrase', once);
   const [ca, cert, key] = await Promise.all(
     (['ca', 'cert', 'key'] as const).map((field) => {
       const path = profile.tls[field];
@@ -823,8 +834,23 @@ export async function resolveProfile(profile: WsProfile, resolver: VariableResol
     headers,
     ...(origin !== undefined ? { origin } : {}),
     secrets: [...secrets].map(([value, placeholder]) => ({ value, placeholder })),
-    tls: withoutUndefined({ rejectUnauthorized: profile.tls.rejectUnauthorized, ca, cert, key, passphrase: profile.tls.passphrase }),
+    ...(proxy !== undefined ? { proxy } : {}),
+    tls: withoutUndefined({ rejectUnauthorized: profile.tls.rejectUnauthorized, ca, cert, key, passphrase }),
   };
+}
+
+/** The profile's proxy with the variables of its user info replaced; the pieces of a secret it was split into are hidden too. */
+async function resolveProxy(template: string, resolver: VariableResolver, secrets: Map<string, string>, redact: (message: string) => string): Promise<string> {
+  let resolved: Awaited<ReturnType<typeof resolveProxyTemplate>>;
+  try {
+    resolved = await resolveProxyTemplate(template, resolver);
+  } catch (err) {
+    if (err instanceof UrlTemplateError) throw new ProfileResolveError('proxy', redact(err.message));
+    throw err;
+  }
+  for (const { value, placeholder } of resolved.derivedSecrets) if (!secrets.has(value)) secrets.set(value, placeholder);
+  refuseControlCharacters(resolved.url, 'proxy', false);
+  return resolved.url;
 }
 
 /**

@@ -116,7 +116,7 @@ const corpus: Record<string, string[]> = {
     'error 3:10 url | url must be a string, got 8080',
   ],
   "invalid-variable-in-name": [
-    'error 3:12 name | name cannot use variables (found ${env:USER}); variables are allowed only in url, header values, origin and message data',
+    "error 3:12 name | name cannot use variables (found ${env:USER}); variables are allowed only in url, header values, origin, message data, tls.passphrase and the proxy's user name and password",
   ],
   "invalid-wrong-type": [
     'error 4:24 perMessageDeflate | perMessageDeflate must be true or false, got "yes"',
@@ -130,7 +130,7 @@ const corpus: Record<string, string[]> = {
     'error 10:19 subprotocols | subprotocols must be an array of strings, e.g. ["graphql-transport-ws"], got "chat"',
     'error 11:24 perMessageDeflate | perMessageDeflate must be true or false, got 1',
     'error 12:22 maxPayloadBytes | maxPayloadBytes must be a whole number from 1 to 9007199254740991, got 1.5',
-    'error 13:13 proxy | proxy cannot use variables (found ${env:PROXY}); variables are allowed only in url, header values, origin and message data',
+    'error 13:13 proxy | proxy: ${env:PROXY} cannot stand there; variables may stand only in the proxy\'s user name and password, as in http://alice:${secret:proxyPassword}@proxy.example:3128',
     'error 14:33 reconnect.maxAttempts | reconnect.maxAttempts must be a whole number from 1 to 2147483647, got 0',
     'error 14:47 reconnect.enabled | reconnect.enabled must be true or false, got "no"',
     'error 16:66 messages.0.data | messages[0].data is not valid hex: "z" at character 1 is not a hex digit',
@@ -377,6 +377,40 @@ describe('resolveProfile', () => {
     } finally {
       restore();
     }
+  });
+
+  it('resolves variables in tls.passphrase and in the proxy\'s user info, percent-encoded there, and counts them as secrets', async () => {
+    const password = 'p@ss:w/rd ü';
+    const profile = parseIn(`{
+      "url": "ws://h/",
+      "proxy": "http://\${input:Proxy user}:\${secret:proxyPassword}@proxy.example:3128",
+      "tls": { "passphrase": "\${secret:keyPassphrase}" }
+    }`);
+    assert.equal(profile.proxy, 'http://${input:Proxy user}:${secret:proxyPassword}@proxy.example:3128', 'kept as written until resolved');
+    const resolved = await resolveProfile(profile, tableResolver({ proxyPassword: password, keyPassphrase: 'horse battery' }, { 'Proxy user': 'alice' }));
+    assert.equal(resolved.proxy, `http://alice:${encodeURIComponent(password).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}@proxy.example:3128`);
+    assert.equal(decodeURIComponent(new URL(resolved.proxy!).password), password);
+    assert.equal(resolved.tls.passphrase, 'horse battery');
+    assert.deepEqual(resolved.secrets, [
+      { value: password, placeholder: '${secret:proxyPassword}' },
+      { value: 'horse battery', placeholder: '${secret:keyPassphrase}' },
+    ]);
+    // A secret that is the whole user info holds "user:password"; each piece is hidden too.
+    const whole = await resolveProfile(parseIn('{ "url": "ws://h/", "proxy": "http://${secret:proxyLogin}@proxy.example:3128" }'), tableResolver({ proxyLogin: 'bob:s3cr3t@x' }));
+    assert.equal(whole.proxy, 'http://bob:s3cr3t%40x@proxy.example:3128');
+    assert.deepEqual(whole.secrets.map((secret) => secret.value).sort(), ['bob', 'bob:s3cr3t@x', 's3cr3t@x']);
+    // A literal "$${" in a proxy is a "${".
+    assert.equal((await resolveProfile(parseIn('{ "url": "ws://h/", "proxy": "http://u:a$${b@proxy.example:3128" }'), tableResolver({}))).proxy, 'http://u:a${b@proxy.example:3128');
+  });
+
+  it('refuses variables anywhere in the proxy but its user info, pointing at each', () => {
+    const problems = (proxy: string): string[] => parseProfile(JSON.stringify({ url: 'ws://h/', proxy }), { profilePath: '/p/x.wsprofile' }).problems.map((p) => `${p.column} ${p.message}`);
+    const where = "variables may stand only in the proxy's user name and password, as in http://alice:${secret:proxyPassword}@proxy.example:3128";
+    assert.deepEqual(problems('http://alice:pw@${env:PROXY_HOST}:3128'), [`43 proxy: \${env:PROXY_HOST} cannot stand there; ${where}`]);
+    assert.deepEqual(problems('${env:HTTP_PROXY}'), [`27 proxy: \${env:HTTP_PROXY} cannot stand there; ${where}`]);
+    assert.deepEqual(problems('http://proxy.example:3128/${secret:a@b}'), [`53 proxy: \${secret:a@b} cannot stand there; ${where}`]);
+    assert.deepEqual(problems('http://${secret:login}@proxy.example:3128'), []);
+    assert.match(problems('http://${secret:login}@')[0], /^26 proxy "http:\/\/•••@" is not a URL; write it like http:\/\/proxy\.example:3128/);
   });
 
   it('names the variable and the field when a value is missing', async () => {
