@@ -12,8 +12,8 @@ import { checkEndpointUrl } from './endpointUrl';
 import { checkProxyTemplate, PROXY_VARIABLE_EXAMPLE, resolveProxyTemplate } from './proxyTemplate';
 import { displayUrlText, USERINFO_ENCODING_HINT } from './urlCredentials';
 import { resolveUrlTemplate, UrlTemplateError } from './urlTemplate';
-import { clampReconnect, MAX_RECONNECT_ATTEMPTS, MIN_RECONNECT_DELAY_MS, STABLE_CONNECTION_MS } from './reconnectPolicy';
-import { FOLLOW_REDIRECTS_STRINGS, redirectPolicyOf, type FollowRedirectsSetting, type RedirectPolicy } from './redirectPolicy';
+import { clampReconnect, reconnectBoundPassed } from './reconnectPolicy';
+import { FOLLOW_REDIRECTS_STRINGS, FOLLOW_REDIRECTS_VALUES, redirectPolicyOf, type FollowRedirectsSetting, type RedirectPolicy } from './redirectPolicy';
 import { RestrictedModeError } from './restrictedModeError';
 import { SecretMask, type SecretValue } from './secretMask';
 import { findVariables, resolveTemplate, type VariableRef, type VariableResolver } from './variables';
@@ -132,13 +132,6 @@ const RECONNECT_KEYS = ['enabled', 'maxAttempts', 'initialDelayMs', 'maxDelayMs'
 const MESSAGE_KEYS = ['name', 'type', 'data', 'encoding', 'file'] as const;
 const MESSAGE_TYPES = ['text', 'json', 'binary'] as const;
 const ENCODINGS = ['utf8', 'hex', 'base64'] as const;
-
-/** Why each reconnect bound exists, said where a profile goes past it. */
-const RECONNECT_BOUNDS = {
-  initialDelayMs: `below the minimum of ${MIN_RECONNECT_DELAY_MS} ms (reconnects never come faster, so that a server refusing connections is not flooded with them)`,
-  maxDelayMs: `below the minimum of ${MIN_RECONNECT_DELAY_MS} ms (reconnects never come faster, so that a server refusing connections is not flooded with them)`,
-  maxAttempts: `above the maximum of ${MAX_RECONNECT_ATTEMPTS} reconnects in a row (a connection that stays up for ${STABLE_CONNECTION_MS / 1000} s starts the count over)`,
-} as const;
 
 const TEMPLATE_FIELDS = "url, header values, origin, message data, tls.passphrase and the proxy's user name and password";
 
@@ -364,7 +357,7 @@ class ProfileReader {
     const suggestion = node.type === 'string' ? closest(String(value), FOLLOW_REDIRECTS_STRINGS) : undefined;
     this.report(
       'error',
-      `followRedirects must be false (the default: no redirects), true or "sameOrigin" (redirects within the same origin: scheme, host and port), or "crossOrigin" (redirects anywhere, without credentials past the origin), got ${describeNode(node)}${suggestion ? `. Did you mean "${suggestion}"?` : ''}`,
+      `followRedirects must be ${FOLLOW_REDIRECTS_VALUES}, got ${describeNode(node)}${suggestion ? `. Did you mean "${suggestion}"?` : ''}`,
       ['followRedirects'],
       node.offset,
       node.length,
@@ -482,15 +475,12 @@ class ProfileReader {
   /** Values past reconnectPolicy.ts's bounds are warned about and replaced by the bound: connecting still works, within limits. */
   private boundReconnect(reconnect: WsProfile['reconnect'], props: Map<string, Node>): WsProfile['reconnect'] {
     const bounded = clampReconnect(reconnect);
-    const warn = (key: keyof typeof RECONNECT_BOUNDS, past: boolean): void => {
+    for (const key of ['maxAttempts', 'initialDelayMs', 'maxDelayMs'] as const) {
       const node = props.get(key);
-      if (node === undefined || !past) return;
-      this.report('warning', `reconnect.${key} is ${reconnect[key]}, ${RECONNECT_BOUNDS[key]}; ${bounded[key]} is used`, ['reconnect', key], node.offset, node.length);
-    };
-    warn('initialDelayMs', reconnect.initialDelayMs < MIN_RECONNECT_DELAY_MS);
-    // Shorter than initialDelayMs is an error already reported; a bound on top of it would be noise.
-    warn('maxDelayMs', reconnect.maxDelayMs < MIN_RECONNECT_DELAY_MS && reconnect.maxDelayMs >= reconnect.initialDelayMs);
-    warn('maxAttempts', reconnect.maxAttempts > MAX_RECONNECT_ATTEMPTS);
+      // A maxDelayMs shorter than initialDelayMs is an error already reported; a bound on top of it would be noise.
+      const past = node !== undefined && !(key === 'maxDelayMs' && reconnect.maxDelayMs < reconnect.initialDelayMs) ? reconnectBoundPassed(key, reconnect[key]) : undefined;
+      if (past) this.report('warning', `reconnect.${key} is ${reconnect[key]}, ${past}; ${bounded[key]} is used`, ['reconnect', key], node!.offset, node!.length);
+    }
     return bounded;
   }
 
@@ -765,8 +755,9 @@ class ProfileReader {
 
 /**
  * Replaces the variables in url, headers, origin, the proxy's user info and tls.passphrase, checks
- * the URL again, and reads the TLS files. Each distinct variable is asked for once, however often it is used. Message data is not
- * resolved here: encodeSavedMessage does that at each send, so `${uuid}` differs per send.
+ * the URL again, and reads the TLS files. Each distinct variable is asked for once, however often
+ * it is used. Message data is not resolved here: encodeSavedMessage does that at each send, so
+ * `${uuid}` differs per send.
  */
 export async function resolveProfile(profile: WsProfile, resolver: VariableResolver, readFile: ReadFile = readFromDisk): Promise<ResolvedProfile> {
   const secrets = new Map<string, string>();

@@ -22,6 +22,14 @@ export interface ReconnectBounds {
   readonly maxDelayMs: number;
 }
 
+/** Why a value is past its bound, said where a profile asks for it; undefined when it is within. */
+export function reconnectBoundPassed(key: keyof ReconnectBounds, value: number): string | undefined {
+  if (key === 'maxAttempts') {
+    return value > MAX_RECONNECT_ATTEMPTS ? `above the maximum of ${MAX_RECONNECT_ATTEMPTS} reconnects in a row (a connection that stays up for ${STABLE_CONNECTION_MS / 1000} s starts the count over)` : undefined;
+  }
+  return value < MIN_RECONNECT_DELAY_MS ? `below the minimum of ${MIN_RECONNECT_DELAY_MS} ms (reconnects never come faster, so that a server refusing connections is not flooded with them)` : undefined;
+}
+
 /** `options` within the bounds above (maxDelayMs kept at least initialDelayMs). */
 export function clampReconnect<T extends ReconnectBounds>(options: T): T {
   const initialDelayMs = Math.max(MIN_RECONNECT_DELAY_MS, options.initialDelayMs);

@@ -9,8 +9,9 @@
  *   section 4: scheme, host and port), so nothing the profile sends reaches anyone else.
  * - "crossOrigin": anywhere, but from the first hop that leaves the origin on, the request
  *   carries no credentials: no Authorization, Cookie or Proxy-Authorization header, no header
- *   whose value held a `${secret:…}`, and not the URL's user name and password (as the Fetch
- *   standard's HTTP-redirect fetch drops Authorization on a cross-origin hop).
+ *   whose value held a `${secret:…}`, not the URL's user name and password (as the Fetch
+ *   standard's HTTP-redirect fetch drops Authorization on a cross-origin hop), and no TLS client
+ *   certificate (it tells the server who the person is).
  *
  * Whatever the policy, a redirect from wss:// to ws:// is refused (it would move the
  * conversation out of TLS), and a chain stops after MAX_REDIRECTS hops.
@@ -24,6 +25,10 @@ export type FollowRedirectsSetting = boolean | 'sameOrigin' | 'crossOrigin';
 
 /** The written values of "followRedirects" that are strings, for the profile reader's messages. */
 export const FOLLOW_REDIRECTS_STRINGS = ['sameOrigin', 'crossOrigin'] as const;
+
+/** What "followRedirects" may be, for the profile reader's message. */
+export const FOLLOW_REDIRECTS_VALUES =
+  'false (the default: no redirects), true or "sameOrigin" (redirects within the same origin: scheme, host and port), or "crossOrigin" (redirects anywhere, without credentials past the origin)';
 
 /** Redirects followed within one attempt at most, unless the session is told fewer. */
 export const MAX_REDIRECTS = 10;
@@ -40,6 +45,8 @@ export interface HopRequest {
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
   readonly origin?: string;
+  /** Present the profile's TLS client certificate (tls.cert and tls.key), if it has one, on a wss:// hop. */
+  readonly clientCertificate: boolean;
 }
 
 export type RedirectDecision =
@@ -168,7 +175,7 @@ export class RedirectChain {
         url.username = previous.url.username;
         url.password = previous.url.password;
       }
-      return { hop: { url, headers: previous.headers, ...(previous.origin !== undefined ? { origin: previous.origin } : {}) }, dropped: [] };
+      return { hop: { ...previous, url }, dropped: [] };
     }
     const dropped: string[] = [];
     const headers: Record<string, string> = {};
@@ -183,6 +190,7 @@ export class RedirectChain {
     }
     // The Location's own user info is the server's to give; the profile's is not sent on.
     if (previousHasCredentials && !locationHasCredentials) dropped.push("the URL's user name and password");
-    return { hop: { url, headers, ...(origin !== undefined ? { origin } : {}) }, dropped };
+    if (previous.clientCertificate) dropped.push('the TLS client certificate');
+    return { hop: { url, headers, ...(origin !== undefined ? { origin } : {}), clientCertificate: false }, dropped };
   }
 }

@@ -364,7 +364,12 @@ export class WebSocketSession {
 
   private startAttempt(): void {
     this.setState(this.reconnectAttempts > 0 ? 'reconnecting' : 'connecting');
-    const first: HopRequest = { url: new URL(this.url), headers: { ...this.options.headers }, ...(this.options.origin !== undefined ? { origin: this.options.origin } : {}) };
+    const first: HopRequest = {
+      url: new URL(this.url),
+      headers: { ...this.options.headers },
+      ...(this.options.origin !== undefined ? { origin: this.options.origin } : {}),
+      clientCertificate: this.options.tls?.cert !== undefined,
+    };
     const redirects = new RedirectChain(first, {
       policy: this.options.followRedirects ?? 'never',
       maxRedirects: this.options.maxRedirects,
@@ -444,7 +449,11 @@ export class WebSocketSession {
       // with every header; each hop is a socket of its own instead (followRedirect).
       followRedirects: false,
       ...(secure
-        ? { rejectUnauthorized: tlsOptions.rejectUnauthorized ?? true, ca: tlsOptions.ca, cert: tlsOptions.cert, key: tlsOptions.key, passphrase: tlsOptions.passphrase }
+        ? {
+            rejectUnauthorized: tlsOptions.rejectUnauthorized ?? true,
+            ca: tlsOptions.ca,
+            ...(hop.clientCertificate ? { cert: tlsOptions.cert, key: tlsOptions.key, passphrase: tlsOptions.passphrase } : {}),
+          }
         : {}),
       createConnection: connectionFactory({
         secure,

@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
@@ -16,7 +17,7 @@ import { allEvents, describeEvents, waitForClosed, waitForEvent } from '../../fi
 const SECRET = 'k3y-fr0m-s3cret';
 const chain = (policy: RedirectPolicy, first: Omit<Partial<HopRequest>, 'url'> & { url: string }, maxRedirects?: number): RedirectChain =>
   new RedirectChain(
-    { url: new URL(first.url), headers: first.headers ?? {}, ...(first.origin !== undefined ? { origin: first.origin } : {}) },
+    { url: new URL(first.url), headers: first.headers ?? {}, ...(first.origin !== undefined ? { origin: first.origin } : {}), clientCertificate: first.clientCertificate ?? false },
     { policy, maxRedirects, holdsSecret: (value) => value.includes(SECRET), show: (url) => url },
   );
 const follow = (decision: RedirectDecision): Extract<RedirectDecision, { kind: 'follow' }> => {
@@ -57,8 +58,9 @@ describe('redirectPolicy', () => {
   });
 
   it('"sameOrigin": keeps every header and the URL\'s credentials within the origin', () => {
-    const redirects = chain('sameOrigin', { url: 'ws://alice:pw@h:8080/a', headers, origin: `https://app ${SECRET}` });
+    const redirects = chain('sameOrigin', { url: 'ws://alice:pw@h:8080/a', headers, origin: `https://app ${SECRET}`, clientCertificate: true });
     const next = follow(redirects.next(307, '/b?x=1#frag'));
+    assert.equal(next.hop.clientCertificate, true);
     assert.equal(next.hop.url.href, 'ws://alice:pw@h:8080/b?x=1', 'the fragment goes (RFC 6455 section 3)');
     assert.deepEqual(next.hop.headers, headers);
     assert.equal(next.hop.origin, `https://app ${SECRET}`);
@@ -76,12 +78,13 @@ describe('redirectPolicy', () => {
   });
 
   it('"crossOrigin": drops credentials, cookies, secret-holding headers and the URL\'s user info, and names them', () => {
-    const redirects = chain('crossOrigin', { url: 'ws://alice:pw@h:8080/a', headers, origin: 'https://app' });
+    const redirects = chain('crossOrigin', { url: 'ws://alice:pw@h:8080/a', headers, origin: 'https://app', clientCertificate: true });
     const next = follow(redirects.next(302, 'ws://other:9000/b'));
     assert.equal(next.hop.url.href, 'ws://other:9000/b');
     assert.deepEqual(next.hop.headers, { 'X-Trace': 'abc' });
     assert.equal(next.hop.origin, 'https://app');
-    assert.deepEqual(next.dropped, ['Authorization', 'cookie', 'Proxy-Authorization', 'X-Api-Key', "the URL's user name and password"]);
+    assert.equal(next.hop.clientCertificate, false);
+    assert.deepEqual(next.dropped, ['Authorization', 'cookie', 'Proxy-Authorization', 'X-Api-Key', "the URL's user name and password", 'the TLS client certificate']);
     assert.equal(next.crossOrigin, true);
     // Back at the first origin, what was dropped stays dropped.
     const back = follow(redirects.next(302, 'ws://h:8080/c'));
@@ -119,11 +122,12 @@ describe('redirectPolicy', () => {
   });
 });
 
-/** What one server saw: the handshake request of every connection, and whether it came over TLS. */
+/** What one server saw: the handshake request of every connection, whether it came over TLS, and the client certificate's CN if one was presented. */
 interface Seen {
   readonly url: string;
   readonly headers: IncomingHttpHeaders;
   readonly tls: boolean;
+  readonly clientCertificate?: string;
 }
 
 describe('redirects of a session, against real servers', function () {
@@ -167,10 +171,13 @@ describe('redirects of a session, against real servers', function () {
     const seen: Seen[] = [];
     const wss = new WebSocketServer({ noServer: true });
     wss.on('connection', (ws) => ws.on('message', (data, binary) => ws.send(data, { binary })));
-    const server = options.secure ? createHttpsServer({ cert: pki.serverCert, key: pki.serverKey }) : createHttpServer();
+    // A TLS server asks for a client certificate and takes the connection with or without one.
+    const server = options.secure ? createHttpsServer({ cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert, requestCert: true, rejectUnauthorized: false }) : createHttpServer();
     server.on('upgrade', (req: IncomingMessage, socket: Socket, head: Buffer) => {
       const path = req.url ?? '';
-      seen.push({ url: path, headers: req.headers, tls: (socket as TLSSocket).encrypted === true });
+      const tls = (socket as TLSSocket).encrypted === true;
+      const clientCertificate = tls ? (socket as TLSSocket).getPeerCertificate().subject?.CN : undefined;
+      seen.push({ url: path, headers: req.headers, tls, ...(clientCertificate ? { clientCertificate: String(clientCertificate) } : {}) });
       if (options.accept.includes(path)) {
         wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
       } else {
@@ -247,6 +254,17 @@ describe('redirects of a session, against real servers', function () {
     assert.match(opened.message ?? '', new RegExp(`^Connected to wss://127\\.0\\.0\\.1:${secure.port}/tls`));
     session.sendText('over tls');
     await waitForEvent(session, (e) => e.kind === 'text' && e.direction === 'received');
+  });
+
+  it('"crossOrigin": presents the TLS client certificate to the first origin only', async () => {
+    const target = await startServer({ secure: true, accept: ['/'] });
+    const start = await startServer({ secure: true, accept: [], redirect: () => `wss://127.0.0.1:${target.port}/` });
+    const tls = { ca: pki.caCert, cert: readFileSync(pki.clientCertPath), key: readFileSync(pki.clientKeyPath), passphrase: pki.clientKeyPassphrase };
+    const session = open({ url: `wss://127.0.0.1:${start.port}/`, followRedirects: 'crossOrigin', tls });
+    await waitForEvent(session, (e) => e.kind === 'open');
+    assert.deepEqual(start.seen.map((s) => s.clientCertificate), ['WebSocket Inspector Test Client']);
+    assert.deepEqual(target.seen.map((s) => s.clientCertificate), [undefined]);
+    assert.match(shown(session), /Not sent to it: the TLS client certificate/);
   });
 
   it('refuses a wss:// to ws:// redirect, even to other origins, and sends nothing over plain TCP', async () => {
