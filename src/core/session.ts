@@ -385,11 +385,11 @@ export class WebSocketSession {
       this.setState('closed');
       return;
     }
-    attempt = new Attempt(socket, redirects, giveUp, startedAt, handshakeTimeoutMs);
-    this.attempt = attempt;
-    this.listen(attempt, socket);
-    const started = attempt;
-    started.armDeadline(() => this.onHandshakeDeadline(started));
+    const created = new Attempt(socket, redirects, giveUp, startedAt, handshakeTimeoutMs);
+    attempt = created;
+    this.attempt = created;
+    this.listen(created, socket);
+    created.armDeadline(() => this.onHandshakeDeadline(created));
   }
 
   /** The handshake did not complete in handshakeTimeoutMs: the attempt ends, whichever step it was at. */
