@@ -17,6 +17,8 @@ const TLS_ADVICE: Record<string, string> = {
   UNABLE_TO_GET_ISSUER_CERT_LOCALLY: 'the CA that issued the server\'s certificate is not trusted. Add the CA to "tls.ca" in the profile',
   CERT_HAS_EXPIRED: 'the server\'s certificate has expired. Renew it on the server, or set "tls.rejectUnauthorized": false in the profile to connect anyway',
   CERT_NOT_YET_VALID: 'the server\'s certificate is not valid yet (check the clocks). Set "tls.rejectUnauthorized": false in the profile to connect anyway',
+  // OpenSSL cannot open the client's own key: the passphrase, not the server, is at fault.
+  ERR_OSSL_BAD_DECRYPT: 'the client key in "tls.key" could not be decrypted: "tls.passphrase" is wrong for it, or missing (an encrypted key needs one; it can be a ${secret:…})',
   ERR_TLS_CERT_ALTNAME_INVALID: 'the server\'s certificate is for a different host name. Connect with the name the certificate names, or set "tls.rejectUnauthorized": false in the profile',
 };
 
@@ -41,12 +43,6 @@ export function explainConnectionError(error: Error, endpoint: string): Explaine
       return { message: `The peer closed the connection while data was being written (EPIPE).`, cause: 'EPIPE' };
     default:
       break;
-  }
-  if (/Opening handshake has timed out/.test(e.message)) {
-    return { message: `The server did not complete the opening handshake in time: ${e.message}. Raise "handshakeTimeoutMs" in the profile if the server is slow.`, cause: 'handshake timeout' };
-  }
-  if (/Maximum redirects exceeded/.test(e.message)) {
-    return { message: `Too many redirects (a redirect loop?): ${e.message}.`, cause: 'redirect loop' };
   }
   if (/Max payload size exceeded/.test(e.message)) {
     return { message: `${e.message}: a message was larger than "maxPayloadBytes" in the profile, so the connection was closed with 1009 (message too big).`, cause: 'message too big' };

@@ -10,8 +10,11 @@ import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 import { checkEndpointUrl } from './endpointUrl';
 import { DEFAULT_MAX_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES_LIMIT, maxPayloadTooLarge } from './messageSizeLimits';
+import { checkProxyTemplate, PROXY_VARIABLE_EXAMPLE, resolveProxyTemplate } from './proxyTemplate';
 import { displayUrlText, USERINFO_ENCODING_HINT } from './urlCredentials';
 import { resolveUrlTemplate, UrlTemplateError } from './urlTemplate';
+import { clampReconnect, reconnectBoundPassed } from './reconnectPolicy';
+import { FOLLOW_REDIRECTS_STRINGS, FOLLOW_REDIRECTS_VALUES, redirectPolicyOf, type FollowRedirectsSetting, type RedirectPolicy } from './redirectPolicy';
 import { RestrictedModeError } from './restrictedModeError';
 import { SecretMask, type SecretValue } from './secretMask';
 import { findVariables, resolveTemplate, type VariableRef, type VariableResolver } from './variables';
@@ -46,7 +49,8 @@ export interface WsProfile {
   readonly perMessageDeflate: boolean;
   readonly handshakeTimeoutMs: number;
   readonly maxPayloadBytes: number;
-  readonly followRedirects: boolean;
+  /** Written as false, true ("sameOrigin"), "sameOrigin" or "crossOrigin" (redirectPolicy.ts). */
+  readonly followRedirects: RedirectPolicy;
   /** http:// proxy URL; undefined = follow VS Code's http.proxy setting and the proxy environment variables. */
   readonly proxy?: string;
   readonly tls: WsProfileTls;
@@ -109,7 +113,7 @@ export const PROFILE_DEFAULTS = {
   perMessageDeflate: true,
   handshakeTimeoutMs: 10_000,
   maxPayloadBytes: DEFAULT_MAX_PAYLOAD_BYTES,
-  followRedirects: false,
+  followRedirects: 'never',
   rejectUnauthorized: true,
   reconnect: { enabled: false, maxAttempts: 5, initialDelayMs: 1_000, maxDelayMs: 30_000 },
   messageType: 'text',
@@ -130,7 +134,7 @@ const MESSAGE_KEYS = ['name', 'type', 'data', 'encoding', 'file'] as const;
 const MESSAGE_TYPES = ['text', 'json', 'binary'] as const;
 const ENCODINGS = ['utf8', 'hex', 'base64'] as const;
 
-const TEMPLATE_FIELDS = 'url, header values, origin and message data';
+const TEMPLATE_FIELDS = "url, header values, origin, message data, tls.passphrase and the proxy's user name and password";
 
 /** RFC 7230 section 3.2.6: a token is one or more tchar. Header names and subprotocols are tokens. */
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
@@ -253,7 +257,7 @@ class ProfileReader {
       perMessageDeflate: this.boolean(props.get('perMessageDeflate'), ['perMessageDeflate'], PROFILE_DEFAULTS.perMessageDeflate),
       handshakeTimeoutMs: this.integer(props.get('handshakeTimeoutMs'), ['handshakeTimeoutMs'], undefined, 1, MAX_TIMER_MS) ?? PROFILE_DEFAULTS.handshakeTimeoutMs,
       maxPayloadBytes: this.readMaxPayloadBytes(props.get('maxPayloadBytes')),
-      followRedirects: this.boolean(props.get('followRedirects'), ['followRedirects'], PROFILE_DEFAULTS.followRedirects),
+      followRedirects: this.readFollowRedirects(props.get('followRedirects')),
       ...this.readProxy(props.get('proxy')),
       tls,
       ...(keepAlive ? { keepAlive } : {}),
@@ -355,15 +359,39 @@ class ProfileReader {
     return list;
   }
 
+  private readFollowRedirects(node: Node | undefined): RedirectPolicy {
+    if (node === undefined) return PROFILE_DEFAULTS.followRedirects;
+    const value: unknown = node.value;
+    if (node.type === 'boolean' || (node.type === 'string' && (FOLLOW_REDIRECTS_STRINGS as readonly unknown[]).includes(value))) {
+      return redirectPolicyOf(value as FollowRedirectsSetting);
+    }
+    const suggestion = node.type === 'string' ? closest(String(value), FOLLOW_REDIRECTS_STRINGS) : undefined;
+    this.report(
+      'error',
+      `followRedirects must be ${FOLLOW_REDIRECTS_VALUES}, got ${describeNode(node)}${suggestion ? `. Did you mean "${suggestion}"?` : ''}`,
+      ['followRedirects'],
+      node.offset,
+      node.length,
+    );
+    return PROFILE_DEFAULTS.followRedirects;
+  }
+
   private readProxy(node: Node | undefined): { proxy?: string } {
     if (node === undefined) return {};
     const path = ['proxy'];
-    const proxy = this.plainString(node, path);
-    // A proxy with a variable has already been reported; parsing it as a URL would only repeat that.
-    if (proxy === undefined || proxy.includes('${') || this.controlCharacter(proxy, node, path, 'url')) return {};
+    const proxy = this.template(node, path, 'url');
+    // Variable syntax and control characters have already been reported; parsing it as a URL would only repeat that.
+    if (proxy === undefined || findVariables(proxy).problems.length > 0 || this.hasControlCharacter(proxy)) return {};
+    const check = checkProxyTemplate(proxy);
+    if (!check.ok) {
+      for (const ref of check.misplaced) {
+        this.reportInString(node, path, 'error', `proxy: ${ref.raw} cannot stand there; variables may stand only in the proxy's user name and password, as in ${PROXY_VARIABLE_EXAMPLE}`, ref.offset, ref.raw.length);
+      }
+      return {};
+    }
     let url: URL | undefined;
     try {
-      url = new URL(proxy);
+      url = new URL(check.skeleton);
     } catch {
       // The message may be shown away from the file (the profile quick pick), so the password stays out of it.
       const hint = proxy.includes('@') ? `; ${USERINFO_ENCODING_HINT}` : '';
@@ -395,7 +423,8 @@ class ProfileReader {
       ca: file('ca'),
       cert: file('cert'),
       key: file('key'),
-      passphrase: props.get('passphrase') ? this.plainString(props.get('passphrase')!, ['tls', 'passphrase']) : undefined,
+      // A template, so that the passphrase can come from a secret instead of the committed file.
+      passphrase: props.get('passphrase') ? this.template(props.get('passphrase')!, ['tls', 'passphrase'], 'data') : undefined,
     };
     // A client certificate is useless without its private key, and the other way round.
     const certNode = props.get('cert');
@@ -451,7 +480,19 @@ class ProfileReader {
         at.length,
       );
     }
-    return reconnect;
+    return this.boundReconnect(reconnect, props);
+  }
+
+  /** Values past reconnectPolicy.ts's bounds are warned about and replaced by the bound: connecting still works, within limits. */
+  private boundReconnect(reconnect: WsProfile['reconnect'], props: Map<string, Node>): WsProfile['reconnect'] {
+    const bounded = clampReconnect(reconnect);
+    for (const key of ['maxAttempts', 'initialDelayMs', 'maxDelayMs'] as const) {
+      const node = props.get(key);
+      // A maxDelayMs shorter than initialDelayMs is an error already reported; a bound on top of it would be noise.
+      const past = node !== undefined && !(key === 'maxDelayMs' && reconnect.maxDelayMs < reconnect.initialDelayMs) ? reconnectBoundPassed(key, reconnect[key]) : undefined;
+      if (past) this.report('warning', `reconnect.${key} is ${reconnect[key]}, ${past}; ${bounded[key]} is used`, ['reconnect', key], node!.offset, node!.length);
+    }
+    return bounded;
   }
 
   private readMessages(node: Node | undefined): SavedMessage[] {
@@ -724,9 +765,10 @@ class ProfileReader {
 // ---- resolving ----------------------------------------------------------------------------
 
 /**
- * Replaces the variables in url, headers and origin, checks the URL again, and reads the TLS
- * files. Each distinct variable is asked for once, however often it is used. Message data is not
- * resolved here: encodeSavedMessage does that at each send, so `${uuid}` differs per send.
+ * Replaces the variables in url, headers, origin, the proxy's user info and tls.passphrase, checks
+ * the URL again, and reads the TLS files. Each distinct variable is asked for once, however often
+ * it is used. Message data is not resolved here: encodeSavedMessage does that at each send, so
+ * `${uuid}` differs per send.
  */
 export async function resolveProfile(profile: WsProfile, resolver: VariableResolver, readFile: ReadFile = readFromDisk): Promise<ResolvedProfile> {
   const secrets = new Map<string, string>();
@@ -780,6 +822,8 @@ export async function resolveProfile(profile: WsProfile, resolver: VariableResol
     origin = await resolveTemplate(profile.origin, 'origin', once);
     refuseControlCharacters(origin, 'origin', true);
   }
+  const proxy = profile.proxy === undefined ? undefined : await resolveProxy(profile.proxy, once, secrets, redact);
+  const passphrase = profile.tls.passphrase === undefined ? undefined : await resolveTemplate(profile.tls.passphrase, 'tls.passphrase', once);
   const [ca, cert, key] = await Promise.all(
     (['ca', 'cert', 'key'] as const).map((field) => {
       const path = profile.tls[field];
@@ -792,8 +836,23 @@ export async function resolveProfile(profile: WsProfile, resolver: VariableResol
     headers,
     ...(origin !== undefined ? { origin } : {}),
     secrets: [...secrets].map(([value, placeholder]) => ({ value, placeholder })),
-    tls: withoutUndefined({ rejectUnauthorized: profile.tls.rejectUnauthorized, ca, cert, key, passphrase: profile.tls.passphrase }),
+    ...(proxy !== undefined ? { proxy } : {}),
+    tls: withoutUndefined({ rejectUnauthorized: profile.tls.rejectUnauthorized, ca, cert, key, passphrase }),
   };
+}
+
+/** The profile's proxy with the variables of its user info replaced; the pieces of a secret it was split into are hidden too. */
+async function resolveProxy(template: string, resolver: VariableResolver, secrets: Map<string, string>, redact: (message: string) => string): Promise<string> {
+  let resolved: Awaited<ReturnType<typeof resolveProxyTemplate>>;
+  try {
+    resolved = await resolveProxyTemplate(template, resolver);
+  } catch (err) {
+    if (err instanceof UrlTemplateError) throw new ProfileResolveError('proxy', redact(err.message));
+    throw err;
+  }
+  for (const { value, placeholder } of resolved.derivedSecrets) if (!secrets.has(value)) secrets.set(value, placeholder);
+  refuseControlCharacters(resolved.url, 'proxy', false);
+  return resolved.url;
 }
 
 /**

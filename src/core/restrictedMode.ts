@@ -50,12 +50,12 @@ export function restrictProfileFileReader(readFile: ReadFile, isTrusted: () => b
 
 /**
  * What in `profile` Restricted Mode would not read, for the warning shown before connecting:
- * each distinct `${env:…}` / `${secret:…}` (url, headers, origin, saved messages), each TLS
+ * each distinct `${env:…}` / `${secret:…}` (url, headers, origin, proxy, tls.passphrase, saved messages), each TLS
  * file field and each saved message's file, in that order.
  */
 export function restrictedReads(profile: WsProfile): string[] {
   const found = new Set<string>();
-  const texts = [profile.url, ...Object.values(profile.headers), profile.origin ?? '', ...profile.messages.map((m) => m.data ?? '')];
+  const texts = [profile.url, ...Object.values(profile.headers), profile.origin ?? '', profile.proxy ?? '', profile.tls.passphrase ?? '', ...profile.messages.map((m) => m.data ?? '')];
   for (const text of texts) {
     for (const ref of findVariables(text).refs) {
       if (ref.kind === 'env' || ref.kind === 'secret') found.add(ref.raw);

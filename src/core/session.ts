@@ -16,12 +16,16 @@ import type { SessionState } from '../shared/sessionEvent';
 import { checkCloseToSend, describeCloseCode } from './closeCodes';
 import { explainConnectionError } from './connectionErrors';
 import { checkEndpointUrl } from './endpointUrl';
+import { Attempt, remainingMs } from './attempt';
 import { EventStore, type CloseDetails, type EventStoreOptions, type SingleFrameEvent } from './eventStore';
-import { checkAccept, HeadReader, headerValues, HttpHeadError, parseExtensionsHeader, parseHttpHead } from './handshake';
+import { handshakeTap } from './handshakeTap';
 import { DEFAULT_MAX_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES_LIMIT, maxPayloadTooLarge } from './messageSizeLimits';
 import { chooseProxy, type ProxySources } from './proxy';
 import { sharedReadBudget, type ReadBudget } from './readBudget';
-import { ReorderQueue, type UnstampedEvent } from './reorderQueue';
+import type { ReorderQueue, UnstampedEvent } from './reorderQueue';
+import { clampReconnect, reconnectDelayMs, STABLE_CONNECTION_MS } from './reconnectPolicy';
+import { RedirectChain, type HopRequest, type RedirectDecision, type RedirectPolicy } from './redirectPolicy';
+import { describeRefusedBody, readRefusedBody } from './refusedUpgrade';
 import { SecretMask, type SecretValue } from './secretMask';
 import { connectionFactory, type ByteTap } from './socketTap';
 import { displayUrlString, hideUrlCredentials } from './urlCredentials';
@@ -83,7 +87,9 @@ export interface SessionOptions {
   readonly handshakeTimeoutMs?: number;
   /** Largest message accepted; a bigger one closes the connection with 1009 (default and limit in messageSizeLimits.ts). */
   readonly maxPayloadBytes?: number;
-  readonly followRedirects?: boolean;
+  /** Which redirects of the handshake to follow (redirectPolicy.ts); default "never". */
+  readonly followRedirects?: RedirectPolicy;
+  /** Redirects followed in one attempt at most (never more than MAX_REDIRECTS). */
   readonly maxRedirects?: number;
   /** Where the proxy comes from; chosen anew for each attempt. */
   readonly proxy?: ProxySources;
@@ -109,17 +115,12 @@ export class SessionError extends Error {
 
 /** Close code for "going away" (RFC 6455 section 7.4.1): used when the inspector itself shuts down. */
 export const CLOSE_GOING_AWAY = 1001;
-/** First bytes of a refused upgrade's body that are kept. */
-const REFUSED_BODY_LIMIT = 64 * 1024;
+/** How long the opening handshake may take, every redirect hop included, unless the options say otherwise. */
+const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
 /** Control frame payloads are at most 125 bytes (RFC 6455 section 5.5). */
 const MAX_CONTROL_PAYLOAD = 125;
 /** How long a close handshake may take before the socket is dropped, unless the options say otherwise. */
 const CLOSE_TIMEOUT_MS = 5000;
-/**
- * A connection that stayed open this long counts as a success, and the reconnect budget starts
- * over. Resetting on every open would let a server that accepts and drops at once be retried forever.
- */
-const STABLE_CONNECTION_MS = 10_000;
 /** How long dispose() waits for a handshake in flight and for the answer to its close frame, unless told otherwise. */
 const DISPOSE_GRACE_MS = 2000;
 /** The reason sent with 1001 when the session is disposed (its panel or VS Code closed). */
@@ -132,41 +133,6 @@ const NO_PAYLOAD = Buffer.alloc(0);
 export interface NegotiatedInfo {
   readonly subprotocol: string;
   readonly extensions: string;
-}
-
-/** Everything that belongs to one connection attempt (a reconnect starts a new one). */
-class Attempt {
-  /** Frames in the order the tap saw them, both directions: an incoming data message waits there until ws delivers its payload, and everything behind it waits too. */
-  readonly queue = new ReorderQueue();
-  readonly pendingSends: OutgoingMessage[] = [];
-  /** Payload (hex) of our pings still waiting for a pong, with the time they went out. */
-  readonly pingsInFlight = new Map<string, number>();
-  closeFrameSent = false;
-  closeFrameReceived = false;
-  closeInitiatedBy: CloseDetails['initiatedBy'] = 'none';
-  lastCause: string | undefined;
-  /** Set when the decoder of a direction failed: from then on events are logged from ws alone. */
-  incomingDecoderFailed = false;
-  outgoingDecoderFailed = false;
-  upgradeRefused = false;
-  opened = false;
-  readonly timers = new Set<NodeJS.Timeout>();
-
-  constructor(
-    readonly socket: WebSocket,
-    /** Aborted once the attempt is given up, so that a proxy CONNECT still waiting is dropped (socketTap's `signal`). */
-    private readonly giveUp: AbortController,
-  ) {}
-
-  /** Drops a CONNECT still waiting for the proxy; does nothing once the tunnel is open. */
-  cancelProxyConnect(): void {
-    this.giveUp.abort();
-  }
-
-  clearTimers(): void {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-  }
 }
 
 export class WebSocketSession {
@@ -187,6 +153,8 @@ export class WebSocketSession {
   private readonly stateListeners = new Set<(state: SessionState) => void>();
   private userClosed = false;
   private reconnectAttempts = 0;
+  /** The options' reconnect, within the bounds of reconnectPolicy.ts whatever the profile asked for. */
+  private readonly reconnectOptions: ReconnectOptions | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private negotiatedInfo: NegotiatedInfo | undefined;
   private disposed = false;
@@ -208,6 +176,7 @@ export class WebSocketSession {
     }
     this.url = check.url.toString();
     this.mask = new SecretMask(options.secrets);
+    this.reconnectOptions = options.reconnect && clampReconnect(options.reconnect);
     this.displayUrl = this.shownUrl(this.url);
     this.title = options.title ?? this.displayUrl;
     this.store = new EventStore(options.store);
@@ -400,192 +369,239 @@ export class WebSocketSession {
 
   private startAttempt(): void {
     this.setState(this.reconnectAttempts > 0 ? 'reconnecting' : 'connecting');
-    const url = new URL(this.url);
-    let proxyUrl: URL | undefined;
-    try {
-      const choice = chooseProxy(url, this.options.proxy ?? {});
-      proxyUrl = choice.url;
-      this.record({ kind: 'info', direction: 'local', message: `Connecting to ${this.displayUrl} (${choice.reason})` });
-    } catch (err) {
-      this.record({ kind: 'error', direction: 'local', message: err instanceof Error ? err.message : String(err) });
+    const first: HopRequest = {
+      url: new URL(this.url),
+      headers: { ...this.options.headers },
+      ...(this.options.origin !== undefined ? { origin: this.options.origin } : {}),
+      clientCertificate: this.options.tls?.cert !== undefined,
+    };
+    const redirects = new RedirectChain(first, {
+      policy: this.options.followRedirects ?? 'never',
+      maxRedirects: this.options.maxRedirects,
+      holdsSecret: (value) => this.mask.redact(value) !== value,
+      show: (url) => this.shownUrl(url),
+    });
+    const giveUp = new AbortController();
+    const startedAt = performance.now();
+    const handshakeTimeoutMs = this.options.handshakeTimeoutMs ?? DEFAULT_HANDSHAKE_TIMEOUT_MS;
+    let attempt: Attempt | undefined;
+    const socket = this.openHop(first, 0, () => attempt!, giveUp.signal, remainingMs(startedAt, handshakeTimeoutMs), (proxyReason) => `Connecting to ${this.displayUrl} (${proxyReason})`);
+    if (!socket) {
       this.setState('closed');
       return;
     }
-    let attempt: Attempt | undefined;
-    let socket: WebSocket;
-    const giveUp = new AbortController();
+    const created = new Attempt(socket, redirects, giveUp, startedAt, handshakeTimeoutMs);
+    attempt = created;
+    this.attempt = created;
+    this.listen(created, socket);
+    created.armDeadline(() => this.onHandshakeDeadline(created));
+  }
+
+  /** The handshake did not complete in handshakeTimeoutMs: the attempt ends, whichever step it was at. */
+  private onHandshakeDeadline(attempt: Attempt): void {
+    attempt.handshakeExpired = true;
+    const ms = attempt.handshakeTimeoutMs;
+    if (attempt.upgradeRefused) {
+      // Still reading the refused upgrade's body: the refusal is logged with what arrived.
+      attempt.lastCause ??= `the refused upgrade's body did not end within ${ms} ms`;
+    } else {
+      attempt.lastCause = 'handshake timeout';
+      this.record({
+        kind: 'error',
+        direction: 'local',
+        message: `The server did not complete the opening handshake in time: no 101 answer within ${ms} ms of the attempt's start ("handshakeTimeoutMs" counts connecting, the proxy, TLS, the request and every redirect). Raise "handshakeTimeoutMs" in the profile if the server is slow.`,
+      });
+    }
+    attempt.socket.terminate();
+    attempt.cancelProxyConnect();
+  }
+
+  /**
+   * Opens the socket of one hop, with the proxy chosen for its URL and, for wss:// only, TLS with
+   * the profile's TLS options. Logs `describe` first; on failure logs why and returns undefined.
+   */
+  private openHop(hop: HopRequest, index: number, getAttempt: () => Attempt, signal: AbortSignal, timeLeftMs: number, describe: (proxyReason: string) => string): WebSocket | undefined {
+    let proxyUrl: URL | undefined;
     try {
-      socket = this.createSocket(url, proxyUrl, () => attempt!, giveUp.signal);
+      const choice = chooseProxy(hop.url, this.options.proxy ?? {});
+      proxyUrl = choice.url;
+      this.record({ kind: 'info', direction: 'local', message: describe(choice.reason) });
+    } catch (err) {
+      this.record({ kind: 'error', direction: 'local', message: err instanceof Error ? err.message : String(err) });
+      return undefined;
+    }
+    try {
+      return this.createSocket(hop, proxyUrl, index, getAttempt, signal, timeLeftMs);
     } catch (err) {
       // ws builds the HTTP request synchronously; Node refuses, for example, header values with
       // characters above U+00FF. That must be an event, not an exception out of connect().
       this.record({ kind: 'error', direction: 'local', message: `Could not start the connection: ${err instanceof Error ? err.message : String(err)}` });
-      this.setState('closed');
-      return;
+      return undefined;
     }
-    attempt = new Attempt(socket, giveUp);
-    this.attempt = attempt;
-    this.listen(attempt);
   }
 
-  private createSocket(url: URL, proxyUrl: URL | undefined, getAttempt: () => Attempt, signal: AbortSignal): WebSocket {
+  private createSocket(hop: HopRequest, proxyUrl: URL | undefined, index: number, getAttempt: () => Attempt, signal: AbortSignal, timeLeftMs: number): WebSocket {
+    const secure = hop.url.protocol === 'wss:';
     const tlsOptions = this.options.tls ?? {};
-    const handshakeTimeoutMs = this.options.handshakeTimeoutMs ?? 10_000;
-    return new (loadWs())(this.url, this.options.subprotocols ? [...this.options.subprotocols] : [], {
-      headers: this.options.headers ? { ...this.options.headers } : undefined,
-      origin: this.options.origin,
+    return new (loadWs())(hop.url.href, this.options.subprotocols ? [...this.options.subprotocols] : [], {
+      headers: { ...hop.headers },
+      origin: hop.origin,
       perMessageDeflate: this.options.perMessageDeflate ?? true,
-      handshakeTimeout: handshakeTimeoutMs,
+      // No handshakeTimeout for ws: it is the socket's idle timeout, which every byte restarts.
+      // The attempt's deadline (armDeadline) bounds the whole handshake instead.
       maxPayload: this.options.maxPayloadBytes ?? DEFAULT_MAX_PAYLOAD_BYTES,
-      followRedirects: this.options.followRedirects ?? false,
-      maxRedirects: this.options.maxRedirects ?? 10,
-      rejectUnauthorized: tlsOptions.rejectUnauthorized ?? true,
-      ca: tlsOptions.ca,
-      cert: tlsOptions.cert,
-      key: tlsOptions.key,
-      passphrase: tlsOptions.passphrase,
+      // ws would follow redirects with the first hop's transport and, once anyone listens for them,
+      // with every header; each hop is a socket of its own instead (followRedirect).
+      followRedirects: false,
+      ...(secure
+        ? {
+            rejectUnauthorized: tlsOptions.rejectUnauthorized ?? true,
+            ca: tlsOptions.ca,
+            ...(hop.clientCertificate ? { cert: tlsOptions.cert, key: tlsOptions.key, passphrase: tlsOptions.passphrase } : {}),
+          }
+        : {}),
       createConnection: connectionFactory({
-        secure: url.protocol === 'wss:',
+        secure,
         proxy: proxyUrl,
-        proxyTimeoutMs: handshakeTimeoutMs,
+        proxyTimeoutMs: timeLeftMs,
         signal,
-        onConnection: () => this.tapFor(getAttempt),
+        onConnection: () => this.tapFor(getAttempt, index),
       }) as unknown as WebSocket.ClientOptions['createConnection'],
     });
   }
 
-  private listen(attempt: Attempt): void {
-    const socket = attempt.socket;
+  /** Listens to the socket of one hop; once a redirect has replaced it, its events are ignored. */
+  private listen(attempt: Attempt, socket: WebSocket): void {
+    const current = (): boolean => attempt.socket === socket;
     socket.on('open', () => {
-      attempt.opened = true;
-      if (this.disposed) {
-        // dispose() came during the handshake: the server still gets its 1001, and nothing else starts.
-        this.record({ kind: 'open', direction: 'local', message: `Connected to ${this.shownUrl(socket.url)} after the inspector closed; closing with ${CLOSE_GOING_AWAY}` });
-        this.setState('closing');
-        socket.close(CLOSE_GOING_AWAY, GOING_AWAY_REASON);
-        return;
-      }
-      const stable = setTimeout(() => {
-        attempt.timers.delete(stable);
-        this.reconnectAttempts = 0;
-      }, STABLE_CONNECTION_MS);
-      attempt.timers.add(stable);
-      this.negotiatedInfo = { subprotocol: socket.protocol, extensions: socket.extensions };
-      const protocol = socket.protocol ? `, subprotocol "${socket.protocol}"` : '';
-      const extensions = socket.extensions ? `, extensions ${socket.extensions}` : '';
-      this.record({ kind: 'open', direction: 'local', message: `Connected to ${this.shownUrl(socket.url)}${protocol}${extensions}` });
-      this.setState('open');
-      this.startKeepAlive(attempt);
-      void this.sendOnOpen(attempt);
+      if (current()) this.onOpen(attempt, socket);
     });
     socket.on('message', (data, isBinary) => this.onMessage(attempt, toBuffer(data), isBinary));
     socket.on('pong', (data) => {
       // Normally the incoming decoder matches pongs to pings; once it has failed, ws's event has to.
       if (attempt.incomingDecoderFailed) attempt.pingsInFlight.delete(data.toString('hex'));
     });
-    socket.on('redirect', (url: string) => {
-      this.record({ kind: 'info', direction: 'local', message: `Following the redirect to ${this.shownUrl(url)}` });
-    });
     socket.on('unexpected-response', (_request, response) => {
-      attempt.upgradeRefused = true;
-      void this.recordRefusedUpgrade(response).finally(() => socket.terminate());
+      if (current()) this.onUnexpectedResponse(attempt, socket, response);
     });
     socket.on('error', (error: Error & { code?: string }) => {
-      if (attempt.upgradeRefused && /closed before the connection was established/.test(error.message)) {
-        return; // the refusal was already logged with its status and body
+      if (!current()) return;
+      if ((attempt.upgradeRefused || attempt.handshakeExpired) && /closed before the connection was established/.test(error.message)) {
+        return; // the refusal or the deadline already said why
       }
-      const explained = explainConnectionError(error, this.displayUrl);
+      const explained = explainConnectionError(error, this.shownUrl(socket.url));
       attempt.lastCause ??= explained.cause;
       this.failPendingIncoming(attempt, explained.message);
       this.record({ kind: 'error', direction: 'local', message: explained.message });
     });
     socket.on('close', (code, reasonBytes) => {
+      if (!current()) return;
       // ws gave up on this attempt (closed, terminated, failed): a CONNECT still waiting for the proxy goes too.
       attempt.cancelProxyConnect();
       this.onClose(attempt, code, reasonBytes.toString('utf8'));
     });
   }
 
-  /** The byte tap of one TCP connection (there is one per redirect hop). */
-  private tapFor(getAttempt: () => Attempt): ByteTap {
-    const requestHead = new HeadReader();
-    const responseHead = new HeadReader();
-    let requestKey: string | undefined;
-    let outgoing: WireDecoder | undefined;
-    let incoming: WireDecoder | undefined;
-    let ended = false;
+  private onOpen(attempt: Attempt, socket: WebSocket): void {
+    attempt.opened = true;
+    attempt.clearDeadline();
+    if (this.disposed) {
+      // dispose() came during the handshake: the server still gets its 1001, and nothing else starts.
+      this.record({ kind: 'open', direction: 'local', message: `Connected to ${this.shownUrl(socket.url)} after the inspector closed; closing with ${CLOSE_GOING_AWAY}` });
+      this.setState('closing');
+      socket.close(CLOSE_GOING_AWAY, GOING_AWAY_REASON);
+      return;
+    }
+    const stable = setTimeout(() => {
+      attempt.timers.delete(stable);
+      this.reconnectAttempts = 0;
+    }, STABLE_CONNECTION_MS);
+    attempt.timers.add(stable);
+    this.negotiatedInfo = { subprotocol: socket.protocol, extensions: socket.extensions };
+    const protocol = socket.protocol ? `, subprotocol "${socket.protocol}"` : '';
+    const extensions = socket.extensions ? `, extensions ${socket.extensions}` : '';
+    this.record({ kind: 'open', direction: 'local', message: `Connected to ${this.shownUrl(socket.url)}${protocol}${extensions}` });
+    this.setState('open');
+    this.startKeepAlive(attempt);
+    void this.sendOnOpen(attempt);
+  }
+
+  /** An answer other than 101: a redirect to follow or refuse (redirectPolicy.ts), or a refusal logged with its body. */
+  private onUnexpectedResponse(attempt: Attempt, socket: WebSocket, response: IncomingMessage): void {
+    // A session being closed follows nowhere: the answer is logged as the refusal it is.
+    const decision: RedirectDecision = this.userClosed || this.disposed ? { kind: 'not-a-redirect' } : attempt.redirects.next(response.statusCode ?? 0, response.headers.location);
+    switch (decision.kind) {
+      case 'follow':
+        this.followRedirect(attempt, socket, decision);
+        return;
+      case 'refuse':
+        attempt.upgradeRefused = true;
+        attempt.lastCause = decision.cause;
+        this.record({ kind: 'error', direction: 'local', message: decision.message });
+        socket.terminate();
+        return;
+      case 'not-followed':
+      case 'not-a-redirect':
+        attempt.upgradeRefused = true;
+        void this.recordRefusedUpgrade(response, decision.kind === 'not-followed' ? decision.hint : undefined).finally(() => socket.terminate());
+        return;
+      default: {
+        const unhandled: never = decision;
+        throw new Error(`unknown redirect decision ${JSON.stringify(unhandled)}`);
+      }
+    }
+  }
+
+  /** Starts the next hop of the attempt on a socket of its own, then drops the one that was redirected. */
+  private followRedirect(attempt: Attempt, previous: WebSocket, decision: Extract<RedirectDecision, { kind: 'follow' }>): void {
+    const { hop } = decision;
+    const transport = hop.url.protocol === 'wss:' ? 'TLS' : 'plain TCP (no TLS)';
+    const where = decision.crossOrigin ? ', another origin' : '';
+    const dropped = decision.dropped.length > 0 ? `. Not sent to it: ${decision.dropped.join(', ')}` : '';
+    const describe = (proxyReason: string): string =>
+      `Following the redirect to ${this.shownUrl(hop.url.href)} over ${transport} (redirect ${decision.count} of at most ${decision.max}${where}; ${proxyReason})${dropped}`;
+    const next = this.openHop(hop, attempt.hop + 1, () => attempt, attempt.signal, attempt.remainingMs(), describe);
+    if (!next) {
+      // Whatever stopped this hop would stop it again: the attempt ends without reconnecting.
+      attempt.upgradeRefused = true;
+      attempt.lastCause ??= 'the redirect could not be followed';
+      previous.terminate();
+      return;
+    }
+    attempt.nextHop(next);
+    this.listen(attempt, next);
+    previous.terminate();
+  }
+
+  /** The byte tap of one TCP connection (there is one per redirect hop; `hop` counts them). */
+  private tapFor(getAttempt: () => Attempt, hop: number): ByteTap {
     const readBudget = this.options.readBudget ?? sharedReadBudget;
-    const makeDecoders = (perMessageDeflate: boolean): void => {
-      const attempt = getAttempt();
-      outgoing = new WireDecoder({
-        direction: 'client-to-server',
-        onMessage: (message) => this.onOutgoingFrame(attempt, message),
-        onError: (error) => this.onDecodeError(attempt, 'sent', error),
-      });
-      incoming = new WireDecoder({
-        direction: 'server-to-client',
-        onMessage: (message) => this.onIncomingFrame(attempt, message),
-        onSingleFrameMessage: (kind, compressed, payloadLength, streamOffset, maskKey) => attempt.queue.pushSingleFrame(kind, compressed, payloadLength, streamOffset, maskKey),
-        onError: (error) => this.onDecodeError(attempt, 'received', error),
-      });
-      outgoing.setPerMessageDeflate(perMessageDeflate);
-      incoming.setPerMessageDeflate(perMessageDeflate);
-    };
-    return {
-      outgoing: (chunk) => {
-        if (outgoing) {
-          outgoing.push(chunk);
-          return;
-        }
-        const head = requestHead.push(chunk);
-        if (!head) return;
-        const parsed = parseHttpHead(head.head);
-        if (!(parsed instanceof HttpHeadError)) {
-          requestKey = headerValues(parsed, 'sec-websocket-key')[0];
-          this.record({ kind: 'handshake-request', direction: 'sent', payload: head.head, handshake: { startLine: parsed.startLine, headers: parsed.headers } });
-        } else {
-          this.record({ kind: 'error', direction: 'local', message: `Could not read the handshake request: ${parsed.message}` });
-        }
-        // A client sends nothing after its request until the 101 arrives (RFC 6455 section 4.1).
-      },
-      incoming: (chunk) => {
-        if (incoming) {
-          readBudget.admit(getAttempt().socket);
-          incoming.push(chunk);
-          return;
-        }
-        const head = responseHead.push(chunk);
-        if (!head) return;
-        const parsed = parseHttpHead(head.head);
-        if (parsed instanceof HttpHeadError) {
-          this.record({ kind: 'error', direction: 'local', message: `Could not read the handshake response: ${parsed.message}` });
-          return;
-        }
-        const switching = /^HTTP\/1\.1 101\b/.test(parsed.startLine);
-        const extensions = headerValues(parsed, 'sec-websocket-extensions').join(', ');
-        const acceptCheck = switching ? checkAccept(requestKey, headerValues(parsed, 'sec-websocket-accept')[0]) : undefined;
-        this.record({
-          kind: 'handshake-response',
-          direction: 'received',
-          payload: head.head,
-          handshake: {
-            startLine: parsed.startLine,
-            headers: parsed.headers,
-            ...(acceptCheck ? { acceptCheck } : {}),
-            ...(switching ? { negotiated: { subprotocol: headerValues(parsed, 'sec-websocket-protocol')[0] ?? '', extensions } } : {}),
-          },
+    return handshakeTap({
+      record: (event) => this.record(event),
+      startFrames: (perMessageDeflate) => {
+        const attempt = getAttempt();
+        const outgoing = new WireDecoder({
+          direction: 'client-to-server',
+          onMessage: (message) => this.onOutgoingFrame(attempt, message),
+          onError: (error) => this.onDecodeError(attempt, 'sent', error),
         });
-        if (switching) {
-          makeDecoders(parseExtensionsHeader(extensions).some((e) => e.name === 'permessage-deflate'));
-          if (head.rest.length > 0) incoming!.push(head.rest);
-        }
+        const incoming = new WireDecoder({
+          direction: 'server-to-client',
+          onMessage: (message) => this.onIncomingFrame(attempt, message),
+          onSingleFrameMessage: (kind, compressed, payloadLength, streamOffset, maskKey) => attempt.queue.pushSingleFrame(kind, compressed, payloadLength, streamOffset, maskKey),
+          onError: (error) => this.onDecodeError(attempt, 'received', error),
+        });
+        outgoing.setPerMessageDeflate(perMessageDeflate);
+        incoming.setPerMessageDeflate(perMessageDeflate);
+        return { outgoing, incoming };
       },
+      beforeIncomingFrames: () => readBudget.admit(getAttempt().socket),
       ended: (error) => {
-        if (ended) return;
-        ended = true;
-        if (error) getAttempt().lastCause ??= explainConnectionError(error, this.displayUrl).cause;
+        const attempt = getAttempt();
+        // A hop a redirect replaced was dropped on purpose: its end is not the attempt's.
+        if (error && attempt.hop === hop) attempt.lastCause ??= explainConnectionError(error, this.displayUrl).cause;
       },
-    };
+    });
   }
 
   // ---- frames and messages ------------------------------------------------------------------
@@ -817,17 +833,15 @@ export class WebSocketSession {
   }
 
   private shouldReconnect(attempt: Attempt): boolean {
-    const reconnect = this.options.reconnect;
+    const reconnect = this.reconnectOptions;
     if (!reconnect?.enabled || this.userClosed || this.disposed || attempt.upgradeRefused) return false;
     return this.reconnectAttempts < reconnect.maxAttempts;
   }
 
   private scheduleReconnect(): void {
-    const reconnect = this.options.reconnect!;
+    const reconnect = this.reconnectOptions!;
     this.reconnectAttempts++;
-    // Exponential backoff with jitter: spreads reconnects of many clients after a server restart.
-    const ceiling = Math.min(reconnect.maxDelayMs, reconnect.initialDelayMs * 2 ** (this.reconnectAttempts - 1));
-    const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+    const delay = reconnectDelayMs(reconnect, this.reconnectAttempts, Math.random());
     this.setState('reconnecting');
     this.record({ kind: 'reconnect', direction: 'local', message: `Reconnecting in ${delay} ms (attempt ${this.reconnectAttempts} of ${reconnect.maxAttempts})` });
     this.reconnectTimer = setTimeout(() => {
@@ -846,28 +860,15 @@ export class WebSocketSession {
     return attempt;
   }
 
-  private async recordRefusedUpgrade(response: IncomingMessage): Promise<void> {
-    const chunks: Buffer[] = [];
-    let kept = 0;
-    let total = 0;
-    try {
-      for await (const chunk of response as AsyncIterable<Buffer>) {
-        total += chunk.length;
-        if (kept < REFUSED_BODY_LIMIT) {
-          const slice = chunk.subarray(0, REFUSED_BODY_LIMIT - kept);
-          chunks.push(slice);
-          kept += slice.length;
-        }
-      }
-    } catch (err) {
-      this.record({ kind: 'error', direction: 'local', message: `Reading the refused upgrade's body failed: ${String(err)}` });
-    }
-    const cut = total > kept ? ` (the first ${kept} of ${total} bytes of the body are kept)` : '';
+  /** Logs a refused upgrade with the first bytes of its body; `hint` says more about it (a redirect not followed). */
+  private async recordRefusedUpgrade(response: IncomingMessage, hint: string | undefined): Promise<void> {
+    const body = await readRefusedBody(response);
+    const status = `HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim();
     this.record({
       kind: 'error',
       direction: 'received',
-      payload: Buffer.concat(chunks),
-      message: `The server refused the WebSocket upgrade with HTTP ${response.statusCode} ${response.statusMessage ?? ''}`.trim() + cut,
+      payload: body.bytes,
+      message: `The server refused the WebSocket upgrade with ${status}${hint ? `; ${hint}` : ''}${describeRefusedBody(body)}`,
     });
   }
 

@@ -17,13 +17,13 @@ export interface ByteTap {
 }
 
 /** What the request options ws hands to createConnection look like (a subset of http.RequestOptions + TLS options). */
-type ConnectionOptions = net.NetConnectOpts & tls.ConnectionOptions & { host?: string; hostname?: string; port?: number | string; servername?: string; timeout?: number };
+type ConnectionOptions = net.NetConnectOpts & tls.ConnectionOptions & { host?: string; hostname?: string; port?: number | string; servername?: string };
 
 export interface ConnectionFactoryOptions {
   readonly secure: boolean;
   /** HTTP proxy to tunnel through with CONNECT, if any. */
   readonly proxy?: URL;
-  /** Limit for reaching the proxy and opening the tunnel. */
+  /** Limit for reaching the proxy and opening the tunnel: what is left of the handshake's deadline. */
   readonly proxyTimeoutMs: number;
   /** Aborted when the connection attempt is given up: a CONNECT still waiting for the proxy is dropped at once. */
   readonly signal?: AbortSignal;
@@ -48,13 +48,8 @@ export function connectionFactory(options: ConnectionFactoryOptions): (requestOp
       // As ws does: SNI carries the host name, never an IP address (RFC 6066 section 3).
       servername: requestOptions.servername ?? (net.isIP(host) ? '' : host),
     });
-    // ws's handshake timeout is the socket's idle timeout (the request's `timeout` option); ws clears it after the upgrade.
-    const armTimeout = (socket: net.Socket): void => {
-      if (requestOptions.timeout) socket.setTimeout(requestOptions.timeout);
-    };
     if (!options.proxy) {
       const socket = options.secure ? tls.connect({ ...tlsOptions(), host, port }) : net.connect({ host, port });
-      armTimeout(socket);
       tapSocket(socket, tap);
       return socket;
     }
@@ -74,7 +69,6 @@ export function connectionFactory(options: ConnectionFactoryOptions): (requestOp
           tunnel.resume();
         }
         const socket = options.secure ? tls.connect({ ...tlsOptions(), socket: tunnel }) : tunnel;
-        armTimeout(socket);
         tapSocket(socket, tap);
         if (!options.secure) {
           // The tunnel comes paused, perhaps holding the server's first bytes. It flows once the

@@ -57,11 +57,19 @@ function withEnv(values: Record<string, string | undefined>): () => void {
  * alone leave the profile usable; any error means no profile.
  */
 const corpus: Record<string, string[]> = {
+  "clamped-reconnect": [
+    'warning 4:50 reconnect.maxAttempts | reconnect.maxAttempts is 1000000, above the maximum of 100 reconnects in a row (a connection that stays up for 10 s starts the count over); 100 is used',
+    'warning 4:77 reconnect.initialDelayMs | reconnect.initialDelayMs is 0, below the minimum of 100 ms (reconnects never come faster, so that a server refusing connections is not flooded with them); 100 is used',
+    'warning 4:94 reconnect.maxDelayMs | reconnect.maxDelayMs is 0, below the minimum of 100 ms (reconnects never come faster, so that a server refusing connections is not flooded with them); 100 is used',
+  ],
   "invalid-data-and-file": [
     'error 5:49 messages.0.file | messages[0] has both data and file; keep one',
   ],
   "invalid-duplicate-subprotocol": [
     'error 4:28 subprotocols.1 | subprotocols[1] "chat" is listed twice; list each subprotocol once',
+  ],
+  "invalid-follow-redirects": [
+    'error 4:22 followRedirects | followRedirects must be false (the default: no redirects), true or "sameOrigin" (redirects within the same origin: scheme, host and port), or "crossOrigin" (redirects anywhere, without credentials past the origin), got "crossorigin". Did you mean "crossOrigin"?',
   ],
   "invalid-header-injection": [
     'error 5:33 headers.X-Forwarded-For | headers.X-Forwarded-For contains a carriage return (U+000D); control characters in a header value could inject HTTP headers, so it is refused',
@@ -112,7 +120,7 @@ const corpus: Record<string, string[]> = {
     'error 3:10 url | url must be a string, got 8080',
   ],
   "invalid-variable-in-name": [
-    'error 3:12 name | name cannot use variables (found ${env:USER}); variables are allowed only in url, header values, origin and message data',
+    "error 3:12 name | name cannot use variables (found ${env:USER}); variables are allowed only in url, header values, origin, message data, tls.passphrase and the proxy's user name and password",
   ],
   "invalid-wrong-type": [
     'error 4:24 perMessageDeflate | perMessageDeflate must be true or false, got "yes"',
@@ -126,7 +134,7 @@ const corpus: Record<string, string[]> = {
     'error 10:19 subprotocols | subprotocols must be an array of strings, e.g. ["graphql-transport-ws"], got "chat"',
     'error 11:24 perMessageDeflate | perMessageDeflate must be true or false, got 1',
     'error 12:22 maxPayloadBytes | maxPayloadBytes must be a whole number from 1 to 268435456, got 1.5',
-    'error 13:13 proxy | proxy cannot use variables (found ${env:PROXY}); variables are allowed only in url, header values, origin and message data',
+    'error 13:13 proxy | proxy: ${env:PROXY} cannot stand there; variables may stand only in the proxy\'s user name and password, as in http://alice:${secret:proxyPassword}@proxy.example:3128',
     'error 14:33 reconnect.maxAttempts | reconnect.maxAttempts must be a whole number from 1 to 2147483647, got 0',
     'error 14:47 reconnect.enabled | reconnect.enabled must be true or false, got "no"',
     'error 16:66 messages.0.data | messages[0].data is not valid hex: "z" at character 1 is not a hex digit',
@@ -239,7 +247,7 @@ describe('parseProfile', () => {
       perMessageDeflate: false,
       handshakeTimeoutMs: 5000,
       maxPayloadBytes: 1048576,
-      followRedirects: true,
+      followRedirects: 'sameOrigin',
       proxy: 'http://proxy.example:3128',
       tls: {
         rejectUnauthorized: false,
@@ -271,7 +279,7 @@ describe('parseProfile', () => {
       perMessageDeflate: true,
       handshakeTimeoutMs: 10000,
       maxPayloadBytes: 16777216,
-      followRedirects: false,
+      followRedirects: 'never',
       tls: { rejectUnauthorized: true },
       reconnect: { enabled: false, maxAttempts: 5, initialDelayMs: 1000, maxDelayMs: 30000 },
       messages: [],
@@ -293,6 +301,17 @@ describe('parseProfile', () => {
     assert.equal(over.profile, undefined);
     assert.deepEqual(over.problems.map((p) => p.message), [
       'maxPayloadBytes must be at most 268435456 (256 MiB), got 268435457: a message is held whole in the memory of the extension host, which every extension shares. Lower it to 268435456 or less, or remove it for the default of 16777216 (16 MiB)',
+    ]);
+  });
+
+  it('uses the reconnect bounds in place of values past them, and leaves values within them alone', () => {
+    assert.deepEqual(parseFixture('clamped-reconnect').profile?.reconnect, { enabled: true, maxAttempts: 100, initialDelayMs: 100, maxDelayMs: 100 });
+    const parsed = parseProfile('{ "url": "ws://h/", "reconnect": { "enabled": true, "maxAttempts": 100, "initialDelayMs": 100, "maxDelayMs": 100 } }', { profilePath: '/p/x.wsprofile' });
+    assert.deepEqual(parsed.problems, []);
+    assert.deepEqual(parsed.profile?.reconnect, { enabled: true, maxAttempts: 100, initialDelayMs: 100, maxDelayMs: 100 });
+    // A short maxDelayMs with a longer default initialDelayMs is the ordering error, not a bound warning.
+    assert.deepEqual(parseProfile('{ "url": "ws://h/", "reconnect": { "maxDelayMs": 50 } }', { profilePath: '/p/x.wsprofile' }).problems.map((p) => `${p.severity} ${p.message}`), [
+      'error reconnect.maxDelayMs (50) must be at least reconnect.initialDelayMs (1000, the default)',
     ]);
   });
 
@@ -374,6 +393,40 @@ describe('resolveProfile', () => {
     } finally {
       restore();
     }
+  });
+
+  it('resolves variables in tls.passphrase and in the proxy\'s user info, percent-encoded there, and counts them as secrets', async () => {
+    const password = 'p@ss:w/rd ü';
+    const profile = parseIn(`{
+      "url": "ws://h/",
+      "proxy": "http://\${input:Proxy user}:\${secret:proxyPassword}@proxy.example:3128",
+      "tls": { "passphrase": "\${secret:keyPassphrase}" }
+    }`);
+    assert.equal(profile.proxy, 'http://${input:Proxy user}:${secret:proxyPassword}@proxy.example:3128', 'kept as written until resolved');
+    const resolved = await resolveProfile(profile, tableResolver({ proxyPassword: password, keyPassphrase: 'horse battery' }, { 'Proxy user': 'alice' }));
+    assert.equal(resolved.proxy, `http://alice:${encodeURIComponent(password).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)}@proxy.example:3128`);
+    assert.equal(decodeURIComponent(new URL(resolved.proxy!).password), password);
+    assert.equal(resolved.tls.passphrase, 'horse battery');
+    assert.deepEqual(resolved.secrets, [
+      { value: password, placeholder: '${secret:proxyPassword}' },
+      { value: 'horse battery', placeholder: '${secret:keyPassphrase}' },
+    ]);
+    // A secret that is the whole user info holds "user:password"; each piece is hidden too.
+    const whole = await resolveProfile(parseIn('{ "url": "ws://h/", "proxy": "http://${secret:proxyLogin}@proxy.example:3128" }'), tableResolver({ proxyLogin: 'bob:s3cr3t@x' }));
+    assert.equal(whole.proxy, 'http://bob:s3cr3t%40x@proxy.example:3128');
+    assert.deepEqual(whole.secrets.map((secret) => secret.value).sort(), ['bob', 'bob:s3cr3t@x', 's3cr3t@x']);
+    // A literal "$${" in a proxy is a "${".
+    assert.equal((await resolveProfile(parseIn('{ "url": "ws://h/", "proxy": "http://u:a$${b@proxy.example:3128" }'), tableResolver({}))).proxy, 'http://u:a${b@proxy.example:3128');
+  });
+
+  it('refuses variables anywhere in the proxy but its user info, pointing at each', () => {
+    const problems = (proxy: string): string[] => parseProfile(JSON.stringify({ url: 'ws://h/', proxy }), { profilePath: '/p/x.wsprofile' }).problems.map((p) => `${p.column} ${p.message}`);
+    const where = "variables may stand only in the proxy's user name and password, as in http://alice:${secret:proxyPassword}@proxy.example:3128";
+    assert.deepEqual(problems('http://alice:pw@${env:PROXY_HOST}:3128'), [`43 proxy: \${env:PROXY_HOST} cannot stand there; ${where}`]);
+    assert.deepEqual(problems('${env:HTTP_PROXY}'), [`27 proxy: \${env:HTTP_PROXY} cannot stand there; ${where}`]);
+    assert.deepEqual(problems('http://proxy.example:3128/${secret:a@b}'), [`53 proxy: \${secret:a@b} cannot stand there; ${where}`]);
+    assert.deepEqual(problems('http://${secret:login}@proxy.example:3128'), []);
+    assert.match(problems('http://${secret:login}@')[0], /^26 proxy "http:\/\/•••@" is not a URL; write it like http:\/\/proxy\.example:3128/);
   });
 
   it('names the variable and the field when a value is missing', async () => {

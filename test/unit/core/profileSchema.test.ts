@@ -11,6 +11,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import { parse as parseJsonc, type ParseError } from 'jsonc-parser';
 import { MAX_PAYLOAD_BYTES_LIMIT } from '../../../src/core/messageSizeLimits';
 import { parseProfile, type ParsedProfile } from '../../../src/core/profile';
+import { redirectPolicyOf, type FollowRedirectsSetting } from '../../../src/core/redirectPolicy';
 
 const root = join(__dirname, '..', '..', '..', '..');
 const fixtures = join(root, 'test', 'fixtures', 'profiles');
@@ -105,7 +106,8 @@ describe('wsprofile.schema.json', () => {
       perMessageDeflate: props.perMessageDeflate.default,
       handshakeTimeoutMs: props.handshakeTimeoutMs.default,
       maxPayloadBytes: props.maxPayloadBytes.default,
-      followRedirects: props.followRedirects.default,
+      // The schema holds the value as written; the parser, the policy it stands for.
+      followRedirects: redirectPolicyOf(props.followRedirects.default as FollowRedirectsSetting),
       rejectUnauthorized: props.tls.properties?.rejectUnauthorized.default,
       reconnect: Object.fromEntries(Object.entries(props.reconnect.properties ?? {}).map(([k, v]) => [k, v.default])),
       type: props.messages.items?.properties?.type.default,
@@ -129,7 +131,7 @@ describe('wsprofile.schema.json', () => {
   });
 
   it('knows every fixture', () => {
-    const grouped = fixtureNames.filter((n) => /^(valid|invalid|unknown|syntax)-/.test(n) || n in PARSER_ONLY || n === 'malformed-everything');
+    const grouped = fixtureNames.filter((n) => /^(valid|invalid|unknown|clamped|syntax)-/.test(n) || n in PARSER_ONLY || n === 'malformed-everything');
     assert.deepEqual(grouped, fixtureNames);
     for (const name of Object.keys(PARSER_ONLY)) assert.ok(fixtureNames.includes(name), `${name}.wsprofile is missing`);
   });
@@ -188,6 +190,20 @@ describe('wsprofile.schema.json', () => {
         const warned = parsed.problems.map((p) => pointer(p.path)).sort();
         assert.ok(parsed.problems.every((p) => p.severity === 'warning'));
         const refused = schemaErrors.filter((e) => e.keyword === 'additionalProperties').map((e) => `${e.instancePath}/${String(e.params.additionalProperty)}`).sort();
+        assert.deepEqual(refused, warned);
+      });
+    }
+
+    for (const name of fixtureNames.filter((n) => n.startsWith('clamped-'))) {
+      // Values past the engine's bounds (reconnectPolicy.ts) still let the profile connect: the
+      // parser warns and uses the bound; the schema's minimum and maximum refuse them, which VS
+      // Code shows as warnings too.
+      it(`${name}: the parser warns and uses the bound, the schema refuses (shown as warnings in VS Code)`, () => {
+        const { parsed, schemaErrors } = judge(name);
+        assert.ok(parsed.profile);
+        assert.ok(parsed.problems.length > 0 && parsed.problems.every((p) => p.severity === 'warning'));
+        const warned = parsed.problems.map((p) => pointer(p.path)).sort();
+        const refused = schemaErrors.filter((e) => e.keyword === 'minimum' || e.keyword === 'maximum').map((e) => e.instancePath).sort();
         assert.deepEqual(refused, warned);
       });
     }

@@ -1,6 +1,8 @@
 /** A saved profile, end to end: parse, resolve every kind of variable, connect, and send the onOpen messages. */
 import * as assert from 'node:assert/strict';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +12,9 @@ import { parseProfile } from '../../../src/core/profile';
 import { sessionOptionsFromProfile } from '../../../src/core/profileSession';
 import { WebSocketSession } from '../../../src/core/session';
 import type { VariableRef, VariableResolver } from '../../../src/core/variables';
-import { allEvents, describeEvents, waitForEvent } from '../../fixtures/sessionWaits';
+import { makeTestPki } from '../../fixtures/certificates';
+import { startConnectProxy } from '../../fixtures/connectProxy';
+import { allEvents, describeEvents, waitForClosed, waitForEvent } from '../../fixtures/sessionWaits';
 
 describe('sessionOptionsFromProfile', () => {
   let server: WebSocketServer;
@@ -163,6 +167,82 @@ describe('sessionOptionsFromProfile', () => {
       assert.match(shown, /GET \/rooms\/\$\{secret:room\}\/join\?token=\$\{secret:token\}&n=1 HTTP\/1\.1/);
     } finally {
       server.close();
+    }
+  });
+
+  /** Everything a session shows about itself: its title and URL, and each event's message and start line, through its mask. */
+  const shownBy = (session: WebSocketSession): string => [session.title, session.displayUrl, ...allEvents(session).flatMap((e) => [e.message ?? '', session.mask.redact(e.handshake?.startLine ?? '')])].join('\n');
+
+  it('authenticates to the proxy with a password from a secret, and shows it nowhere', async () => {
+    const password = 'pr0xy p@ss:word';
+    const proxy = await startConnectProxy({ requireAuthorization: { expected: `Basic ${Buffer.from(`alice:${password}`).toString('base64')}`, challenge: 'Basic realm="test"' } });
+    try {
+      const proxyUrl = new URL(proxy.url);
+      const profileFor = (name: string): string => JSON.stringify({ url: `ws://127.0.0.1:${port}/via-proxy`, proxy: `http://alice:\${secret:${name}}@${proxyUrl.host}` });
+      const resolver: VariableResolver = async (ref) => (ref.kind === 'secret' ? ({ proxyPassword: password, wrongPassword: 'not it' } as Record<string, string>)[ref.name] : undefined);
+      const { profile, problems } = parseProfile(profileFor('proxyPassword'), { profilePath: join(dir, 'proxied.wsprofile') });
+      assert.ok(profile, JSON.stringify(problems));
+      const session = new WebSocketSession(await sessionOptionsFromProfile(profile, { resolver, proxy: { env: {} } }));
+      sessions.push(session);
+      session.connect();
+      await waitForEvent(session, (e) => e.kind === 'open');
+      assert.deepEqual(proxy.requests, [`127.0.0.1:${port}`]);
+      assert.equal(seen[seen.length - 1].url, '/via-proxy');
+      const shown = shownBy(session);
+      assert.match(shown, new RegExp(`Connecting to ws://127\\.0\\.0\\.1:${port}/via-proxy \\(proxy http://alice:•••@${proxyUrl.host.replace(/\./g, '\\.')} from the profile\\)`));
+      for (const form of [password, encodeURIComponent(password), 'p@ss']) assert.ok(!shown.includes(form), `${form} in:\n${shown}`);
+      assert.equal(session.mask.redact(`pw=${password}`), 'pw=${secret:proxyPassword}', 'the session knows the value as a secret');
+
+      // A wrong one is refused by the proxy; the message says what to check, and still shows no password.
+      const wrong = parseProfile(profileFor('wrongPassword'), { profilePath: join(dir, 'wrong.wsprofile') }).profile!;
+      const refused = new WebSocketSession(await sessionOptionsFromProfile(wrong, { resolver, proxy: { env: {} } }));
+      sessions.push(refused);
+      refused.connect();
+      await waitForClosed(refused);
+      assert.match(shownBy(refused), /requires authentication for CONNECT 127\.0\.0\.1:\d+: HTTP\/1\.1 407 Proxy Authentication Required \(it asks for Basic\)\. The user name and password in the proxy URL were not accepted/);
+      assert.ok(!shownBy(refused).includes('not it'), shownBy(refused));
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('opens a client key encrypted with a passphrase from a secret', async function () {
+    this.timeout(20_000);
+    const pki = makeTestPki();
+    const server = createHttpsServer({ cert: pki.serverCert, key: pki.serverKey, ca: pki.caCert, requestCert: true, rejectUnauthorized: true });
+    const wss = new WebSocketServer({ server });
+    const clients: string[] = [];
+    wss.on('connection', (_ws, request: IncomingMessage) => clients.push(String((request.socket as TLSSocket).getPeerCertificate().subject?.CN)));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const text = JSON.stringify({
+        url: `wss://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+        tls: { ca: pki.caCertPath, cert: pki.clientCertPath, key: pki.clientKeyPath, passphrase: '${secret:keyPassphrase}' },
+      });
+      const { profile, problems } = parseProfile(text, { profilePath: join(dir, 'client-cert.wsprofile') });
+      assert.ok(profile, JSON.stringify(problems));
+      const connectWith = async (passphrase: string): Promise<WebSocketSession> => {
+        const resolver: VariableResolver = async (ref) => (ref.kind === 'secret' && ref.name === 'keyPassphrase' ? passphrase : undefined);
+        const session = new WebSocketSession(await sessionOptionsFromProfile(profile, { resolver, proxy: { env: {} } }));
+        sessions.push(session);
+        session.connect();
+        return session;
+      };
+      const session = await connectWith(pki.clientKeyPassphrase);
+      await waitForEvent(session, (e) => e.kind === 'open');
+      assert.deepEqual(clients, ['WebSocket Inspector Test Client']);
+      assert.ok(!shownBy(session).includes(pki.clientKeyPassphrase));
+
+      const wrong = await connectWith('wrong passphrase');
+      await waitForClosed(wrong);
+      const error = allEvents(wrong).find((e) => e.kind === 'error')?.message ?? '';
+      assert.match(error, /tls\.passphrase/, describeEvents(wrong));
+      assert.ok(!shownBy(wrong).includes('wrong passphrase'));
+      assert.deepEqual(clients, ['WebSocket Inspector Test Client'], 'no second connection reached the server');
+    } finally {
+      for (const client of wss.clients) client.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      pki.remove();
     }
   });
 

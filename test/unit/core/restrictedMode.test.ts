@@ -82,6 +82,14 @@ describe('Restricted Mode', () => {
       assert.equal(await resolveTemplate('${env:HOME_X}', 'origin', guarded), 'value-of-env-HOME_X');
     });
 
+    it('refuses ${secret:…} in tls.passphrase and in the proxy\'s user info, naming the field', async () => {
+      const { resolver, asked } = answeringResolver();
+      const guarded = restrictResolver(resolver, () => false);
+      await assert.rejects(resolveProfile(parse('{ "url": "ws://h/", "proxy": "http://alice:${secret:proxyPassword}@proxy.example:3128" }'), guarded), /^RestrictedModeError: proxy: \$\{secret:proxyPassword\} was not read: this workspace is not trusted/);
+      await assert.rejects(resolveProfile(parse('{ "url": "ws://h/", "tls": { "passphrase": "${secret:keyPassphrase}" } }'), guarded), /^RestrictedModeError: tls\.passphrase: \$\{secret:keyPassphrase\} was not read: this workspace is not trusted/);
+      assert.deepEqual(asked, []);
+    });
+
     it('refuses env in a saved message, naming the message', async () => {
       const { resolver } = answeringResolver();
       await assert.rejects(
@@ -157,15 +165,16 @@ describe('Restricted Mode', () => {
   });
 
   describe('restrictedReads', () => {
-    it('lists each env and secret variable once (url, headers, origin, saved messages) and each TLS file field', () => {
+    it('lists each env and secret variable once (url, headers, origin, proxy, tls.passphrase, saved messages) and each TLS file field', () => {
       const profile = parse(`{
         "url": "wss://\${env:HOST}/x",
         "headers": { "Authorization": "Bearer \${secret:token}", "X-Host": "\${env:HOST}", "X-Who": "\${input:Who}" },
         "origin": "https://\${env:ORIGIN}",
-        "tls": { "ca": "ca.pem", "cert": "client.pem", "key": "client.key" },
+        "proxy": "http://\${env:PROXY_USER}:\${secret:proxyPassword}@proxy.example:3128",
+        "tls": { "ca": "ca.pem", "cert": "client.pem", "key": "client.key", "passphrase": "\${secret:keyPassphrase}" },
         "messages": [{ "name": "m", "type": "text", "data": "\${secret:other} \${uuid}" }, { "name": "blob", "type": "binary", "file": "client.key" }]
       }`);
-      assert.deepEqual(restrictedReads(profile), ['${env:HOST}', '${secret:token}', '${env:ORIGIN}', '${secret:other}', 'tls.ca', 'tls.cert', 'tls.key', 'the file of message "blob"']);
+      assert.deepEqual(restrictedReads(profile), ['${env:HOST}', '${secret:token}', '${env:ORIGIN}', '${env:PROXY_USER}', '${secret:proxyPassword}', '${secret:keyPassphrase}', '${secret:other}', 'tls.ca', 'tls.cert', 'tls.key', 'the file of message "blob"']);
     });
 
     it('is empty for a profile that reads nothing Restricted Mode refuses', () => {

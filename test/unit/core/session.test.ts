@@ -113,24 +113,31 @@ describe('WebSocketSession', function () {
     });
 
     it('follows redirects only when the profile allows, recording each hop', async () => {
+      // One origin: /old redirects to /echo, which echoes.
       const redirector = createHttpServer();
-      redirector.on('upgrade', (_req: IncomingMessage, socket) => {
-        socket.end(`HTTP/1.1 302 Found\r\nLocation: ${demo.url('echo')}\r\nContent-Length: 0\r\n\r\n`);
+      const echo = new WebSocketServer({ noServer: true });
+      echo.on('connection', (ws) => ws.on('message', (data, binary) => ws.send(data, { binary })));
+      redirector.on('upgrade', (req: IncomingMessage, socket, head) => {
+        if (req.url === '/echo') echo.handleUpgrade(req, socket, head, (ws) => echo.emit('connection', ws, req));
+        else socket.end('HTTP/1.1 302 Found\r\nLocation: /echo\r\nContent-Length: 0\r\n\r\n');
       });
       await new Promise<void>((r) => redirector.listen(0, '127.0.0.1', r));
-      cleanups.push(() => new Promise((r) => redirector.close(r)));
+      cleanups.push(() => new Promise((r) => {
+        for (const client of echo.clients) client.terminate();
+        redirector.close(r);
+      }));
       const url = `ws://127.0.0.1:${(redirector.address() as AddressInfo).port}/old`;
 
       const refused = open(url);
       await waitForClosed(refused);
-      assert.match(allEvents(refused).find((e) => e.kind === 'error')?.message ?? '', /HTTP 302 Found/);
+      assert.match(allEvents(refused).find((e) => e.kind === 'error')?.message ?? '', /HTTP 302 Found; it redirects to ws:\/\/127\.0\.0\.1:\d+\/echo; set "followRedirects": true/);
 
-      const followed = await opened(open(url, { followRedirects: true }));
+      const followed = await opened(open(url, { followRedirects: 'sameOrigin' }));
       const requests = allEvents(followed).filter((e) => e.kind === 'handshake-request').map((e) => e.handshake!.startLine);
       assert.deepEqual(requests, ['GET /old HTTP/1.1', 'GET /echo HTTP/1.1']);
       const responses = allEvents(followed).filter((e) => e.kind === 'handshake-response').map((e) => e.handshake!.startLine);
       assert.deepEqual(responses, ['HTTP/1.1 302 Found', 'HTTP/1.1 101 Switching Protocols']);
-      assert.ok(allEvents(followed).some((e) => e.kind === 'info' && /Following the redirect to ws:\/\/127\.0\.0\.1:\d+\/echo/.test(e.message ?? '')));
+      assert.ok(allEvents(followed).some((e) => e.kind === 'info' && /Following the redirect to ws:\/\/127\.0\.0\.1:\d+\/echo over plain TCP/.test(e.message ?? '')), describeEvents(followed));
     });
 
     it('reports a redirect loop', async () => {
@@ -138,7 +145,7 @@ describe('WebSocketSession', function () {
       loop.on('upgrade', (req: IncomingMessage, socket) => socket.end(`HTTP/1.1 301 Moved\r\nLocation: ${req.url === '/a' ? '/b' : '/a'}\r\nContent-Length: 0\r\n\r\n`));
       await new Promise<void>((r) => loop.listen(0, '127.0.0.1', r));
       cleanups.push(() => new Promise((r) => loop.close(r)));
-      const session = open(`ws://127.0.0.1:${(loop.address() as AddressInfo).port}/a`, { followRedirects: true, maxRedirects: 3 });
+      const session = open(`ws://127.0.0.1:${(loop.address() as AddressInfo).port}/a`, { followRedirects: 'sameOrigin', maxRedirects: 3 });
       await waitForClosed(session);
       assert.ok(allEvents(session).some((e) => e.kind === 'error' && /redirect loop/.test(e.message ?? '')), describeEvents(session));
     });
@@ -851,7 +858,7 @@ describe('WebSocketSession', function () {
       });
       await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
       cleanups.push(() => new Promise<void>((resolve) => redirector.close(() => resolve())));
-      const session = await opened(open(`ws://127.0.0.1:${(redirector.address() as AddressInfo).port}/`, { followRedirects: true }));
+      const session = await opened(open(`ws://127.0.0.1:${(redirector.address() as AddressInfo).port}/`, { followRedirects: 'crossOrigin' }));
       assert.match(describeEvents(session), /Following the redirect to ws:\/\/alice:•••@127\.0\.0\.1:\d+\/moved/);
       assertNoPassword(shownTexts(session));
     });
@@ -863,9 +870,9 @@ describe('WebSocketSession', function () {
       });
       await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
       cleanups.push(() => new Promise<void>((resolve) => redirector.close(() => resolve())));
-      const session = open(`ws://127.0.0.1:${(redirector.address() as AddressInfo).port}/`, { followRedirects: true });
+      const session = open(`ws://127.0.0.1:${(redirector.address() as AddressInfo).port}/`, { followRedirects: 'crossOrigin' });
       const closed = await waitForClosed(session);
-      assert.match(describeEvents(session), /Invalid URL: ws:\/\/alice:•••@127\.0\.0\.1:99999\/moved/);
+      assert.match(describeEvents(session), /redirected \(HTTP 302\) to "ws:\/\/alice:•••@127\.0\.0\.1:99999\/moved", which is not a URL/);
       assertNoPassword(`${shownTexts(session)}\n${closed.close?.cause ?? ''}`);
     });
   });
