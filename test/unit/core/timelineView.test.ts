@@ -8,8 +8,9 @@ import { NO_FILTER, type RowFilter } from '../../../src/shared/rowFilter';
 const text = (body: string): NewSessionEvent => ({ kind: 'text', direction: 'received', monoUs: 0, wallMs: 0, payload: Buffer.from(body) });
 const textFilter = (value: string): RowFilter => ({ ...NO_FILTER, text: value });
 
-/** Every seq the view shows, read the way the webview reads them: by view index, a page at a time. */
-function shownSeqs(view: TimelineView): number[] {
+/** Every seq the view shows once its scan is done, read the way the webview reads them: by view index, a page at a time. */
+async function shownSeqs(view: TimelineView): Promise<number[]> {
+  await view.catchUpInSlices();
   const count = view.state().viewCount;
   const seqs: number[] = [];
   for (let start = 0; start < count; start += MAX_ROWS_PER_REQUEST) seqs.push(...view.rows(start, start + MAX_ROWS_PER_REQUEST).map((r) => r.seq));
@@ -17,24 +18,24 @@ function shownSeqs(view: TimelineView): number[] {
 }
 
 describe('TimelineView', () => {
-  it('shows the whole log without a filter, and only matching rows with one', () => {
+  it('shows the whole log without a filter, and only matching rows with one', async () => {
     const store = new EventStore();
     ['Fill 1', 'tick', 'FILL 2', 'tick'].forEach((b) => store.append(text(b)));
     const view = new TimelineView(store);
-    assert.deepEqual(shownSeqs(view), [0, 1, 2, 3]);
+    assert.deepEqual(await shownSeqs(view), [0, 1, 2, 3]);
     const before = view.version;
     view.setFilter(textFilter('fill'));
     assert.ok(view.version > before);
-    assert.deepEqual(shownSeqs(view), [0, 2]);
+    assert.deepEqual(await shownSeqs(view), [0, 2]);
     assert.deepEqual(view.state().totalCount, 4);
-    assert.equal(view.indexOf(2), 1);
-    assert.equal(view.indexOf(1), null, 'a hidden row has no view index');
+    assert.equal(await view.indexOf(2), 1);
+    assert.equal(await view.indexOf(1), null, 'a hidden row has no view index');
     view.setFilter(NO_FILTER);
-    assert.deepEqual(shownSeqs(view), [0, 1, 2, 3]);
-    assert.equal(view.indexOf(1), 1);
+    assert.deepEqual(await shownSeqs(view), [0, 1, 2, 3]);
+    assert.equal(await view.indexOf(1), 1);
   });
 
-  it('keeps up with events appended after the filter was set, in the same payload memory as earlier ones', () => {
+  it('keeps up with events appended after the filter was set, in the same payload memory as earlier ones', async () => {
     const store = new EventStore();
     store.append(text('first fill'));
     const view = new TimelineView(store);
@@ -43,7 +44,7 @@ describe('TimelineView', () => {
     // These land in the same slab the first scan read; the filter must see their bytes, not what was there before.
     for (let i = 0; i < 100; i++) store.append(text(i % 10 === 0 ? `fill ${i}` : `tick ${i}`));
     assert.equal(view.state().viewCount, 11);
-    assert.deepEqual(shownSeqs(view).slice(0, 3), [0, 1, 11]);
+    assert.deepEqual((await shownSeqs(view)).slice(0, 3), [0, 1, 11]);
   });
 
   describe('a regular expression that backtracks catastrophically', function () {
@@ -66,35 +67,35 @@ describe('TimelineView', () => {
       assert.deepEqual(state.filter, filter, 'the user\'s filter is kept, to be shown and edited');
       assert.match(state.filterError ?? '', /took longer than \d+ ms on event #1\b.*backtracks catastrophically.*Simplify it/);
       assert.ok(state.version > version, 'the view changed under the webview');
-      assert.deepEqual(shownSeqs(view), [0, 1, 2], 'the direction toggle still applies');
+      assert.deepEqual(await shownSeqs(view), [0, 1, 2], 'the direction toggle still applies');
       assert.equal(stopped.length, 1);
       assert.equal(stopped[0].seq, 1);
       view.setFilter(regexFilter('^a+$'));
       assert.equal(view.state().filterError, undefined);
-      assert.deepEqual(shownSeqs(view), [0, 2]);
+      assert.deepEqual(await shownSeqs(view), [0, 2]);
     });
 
-    it('stops the filter when such a payload arrives after it was applied', () => {
+    it('stops the filter when such a payload arrives after it was applied', async () => {
       const store = new EventStore();
       ['aaa', 'b'].forEach((b) => store.append(text(b)));
       const stopped: RegexFilterTimeoutError[] = [];
       const view = new TimelineView(store, (err) => stopped.push(err));
       view.setFilter(regexFilter('(a+)+$'));
-      assert.deepEqual(shownSeqs(view), [0]);
+      assert.deepEqual(await shownSeqs(view), [0]);
       const version = view.version;
       store.append(text(evil));
       store.append(text('aa'));
       const state = view.state();
       assert.match(state.filterError ?? '', /event #2/);
       assert.ok(state.version > version);
-      assert.deepEqual(shownSeqs(view), [0, 1, 2, 3], 'no toggle is off: every row shows');
+      assert.deepEqual(await shownSeqs(view), [0, 1, 2, 3], 'no toggle is off: every row shows');
       assert.deepEqual(stopped.map((e) => e.seq), [2]);
       store.append(text('later'));
       assert.equal(view.state().viewCount, 5, 'later events are shown as they come');
     });
   });
 
-  it('forgets rows before Clear, filtered or not', () => {
+  it('forgets rows before Clear, filtered or not', async () => {
     const store = new EventStore();
     ['fill a', 'tick', 'fill b'].forEach((b) => store.append(text(b)));
     const view = new TimelineView(store);
@@ -103,9 +104,9 @@ describe('TimelineView', () => {
     assert.equal(view.state().viewCount, 0);
     store.append(text('fill c'));
     store.append(text('tick'));
-    assert.deepEqual(shownSeqs(view), [3]);
+    assert.deepEqual(await shownSeqs(view), [3]);
     view.setFilter(NO_FILTER);
-    assert.deepEqual(shownSeqs(view), [3, 4]);
+    assert.deepEqual(await shownSeqs(view), [3, 4]);
   });
 
   it('refuses a regular expression that does not compile and keeps the filter it had', () => {
@@ -119,15 +120,15 @@ describe('TimelineView', () => {
     assert.equal(view.filter.text, 'fill');
   });
 
-  it('pages through more matches than one request carries', () => {
+  it('pages through more matches than one request carries', async () => {
     const store = new EventStore({ segmentSize: 256 });
     for (let i = 0; i < 5000; i++) store.append(text(i % 2 ? 'odd' : 'even'));
     const view = new TimelineView(store);
     view.setFilter(textFilter('EVEN'));
-    const seqs = shownSeqs(view);
+    const seqs = await shownSeqs(view);
     assert.equal(seqs.length, 2500);
     assert.ok(seqs.every((seq, i) => seq === 2 * i));
-    assert.equal(view.indexOf(4998), 2499);
+    assert.equal(await view.indexOf(4998), 2499);
     assert.equal(view.rows(2400, 2400 + MAX_ROWS_PER_REQUEST * 2).length, 100, 'clamped to the view');
   });
 
@@ -159,7 +160,7 @@ describe('TimelineView', () => {
       assert.equal(view.count, 250);
       const whole = new TimelineView(store);
       whole.setFilter(textFilter('fill'));
-      assert.deepEqual(shownSeqs(view), shownSeqs(whole));
+      assert.deepEqual(await shownSeqs(view), await shownSeqs(whole));
     });
 
     it('starts with a small slice, whatever the filter, and grows it when the filter is fast', async () => {
@@ -192,29 +193,35 @@ describe('TimelineView', () => {
       assert.equal(view.filterError, undefined, 'the expression is slow, not stopped');
       const whole = new TimelineView(store);
       whole.setFilter({ ...NO_FILTER, text: '(a|b)*c', regex: true });
-      assert.deepEqual(shownSeqs(view), shownSeqs(whole));
+      assert.deepEqual(await shownSeqs(view), await shownSeqs(whole));
     });
 
-    it('scans the events logged while it runs, and one scan serves every caller', async () => {
+    it('goes on by itself to the events logged while it runs, one slice a turn for every caller, and tells when rows pass', async () => {
       const store = fills(FIRST_SLICE_EVENTS * 4, {});
-      const view = new TimelineView(store);
+      let told = 0;
+      const view = new TimelineView(store, undefined, { onRowsScanned: () => told++ });
       view.setFilter(textFilter('fill'));
       const first = view.catchUpInSlices();
-      assert.equal(view.catchUpInSlices(), first, 'a second caller waits for the same scan');
-      // Logged between two slices: the scan goes on to them, so reading the view after it scans nothing.
+      const second = view.catchUpInSlices();
+      assert.equal(view.count, FIRST_SLICE_EVENTS / 4, 'the second caller scanned nothing more in the same turn');
+      // Logged between two slices: the scan goes on to them without being asked.
       for (let i = 0; i < 1000; i++) store.append(text(`fill late ${i}`));
-      await first;
+      await Promise.all([first, second]);
+      for (let turn = 0; turn < 100 && view.count < FIRST_SLICE_EVENTS + 1000; turn++) await new Promise((resolve) => setImmediate(resolve));
       assert.equal(view.count, FIRST_SLICE_EVENTS + 1000, 'the late events were scanned by the slices');
+      assert.ok(told > 0, 'slices on later turns told that rows passed');
       assert.equal(view.state().viewCount, FIRST_SLICE_EVENTS + 1000);
     });
 
-    it('is finished by a read in the middle, without counting a row twice', async () => {
+    it('is not finished by a read in the middle, and counts no row twice', async () => {
       const view = new TimelineView(fills(1000));
       view.setFilter(textFilter('fill'));
       const done = view.catchUpInSlices(100);
-      assert.equal(view.state().viewCount, 250);
+      assert.equal(view.state().viewCount, 25, 'a read while the next slice is scheduled scans nothing');
+      assert.equal(view.rows(0, MAX_ROWS_PER_REQUEST).length, 25);
       await done;
       assert.equal(view.state().viewCount, 250);
+      assert.equal(new Set((await shownSeqs(view))).size, 250);
     });
 
     it('stops when a newer filter replaces the one it scans for', async () => {
@@ -225,7 +232,7 @@ describe('TimelineView', () => {
       view.setFilter(textFilter('tick 9'));
       await Promise.all([older, view.catchUpInSlices(100)]);
       assert.deepEqual(
-        shownSeqs(view),
+        await shownSeqs(view),
         store.readRange(0, store.length).filter((e) => e.payload?.toString().startsWith('tick 9')).map((e) => e.seq),
       );
     });
