@@ -1,9 +1,9 @@
 /** The host side of the timeline: Clear and the filter over a real event store, as the webview sees them through rows and counts. */
 import * as assert from 'node:assert/strict';
 import { EventStore, type NewSessionEvent } from '../../../src/core/eventStore';
-import type { RegexFilterTimeoutError } from '../../../src/core/filterScan';
+import { FilterScan, type RegexFilterTimeoutError } from '../../../src/core/filterScan';
 import { FIRST_SLICE_EVENTS, MAX_ROWS_PER_REQUEST, TimelineView } from '../../../src/core/timelineView';
-import { NO_FILTER, type RowFilter } from '../../../src/shared/rowFilter';
+import { FILTER_TEXT_MAX_LENGTH, NO_FILTER, type RowFilter } from '../../../src/shared/rowFilter';
 
 const text = (body: string): NewSessionEvent => ({ kind: 'text', direction: 'received', monoUs: 0, wallMs: 0, payload: Buffer.from(body) });
 const textFilter = (value: string): RowFilter => ({ ...NO_FILTER, text: value });
@@ -118,6 +118,23 @@ describe('TimelineView', () => {
     assert.throws(() => view.setFilter({ ...NO_FILTER, text: '(', regex: true }), /Not a valid regular expression/);
     assert.equal(view.version, version);
     assert.equal(view.filter.text, 'fill');
+  });
+
+  it('refuses a filter text longer than FILTER_TEXT_MAX_LENGTH before compiling it, says why, and keeps the filter it had', () => {
+    const store = new EventStore();
+    store.append(text('fill'));
+    const view = new TimelineView(store);
+    view.setFilter(textFilter('fill'));
+    const version = view.version;
+    // A pasted pattern of megabytes: compiled, it would block the host for seconds.
+    const pasted = '(a|b)'.repeat(720_000);
+    for (const filter of [{ ...NO_FILTER, text: pasted, regex: true }, textFilter('x'.repeat(FILTER_TEXT_MAX_LENGTH + 1))]) {
+      assert.throws(() => view.setFilter(filter), new RegExp(`The filter is ${filter.text.length} characters long; at most ${FILTER_TEXT_MAX_LENGTH} are accepted\\. Shorten it`));
+    }
+    assert.equal(view.version, version);
+    assert.equal(view.filter.text, 'fill');
+    view.setFilter(textFilter('f'.repeat(FILTER_TEXT_MAX_LENGTH)));
+    assert.equal(view.filter.text.length, FILTER_TEXT_MAX_LENGTH, 'a filter of the greatest length is applied');
   });
 
   it('pages through more matches than one request carries', async () => {
@@ -237,4 +254,77 @@ describe('TimelineView', () => {
       );
     });
   });
+
+  describe('events a server makes slow to filter', function () {
+    // The scans below test each event for real (about four seconds for the thousand here); the
+    // stepped clock only decides where they stop.
+    this.timeout(120_000);
+    /** Some 7 KB of "error " repeated: /error.*timeout/ runs to the end from every "error" (milliseconds an event); one in 50 ends in "timeout". */
+    const hostile = (i: number): NewSessionEvent => text(`${'error '.repeat(1000 + (i % 3) * 170)}${i % 50 === 0 ? 'timeout' : ''}`);
+    const errorTimeout: RowFilter = { ...NO_FILTER, text: 'error.*timeout', regex: true };
+    /** A clock that moves 10 ms each time it is read: every deadline passes after a few looks at it, on any machine. */
+    const steppedClock = (): (() => number) => {
+      let ms = 0;
+      return () => (ms += 10);
+    };
+
+    it('catches up on a flood a slice at a time: a read stops at its deadline, the scan goes on in later turns and ends with the rows of an unbounded scan', async () => {
+      const store = new EventStore();
+      let told = 0;
+      const view = new TimelineView(store, undefined, { now: steppedClock(), onRowsScanned: () => told++ });
+      view.setFilter(errorTimeout);
+      assert.equal(view.state().viewCount, 0);
+      for (let i = 0; i < 1000; i++) store.append(hostile(i));
+      // What the panel does when the flood is flushed: it reads the view.
+      const first = view.state();
+      assert.equal(first.totalCount, 1000);
+      // Every scan tests at least one event, and the clock stops it within three: only seq 0 can have passed.
+      assert.equal(first.viewCount, 1, 'the read stopped at its deadline instead of testing the flood');
+      assert.deepEqual(view.rows(0, MAX_ROWS_PER_REQUEST).map((r) => r.seq), [0]);
+      const turns = turnCounter();
+      await view.catchUpInSlices();
+      assert.ok(turns.stop() >= 300, 'a slice a turn, each within its deadline (three events at most)');
+      // Matches are 50 events apart and a slice tests three at most: each came in a slice of its own.
+      assert.equal(told, 19, 'each row that passed on a later turn was told');
+      const unbounded: number[] = [];
+      new FilterScan(store, errorTimeout).scan(0, store.length, (seq) => unbounded.push(seq));
+      assert.deepEqual(await shownSeqs(view), unbounded);
+      assert.equal(unbounded.length, 20);
+    });
+
+    it('answers rows and indexOf from what is scanned, and indexOf waits for the rest a slice a turn', async () => {
+      const store = new EventStore();
+      const view = new TimelineView(store, undefined, { now: steppedClock() });
+      view.setFilter(errorTimeout);
+      for (let i = 0; i <= 150; i++) store.append(hostile(i));
+      assert.deepEqual(view.rows(0, MAX_ROWS_PER_REQUEST).map((r) => r.seq), [0], 'rows scanned one slice, to its deadline');
+      const turns = turnCounter();
+      const index = view.indexOf(150);
+      assert.equal(view.count, 1, 'indexOf scanned nothing in its call');
+      assert.equal(await index, 3);
+      assert.ok(turns.stop() >= 40, 'the event loop turned while indexOf waited for the scan');
+      assert.equal(await view.indexOf(149), null, 'a row the scan passed over is hidden');
+      store.append(hostile(1));
+      store.append(hostile(0));
+      assert.equal(await view.indexOf(152), 4, 'a row logged later is found once the scan reaches it');
+    });
+  });
 });
+
+/** Counts turns of the event loop (a setImmediate chain) until stopped. */
+function turnCounter(): { stop(): number } {
+  let turns = 0;
+  let running = true;
+  const tick = (): void => {
+    if (!running) return;
+    turns++;
+    setImmediate(tick);
+  };
+  setImmediate(tick);
+  return {
+    stop: () => {
+      running = false;
+      return turns;
+    },
+  };
+}
