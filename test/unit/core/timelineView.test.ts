@@ -127,7 +127,7 @@ describe('TimelineView', () => {
     view.setFilter(textFilter('fill'));
     const version = view.version;
     // A pasted pattern of megabytes: compiled, it would block the host for seconds.
-    const pasted = '(a|b)'.repeat(720_000);
+    const pasted = '(?:error|timeout) '.repeat(200_000);
     for (const filter of [{ ...NO_FILTER, text: pasted, regex: true }, textFilter('x'.repeat(FILTER_TEXT_MAX_LENGTH + 1))]) {
       assert.throws(() => view.setFilter(filter), new RegExp(`The filter is ${filter.text.length} characters long; at most ${FILTER_TEXT_MAX_LENGTH} are accepted\\. Shorten it`));
     }
@@ -292,35 +292,44 @@ describe('TimelineView', () => {
       assert.equal(unbounded.length, 20);
     });
 
-    it('answers rows and indexOf from what is scanned, and indexOf waits for the rest a slice a turn', async () => {
+    it('answers rows from what is scanned, scanning one slice to its deadline', () => {
       const store = new EventStore();
       const view = new TimelineView(store, undefined, { now: steppedClock() });
       view.setFilter(errorTimeout);
       for (let i = 0; i <= 150; i++) store.append(hostile(i));
-      assert.deepEqual(view.rows(0, MAX_ROWS_PER_REQUEST).map((r) => r.seq), [0], 'rows scanned one slice, to its deadline');
+      assert.deepEqual(view.rows(0, MAX_ROWS_PER_REQUEST).map((r) => r.seq), [0]);
+      assert.equal(view.count, 1);
+    });
+
+    it('answers indexOf once the scan reaches the row, a slice a turn, without scanning to it in one call', async () => {
+      const store = new EventStore();
+      const view = new TimelineView(store, undefined, { now: steppedClock() });
+      view.setFilter(errorTimeout);
+      for (let i = 0; i <= 150; i++) store.append(hostile(i));
       const turns = turnCounter();
       const index = view.indexOf(150);
-      assert.equal(view.count, 1, 'indexOf scanned nothing in its call');
+      assert.equal(view.count, 1, 'the call scanned one slice');
       assert.equal(await index, 3);
       assert.ok(turns.stop() >= 40, 'the event loop turned while indexOf waited for the scan');
       assert.equal(await view.indexOf(149), null, 'a row the scan passed over is hidden');
       store.append(hostile(1));
       store.append(hostile(0));
       assert.equal(await view.indexOf(152), 4, 'a row logged later is found once the scan reaches it');
+      assert.equal(await view.indexOf(153), null, 'a seq not logged yet is in no view');
     });
   });
 });
 
-/** Counts turns of the event loop (a setImmediate chain) until stopped. */
+/** Counts turns of the event loop (a setImmediate chain) until stopped; it keeps no process alive (a failed test never stops it). */
 function turnCounter(): { stop(): number } {
   let turns = 0;
   let running = true;
   const tick = (): void => {
     if (!running) return;
     turns++;
-    setImmediate(tick);
+    setImmediate(tick).unref();
   };
-  setImmediate(tick);
+  setImmediate(tick).unref();
   return {
     stop: () => {
       running = false;
