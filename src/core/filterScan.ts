@@ -41,12 +41,13 @@ const REGEX_BATCH_EVENTS = 65_536;
 const REGEX_BATCH_BYTES = 16 * 1024 * 1024;
 
 /**
- * Events, or payload bytes, a scan without a regular expression visits between two looks at the
- * clock: a look costs some 50 ns, a 64-byte event some 60 ns, a 64 KiB payload decoded for a needle
- * beyond ASCII some 100 µs.
+ * Payload bytes a scan without a regular expression visits between two looks at the clock, each
+ * event counted as EVENT_BYTES more than its payload: about a thousand small events, or sixteen
+ * payloads of 64 KiB. A look costs some 50 ns, a 64-byte event some 40 ns, a 64 KiB payload decoded
+ * for a needle beyond ASCII some 100 µs.
  */
-const CLOCK_EVERY_EVENTS = 1024;
 const CLOCK_EVERY_BYTES = 1024 * 1024;
+const EVENT_BYTES = 1024;
 
 /** The filter's regular expression took too long on one event: the filter cannot be applied. */
 export class RegexFilterTimeoutError extends Error {
@@ -143,21 +144,22 @@ export class FilterScan {
     if (this.regex) return this.scanWithRegex(this.regex, start, end, onMatch, deadline);
     // Windows are never reused across scans: the store's newest slab fills up between two scans.
     this.window = { bytes: undefined, from: 0, to: 0, text: '' };
-    let events = 0;
-    let bytesVisited = 0;
+    /** Bytes left before the next look at the clock; the first event is scanned whatever the clock says. */
+    let left = CLOCK_EVERY_BYTES;
     let stoppedAt = -1;
     this.store.scan(start, end, (seq, kind, direction, bytes, offset, size) => {
-      if (++events > CLOCK_EVERY_EVENTS || bytesVisited >= CLOCK_EVERY_BYTES) {
+      if (left < 0) {
         if (this.now() >= deadline) {
           stoppedAt = seq;
           return END_SCAN;
         }
-        events = 1;
-        bytesVisited = 0;
+        left = CLOCK_EVERY_BYTES;
       }
+      // One subtraction an event, so counting costs nothing next to the search; a payload past the
+      // 64 KiB the filter reads counts whole, which only brings the next look forward.
+      left -= size + EVENT_BYTES;
       const shown = this.shown;
       if (shown !== undefined && !(shown.directions[direction] && shown.kinds[kind])) return;
-      if (bytes !== undefined) bytesVisited += Math.min(size, FILTER_TEXT_MAX_BYTES);
       if (this.everyText || this.passes(seq, kind, bytes, offset, size)) onMatch(seq);
     });
     return stoppedAt >= 0 ? stoppedAt : end;
