@@ -180,6 +180,9 @@ function figuresOf(capture: CaptureRow[] | undefined, allocation: AllocationRow 
   if (filter) {
     const longest = Math.max(...filter.timings.map((t) => t.longestTurnMs));
     figures.push({ part: '5', figure: 'host filter: longest turn of the event loop while applying any of them', value: round1(longest), unit: 'ms' });
+    for (const h of filter.hostile) {
+      figures.push({ part: '5', figure: `host filter: longest turn, ${h.messages} messages slow to filter, read ${h.reads}`, value: round1(h.longestTurnMs), unit: 'ms' });
+    }
   }
   for (const row of peers ?? []) {
     figures.push({ part: '4', figure: `engine / wscat, ${row.flood}`, value: row.engineToWscat, unit: 'ratio' });

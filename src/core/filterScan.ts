@@ -19,7 +19,7 @@ import { compileFilter, DIRECTIONS as ALL_DIRECTIONS, kindGroupOf, type RowFilte
 import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
 import { toEventRow } from './eventRow';
 import { END_SCAN, type EventStore, type SessionEvent } from './eventStore';
-import { GuardedRegex, MATCHED, RegexTooSlowError, UNTESTED } from './guardedRegex';
+import { GuardedRegex, MATCHED, REGEX_WINDOW_MS, RegexTooSlowError, UNTESTED } from './guardedRegex';
 
 /** Bytes of a text payload the filter looks at; a 100 MB message is not decoded whole to be searched. */
 export const FILTER_TEXT_MAX_BYTES = 64 * 1024;
@@ -39,6 +39,15 @@ export function filterTextOf(event: SessionEvent): string {
  */
 const REGEX_BATCH_EVENTS = 65_536;
 const REGEX_BATCH_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Payload bytes a scan without a regular expression visits between two looks at the clock, each
+ * event counted as EVENT_BYTES more than its payload: about a thousand small events, or sixteen
+ * payloads of 64 KiB. A look costs some 50 ns, a 64-byte event some 40 ns, a 64 KiB payload decoded
+ * for a needle beyond ASCII some 100 µs.
+ */
+const CLOCK_EVERY_BYTES = 1024 * 1024;
+const EVENT_BYTES = 1024;
 
 /** The filter's regular expression took too long on one event: the filter cannot be applied. */
 export class RegexFilterTimeoutError extends Error {
@@ -98,10 +107,11 @@ export class FilterScan {
   private readonly everyText: boolean;
   private window: { bytes: Buffer | undefined; from: number; to: number; text: string } = { bytes: undefined, from: 0, to: 0, text: '' };
 
-  /** Throws with a message for a person when the filter does not compile. */
+  /** Throws with a message for a person when the filter does not compile. `now` is the clock deadlines are given on. */
   constructor(
     private readonly store: EventStore,
     filter: RowFilter,
+    private readonly now: () => number = () => performance.now(),
   ) {
     const compiled = compileFilter(filter);
     if (!compiled.ok) throw new Error(compiled.error);
@@ -111,7 +121,7 @@ export class FilterScan {
     this.shown = Object.values(directions).every(Boolean) && Object.values(kinds).every(Boolean) ? undefined : { directions, kinds };
     this.everyText = filter.text === '';
     // compileFilter accepted it, so the same source and flags compile here too.
-    this.regex = filter.regex && !this.everyText ? new GuardedRegex(filter.text, 'iu') : undefined;
+    this.regex = filter.regex && !this.everyText ? new GuardedRegex(filter.text, 'iu', REGEX_WINDOW_MS, now) : undefined;
     if (!filter.regex && filter.text !== '' && /^[\x00-\x7f]*$/.test(filter.text)) {
       const needle = filter.text.toLowerCase();
       this.needle = { text: needle, at: -1 };
@@ -125,21 +135,34 @@ export class FilterScan {
 
   /**
    * Calls `onMatch` with the seq of each event with `start <= seq < end` that passes, in order, and
-   * returns the seq it got to: `end`, or less when a regular expression's test ran past `deadline`
-   * (performance.now()), in which case the events from the returned seq on are still to be scanned.
-   * Throws RegexFilterTimeoutError when the regular expression takes too long on an event (after
-   * calling `onMatch` for some of the events before it).
+   * returns the seq it got to: `end`, or less when the scan ran past `deadline` (on the clock `now`),
+   * in which case the events from the returned seq on are still to be scanned. Every call gets past
+   * `start`, however late. Throws RegexFilterTimeoutError when the regular expression takes too long
+   * on an event (after calling `onMatch` for some of the events before it).
    */
   scan(start: number, end: number, onMatch: (seq: number) => void, deadline = Infinity): number {
     if (this.regex) return this.scanWithRegex(this.regex, start, end, onMatch, deadline);
     // Windows are never reused across scans: the store's newest slab fills up between two scans.
     this.window = { bytes: undefined, from: 0, to: 0, text: '' };
+    /** Bytes left before the next look at the clock; the first event is scanned whatever the clock says. */
+    let left = CLOCK_EVERY_BYTES;
+    let stoppedAt = -1;
     this.store.scan(start, end, (seq, kind, direction, bytes, offset, size) => {
+      if (left < 0) {
+        if (this.now() >= deadline) {
+          stoppedAt = seq;
+          return END_SCAN;
+        }
+        left = CLOCK_EVERY_BYTES;
+      }
+      // One subtraction an event, so counting costs nothing next to the search; a payload past the
+      // 64 KiB the filter reads counts whole, which only brings the next look forward.
+      left -= size + EVENT_BYTES;
       const shown = this.shown;
       if (shown !== undefined && !(shown.directions[direction] && shown.kinds[kind])) return;
       if (this.everyText || this.passes(seq, kind, bytes, offset, size)) onMatch(seq);
     });
-    return end;
+    return stoppedAt >= 0 ? stoppedAt : end;
   }
 
   /**
@@ -178,7 +201,7 @@ export class FilterScan {
           break;
         }
       }
-      if (stoppedAt < 0 && performance.now() >= deadline) stopAtNext = true;
+      if (stoppedAt < 0 && this.now() >= deadline) stopAtNext = true;
       count = 0;
       bytesInBatch = 0;
     };

@@ -57,11 +57,21 @@ export interface TextBatch {
   readonly ends: ArrayLike<number>;
 }
 
+/**
+ * Texts, or characters of text, tested between two looks at the clock when `testAll` has a
+ * deadline: often enough that a merely slow expression stops near it (a window cuts a text that is
+ * slow on its own), seldom enough to cost nothing next to the tests (a look costs some 50 ns).
+ */
+const CLOCK_EVERY_TEXTS = 32;
+const CLOCK_EVERY_CHARS = 4096;
+
 interface Job {
   re: RegExp;
   batch: TextBatch;
   results: Uint8Array;
   from: number;
+  deadline: number;
+  now: () => number;
 }
 
 /**
@@ -71,12 +81,22 @@ interface Job {
  * that runs the loop (measured no slower, and nothing is compiled from a string).
  */
 function testFrom(job: Job): void {
-  const { re, results } = job;
+  const { re, results, deadline, now } = job;
   const { items, starts, ends, count } = job.batch;
+  let texts = 0;
+  let chars = 0;
   for (let i = job.from; i < count; i++) {
     const item = items[i]!;
+    const text = typeof item === 'string' ? item : item.toString('utf8', starts[i], ends[i]);
     re.lastIndex = 0;
-    results[i] = re.test(typeof item === 'string' ? item : item.toString('utf8', starts[i], ends[i])) ? MATCHED : NOT_MATCHED;
+    results[i] = re.test(text) ? MATCHED : NOT_MATCHED;
+    chars += text.length;
+    // After a test, never before the first: every call gets somewhere, however late it starts.
+    if (++texts >= CLOCK_EVERY_TEXTS || chars >= CLOCK_EVERY_CHARS) {
+      if (now() >= deadline) return;
+      texts = 0;
+      chars = 0;
+    }
   }
 }
 
@@ -91,11 +111,12 @@ function theSandbox(): NonNullable<typeof sandbox> {
 export class GuardedRegex {
   private readonly re: RegExp;
 
-  /** Throws a SyntaxError when `source` does not compile. */
+  /** Throws a SyntaxError when `source` does not compile. `now` is the clock deadlines are given on. */
   constructor(
     readonly source: string,
     flags: string,
     private readonly windowMs = REGEX_WINDOW_MS,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.re = new RegExp(source, flags);
   }
@@ -105,10 +126,12 @@ export class GuardedRegex {
    * was cut in are tested in the next run. Throws RegexTooSlowError for a text that used up
    * REGEX_WINDOWS_PER_TEXT whole windows alone, working.
    *
-   * When a window closes after `deadline` (performance.now()) and some texts were tested in it, the
-   * call returns early: the answers from the first UNTESTED one on are not there yet, and the caller
-   * tests them later, after letting the event loop turn. So an expression that is merely slow (some
-   * microseconds a text, over a batch of tens of thousands) blocks the host for about a window,
+   * Past `deadline` (on the clock `now`) the call returns early, at the first look at the clock after
+   * it (every CLOCK_EVERY_TEXTS texts or CLOCK_EVERY_CHARS characters) or when a window in which some
+   * texts were tested closes after it: the answers from the first UNTESTED one on are not there yet,
+   * and the caller tests them later, after letting the event loop turn. So an expression that is
+   * merely slow (microseconds a text over a batch of tens of thousands, or milliseconds a text over
+   * a few hundred) blocks the host for about the time left to the deadline plus a text, or a window,
    * not for the whole batch. A text that is slow on its own is still given its windows in one go.
    */
   testAll(batch: TextBatch | readonly string[], deadline = Infinity): Uint8Array {
@@ -120,7 +143,7 @@ export class GuardedRegex {
     let windowsAlone = 0;
     let windowsTried = 0;
     while (from < count) {
-      const job: Job = { re: this.re, batch: texts, results, from };
+      const job: Job = { re: this.re, batch: texts, results, from, deadline, now: this.now };
       context.job = job;
       const cpuBefore = process.cpuUsage();
       try {
@@ -138,7 +161,7 @@ export class GuardedRegex {
         const cpu = process.cpuUsage(cpuBefore);
         const worked = (cpu.user + cpu.system) / 1000 >= this.windowMs / 2;
         if (stoppedAt !== from) {
-          if (performance.now() >= deadline) return results;
+          if (this.now() >= deadline) return results;
           windowsAlone = 0;
           windowsTried = 0;
         } else {

@@ -132,11 +132,11 @@ type Empty = Record<string, never>;
 export type HostMethods = {
   /** Rows of the view, start <= index < end (at most a few hundred at a time). */
   rows: { params: { start: number; end: number }; result: { firstIndex: number; rows: EventRow[]; viewCount: number; version: number } };
-  /** Applies a filter; fails with a message for a bad regular expression, and answers with `filterError` set when one takes too long. */
+  /** Applies a filter; fails with a message for a bad regular expression or a text longer than FILTER_TEXT_MAX_LENGTH, and answers with `filterError` set when one takes too long. */
   setFilter: { params: { filter: RowFilter }; result: ViewState };
   /** Hides every row logged so far from the view; the log keeps them. */
   clear: { params: Empty; result: ViewState };
-  /** Where an event is in the view; null when it is hidden by Clear or the filter. */
+  /** Where an event is in the view (answered once the filter's scan has reached it); null when it is hidden by Clear or the filter. */
   indexOf: { params: { seq: number }; result: { index: number | null } };
   /** Everything the details pane shows for one event. */
   details: { params: { seq: number }; result: EventDetails };

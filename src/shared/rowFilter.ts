@@ -46,6 +46,13 @@ export interface RowFilter {
 
 export const NO_FILTER: RowFilter = { text: '', regex: false, directions: DIRECTIONS, kinds: KIND_GROUPS };
 
+/**
+ * Longest filter text accepted (UTF-16 code units, as `String.length` and the input's `maxlength`
+ * count them). A filter is typed, not pasted: a pasted text of megabytes takes seconds to compile as
+ * a regular expression, outside any guard, on the extension host's thread.
+ */
+export const FILTER_TEXT_MAX_LENGTH = 1000;
+
 /** True when the filter hides anything. */
 export function isFilterActive(filter: RowFilter): boolean {
   return filter.text !== '' || DIRECTIONS.some((d) => !filter.directions.includes(d)) || KIND_GROUPS.some((k) => !filter.kinds.includes(k));
@@ -69,6 +76,13 @@ export type CompiledFilter =
   | { readonly ok: false; readonly error: string };
 
 export function compileFilter(filter: RowFilter): CompiledFilter {
+  // Checked before anything is compiled: compiling is what takes long.
+  if (filter.text.length > FILTER_TEXT_MAX_LENGTH) {
+    return {
+      ok: false,
+      error: `The filter is ${filter.text.length} characters long; at most ${FILTER_TEXT_MAX_LENGTH} are accepted. Shorten it to the words or the pattern that pick out the rows you want.`,
+    };
+  }
   let test: (text: string) => boolean;
   if (filter.text === '') {
     test = () => true;

@@ -104,9 +104,19 @@ export class SessionChannel implements vscode.Disposable {
   ) {
     // A regular expression that took too long outside a setFilter request (on newly logged events, or
     // while rows were read): the view changed under the webview, which starts over from a snapshot.
-    this.view = new TimelineView(session.store, () => {
-      if (this.applyingFilter === 0) queueMicrotask(() => this.synced && !this.disposed && this.sendSnapshot());
-    });
+    this.view = new TimelineView(
+      session.store,
+      () => {
+        if (this.applyingFilter === 0) queueMicrotask(() => this.synced && !this.disposed && this.sendSnapshot());
+      },
+      // The scan of newly logged events goes on a slice a turn; the rows it lets in go out like any
+      // appended rows (while a filter is applied, its reply carries them).
+      {
+        onRowsScanned: () => {
+          if (this.applyingFilter === 0) this.scheduleFlush();
+        },
+      },
+    );
     this.counters = new CounterScan(session);
     this.requests = new RequestTracker<WebviewMethods>(
       (request) => void webview.postMessage(request).then((delivered) => void (delivered || this.link.requestsNotDelivered++), () => void this.link.requestsNotDelivered++),
@@ -183,6 +193,7 @@ export class SessionChannel implements vscode.Disposable {
     if (this.disposed) return;
     this.disposed = true;
     clearTimeout(this.flushTimer);
+    this.view.dispose();
     this.requests.close('the webview was closed');
     for (const d of this.disposables.splice(0)) d.dispose();
   }
@@ -210,8 +221,8 @@ export class SessionChannel implements vscode.Disposable {
   private readonly handlers: { [K in keyof HostMethods]: (params: HostMethods[K]['params']) => HostMethods[K]['result'] | Promise<HostMethods[K]['result']> } = {
     rows: ({ start, end }) => {
       // While a new filter is scanned in slices, the page still shows the view before it, whose rows
-      // it asks for; the answer would carry the new version (which the page drops), and reading the
-      // new view would finish the scan in one go. So it gets an empty page of the current version.
+      // it asks for; the answer would carry the new version (which the page drops). So it gets an
+      // empty page of the current version.
       if (this.applyingFilter > 0) return { firstIndex: 0, rows: [], viewCount: this.view.count, version: this.view.version };
       const rows = this.rows(start, end);
       return { firstIndex: Math.max(0, Math.min(start, this.view.count)), rows, viewCount: this.view.count, version: this.view.version };
@@ -231,7 +242,7 @@ export class SessionChannel implements vscode.Disposable {
       this.view.clear();
       return this.resetView();
     },
-    indexOf: ({ seq }) => ({ index: this.view.indexOf(seq) }),
+    indexOf: async ({ seq }) => ({ index: await this.view.indexOf(seq) }),
     details: ({ seq }) => this.details(seq),
     revealHeader: ({ seq, index }) => {
       const header = this.event(seq).handshake?.headers[index];
@@ -401,8 +412,8 @@ export class SessionChannel implements vscode.Disposable {
     }
     this.windowRows += this.session.store.length - this.flushedLength;
     this.flushedLength = this.session.store.length;
-    // While a new filter is scanned a slice at a time, reading the view would finish the scan in one
-    // go; the rows go out with the setFilter reply instead, whose view includes them.
+    // While a new filter is scanned a slice at a time, the page still shows the view before it; the
+    // rows go out with the setFilter reply instead, whose view includes them.
     const view = this.applyingFilter > 0 ? undefined : this.view.state();
     if (view && view.viewCount > this.sentUpTo) {
       // Only the tail goes out; rows before it are fetched by the webview if it scrolls there.

@@ -5,7 +5,7 @@ import { EventStore } from '../../src/core/eventStore';
 import { TimelineView } from '../../src/core/timelineView';
 import type { EventDetails } from '../../src/shared/eventDetails';
 import type { ToWebviewMessage, ViewState } from '../../src/shared/protocol';
-import { NO_FILTER } from '../../src/shared/rowFilter';
+import { FILTER_TEXT_MAX_LENGTH, NO_FILTER } from '../../src/shared/rowFilter';
 import { base64, hostSide, panelBrowser, recordProblems, row, session, snapshot, view } from './panelHost';
 
 describe('session panel webview', function () {
@@ -314,6 +314,25 @@ describe('session panel webview', function () {
     await page.click('.filter-dir-sent');
     const byDirection = await nextRequest('setFilter', 1);
     assert.deepEqual((byDirection.params as { filter: { directions: string[] } }).filter.directions, ['received', 'local']);
+  });
+
+  it('takes at most the filter length the host accepts, and shows the host\'s refusal of a longer filter inline', async () => {
+    await send(snapshot('open', [row(0, 'text', 'received', 'a')]));
+    assert.equal(await page.$eval('.filter-input', (input) => (input as HTMLInputElement).maxLength), FILTER_TEXT_MAX_LENGTH);
+    // A paste longer than that is cut to it.
+    await page.fill('.filter-input', 'x'.repeat(FILTER_TEXT_MAX_LENGTH + 500));
+    const request = await nextRequest('setFilter');
+    assert.equal((request.params as { filter: { text: string } }).filter.text.length, FILTER_TEXT_MAX_LENGTH);
+    // A page that sends a longer one anyway gets the real view's refusal, shown where a bad expression is.
+    let refusal = '';
+    try {
+      new TimelineView(new EventStore()).setFilter({ ...NO_FILTER, text: 'x'.repeat(FILTER_TEXT_MAX_LENGTH + 1) });
+    } catch (err) {
+      refusal = (err as Error).message;
+    }
+    assert.match(refusal, /at most \d+ are accepted/);
+    await send({ type: 'reply', inReplyTo: request.id, ok: false, error: refusal });
+    await page.waitForFunction((message) => document.querySelector('.filter-error')?.textContent?.includes(message) === true, refusal);
   });
 
   it('shows inline why the host stopped a regular expression that took too long, keeps it to edit, and a new filter clears it', async () => {

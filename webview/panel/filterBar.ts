@@ -3,7 +3,7 @@
  * A bad regular expression shows inline and nothing is asked of the host; the host filters.
  */
 import type { ViewState } from '../../src/shared/protocol';
-import { compileFilter, DIRECTIONS, isFilterActive, KIND_GROUPS, NO_FILTER, type KindGroup, type RowFilter } from '../../src/shared/rowFilter';
+import { compileFilter, DIRECTIONS, FILTER_TEXT_MAX_LENGTH, isFilterActive, KIND_GROUPS, NO_FILTER, type KindGroup, type RowFilter } from '../../src/shared/rowFilter';
 import type { EventDirection } from '../../src/shared/sessionEvent';
 import { el, errorText, isPressed, toggleButton } from './dom';
 import { ARROWS } from './format';
@@ -31,6 +31,8 @@ export class FilterBar {
     this.input = el('input', 'filter-input');
     this.input.type = 'text';
     this.input.placeholder = 'Filter payloads';
+    // The host refuses a longer one; a paste is cut to this length instead.
+    this.input.maxLength = FILTER_TEXT_MAX_LENGTH;
     this.input.setAttribute('aria-label', 'Filter payloads (text, or a regular expression)');
     this.regex = toggleButton('.*', 'Use regular expression', false, 'toggle filter-regex');
     const directions = el('div', 'toggle-group');

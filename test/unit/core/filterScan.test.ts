@@ -133,6 +133,27 @@ describe('FilterScan', () => {
     assert.deepEqual(seqs, referenceMatches(store, filter));
   });
 
+  it('stops at a deadline on its clock with any filter, gets past its start however late, and the parts make the whole', () => {
+    const store = new EventStore();
+    // Fewer events than one batch of regular-expression tests: without looks at the clock between
+    // texts (or events), each scan would run to the end before seeing its deadline had passed.
+    for (let i = 0; i < 3000; i++) store.append(received('text', i % 3 ? `tick ${i}` : `Fill ${i} \u00e9`));
+    for (const filter of [textFilter('fill'), textFilter('fill \\d+', { regex: true }), textFilter('\u00c9'), textFilter('', { directions: ['sent'] })]) {
+      let ms = 0;
+      const scan = new FilterScan(store, filter, () => (ms += 10));
+      const seqs: number[] = [];
+      const stops: number[] = [];
+      for (let at = 0; at < store.length; ) {
+        // A deadline already passed when the scan starts.
+        const reached = scan.scan(at, store.length, (seq) => seqs.push(seq), ms);
+        assert.ok(reached > at, `the scan got past ${at}`);
+        stops.push((at = reached));
+      }
+      assert.ok(stops.length >= 3, `${JSON.stringify(filter.text)}: stopped at ${stops.join(', ')}`);
+      assert.deepEqual(seqs, referenceMatches(store, filter));
+    }
+  });
+
   it('ends the store scan once a deadline stopped it: no event after the batch being tested is visited', () => {
     /** A real store that counts the events its scans visit. */
     class CountingStore extends EventStore {
