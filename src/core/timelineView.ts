@@ -3,15 +3,14 @@
  * Lives in core (not in the VS Code adapter) because it needs only the event store, so it can be
  * tested and measured outside VS Code.
  */
-import type { ViewState } from '../shared/protocol';
+import { MAX_ROWS_PER_REQUEST, type ViewState } from '../shared/protocol';
 import { isFilterActive, NO_FILTER, type RowFilter } from '../shared/rowFilter';
 import type { EventRow } from '../shared/sessionEvent';
 import { toEventRow } from './eventRow';
 import type { EventStore } from './eventStore';
 import { FilterScan, RegexFilterTimeoutError } from './filterScan';
 
-/** Most rows one `rows` request may ask for. */
-export const MAX_ROWS_PER_REQUEST = 1000;
+export { MAX_ROWS_PER_REQUEST };
 /** Most events one slice of the scan takes before it lets the event loop turn (some 10 ms of 64-byte messages). */
 export const SCAN_SLICE_EVENTS = 131_072;
 /**

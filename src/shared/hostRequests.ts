@@ -5,7 +5,7 @@
  * with parameters of the wrong type, range or size, is refused with a message saying which.
  */
 import type { BinaryEncoding } from './composerInput';
-import type { ComposerMode, HostMethods } from './protocol';
+import { MAX_ROWS_PER_REQUEST, type ComposerMode, type HostMethods } from './protocol';
 import { answerRequest, type ReplyEnvelope, type RequestEnvelope } from './requestTracker';
 import { DIRECTIONS, KIND_GROUPS, type RowFilter } from './rowFilter';
 
@@ -25,12 +25,8 @@ export type HostHandlers<V extends ViewKind> = {
   [K in ViewMethod<V>]: (params: HostMethods[K]['params']) => HostMethods[K]['result'] | Promise<HostMethods[K]['result']>;
 };
 
-/** Longest row range one request may ask for (the webview asks for a screenful at a time). */
-export const MAX_ROWS_PER_REQUEST = 1000;
 /** Longest text the composer sends in one request, in UTF-16 code units. */
 export const MAX_COMPOSER_TEXT_LENGTH = 64 * 1024 * 1024;
-/** Longest filter text the host accepts; a filter is typed, and compiling a huge pattern would block the host. */
-export const MAX_FILTER_TEXT_LENGTH = 1000;
 /** Longest saved message name, ping payload or close reason text a request may carry (the session checks the exact byte limits of RFC 6455 section 5.5). */
 const MAX_SHORT_TEXT_LENGTH = 1000;
 
@@ -133,10 +129,8 @@ function oneOf<T extends string>(method: string, p: Record<string, unknown>, nam
 function rowFilter(method: string, value: unknown): RowFilter {
   const f = object(method, value);
   const filterText = f.text;
+  // Its length is compileFilter's to refuse (FILTER_TEXT_MAX_LENGTH), before anything is compiled.
   if (typeof filterText !== 'string') throw new RequestParamsError(method, 'the filter text must be text');
-  if (filterText.length > MAX_FILTER_TEXT_LENGTH) {
-    throw new RequestParamsError(method, `the filter is ${filterText.length} characters long; at most ${MAX_FILTER_TEXT_LENGTH} are allowed, so shorten it`);
-  }
   if (typeof f.regex !== 'boolean') throw new RequestParamsError(method, 'the filter\'s regex must be true or false');
   const list = <T extends string>(name: string, allowed: readonly T[]): T[] => {
     const items = f[name];

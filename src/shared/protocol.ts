@@ -32,6 +32,9 @@ export interface ViewState {
   readonly filterError?: string;
 }
 
+/** Longest row range one `rows` request may ask for (the webview asks for a screenful at a time). */
+export const MAX_ROWS_PER_REQUEST = 1000;
+
 /** Most rows a snapshot or an append carries; anything before them is asked for when scrolled to. */
 export const TAIL_ROWS = 200;
 

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { answerViewRequest, checkHostParams, MAX_FILTER_TEXT_LENGTH, MAX_ROWS_PER_REQUEST, RequestParamsError, VIEW_METHODS, type HostHandlers } from '../../../src/shared/hostRequests';
-import type { HostMethods } from '../../../src/shared/protocol';
+import { answerViewRequest, checkHostParams, VIEW_METHODS, type HostHandlers } from '../../../src/shared/hostRequests';
+import { MAX_ROWS_PER_REQUEST, type HostMethods } from '../../../src/shared/protocol';
 import type { RequestEnvelope } from '../../../src/shared/requestTracker';
 import { NO_FILTER } from '../../../src/shared/rowFilter';
 
@@ -54,7 +54,7 @@ describe('host requests', () => {
       ['send', { mode: 'eval', text: 'x', encoding: 'hex' }],
       ['close', { code: '1000', reason: '' }],
       ['close', { code: 1000, reason: 'x'.repeat(1001) }],
-      ['setFilter', { filter: { ...NO_FILTER, text: 'a'.repeat(MAX_FILTER_TEXT_LENGTH + 1) } }],
+      ['setFilter', { filter: { ...NO_FILTER, text: 42 } }],
       ['setFilter', { filter: { ...NO_FILTER, kinds: ['text', 'everything'] } }],
       ['setFilter', { filter: { ...NO_FILTER, regex: 'yes' } }],
     ];
@@ -68,7 +68,6 @@ describe('host requests', () => {
 
   it('pass on exactly the parameters a method takes', () => {
     assert.deepEqual(checkHostParams('rows', { start: 5, end: 10, extra: 'dropped' }), { start: 5, end: 10 });
-    assert.deepEqual(checkHostParams('setFilter', { filter: { ...NO_FILTER, text: 'a'.repeat(MAX_FILTER_TEXT_LENGTH) } }).filter.text.length, MAX_FILTER_TEXT_LENGTH);
-    assert.throws(() => checkHostParams('setFilter', { filter: { ...NO_FILTER, text: 'a'.repeat(MAX_FILTER_TEXT_LENGTH + 1) } }), (err: unknown) => err instanceof RequestParamsError && /at most 1000 are allowed, so shorten it/.test(err.message));
+    assert.deepEqual(checkHostParams('setFilter', { filter: { ...NO_FILTER, kinds: ['text'], extra: 1 } }), { filter: { ...NO_FILTER, kinds: ['text'] } });
   });
 });
