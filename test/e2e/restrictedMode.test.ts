@@ -130,7 +130,7 @@ describe('Restricted Mode in code-server (Workspace Trust on, folder not trusted
     await page.keyboard.press('Escape');
     const dialog = await connectAndGetDialog('Hostile');
     log(`the dialog: ${JSON.stringify(dialog)}`);
-    assert.equal(await page.$('.monaco-dialog-box a'), null, 'the dialog shows text, not links');
+    assert.equal(await page.$('.monaco-dialog-box .dialog-message-container a'), null, 'the dialog shows text, not links');
     await clickDialogButton('Connect Without Them');
     const toast = await page.waitForSelector('.notification-toast:has-text("hostile.wsprofile")', { timeout: 30_000 });
     const text = await toast.innerText();

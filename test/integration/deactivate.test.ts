@@ -134,7 +134,9 @@ describe('Closing VS Code (deactivate)', function () {
 
     const registry = api.registry;
     const sessions: Record<string, SessionHandle> = {
-      plain: registry.open({ url: plain.url, title: 'plain ws', store: { memoryCapBytes: 1, segmentSize: 8 } }),
+      // A cap that the burst passes, so older segments spill, while the newest (with the close) stays in memory:
+      // a segment whose payloads take half the cap would be moved out too.
+      plain: registry.open({ url: plain.url, title: 'plain ws', store: { memoryCapBytes: 2048, segmentSize: 8 } }),
       python: registry.open({ url: peer.url('/hold-deactivate'), title: 'python' }),
       keepAlive: registry.open({ url: keepAlive.url, title: 'keep-alive', keepAlive: { pingIntervalMs: 50, pongTimeoutMs: 30_000 } }),
       backoff: registry.open({ url: dropper.url, title: 'backoff', reconnect: { enabled: true, maxAttempts: 5, initialDelayMs: 600_000, maxDelayMs: 600_000 } }),
