@@ -110,9 +110,9 @@ describe('Closing VS Code (deactivate)', function () {
       ws.terminate();
     });
     wsServers.push(plain.server, keepAlive.server, held.server, dropper.server);
-    // Sends a burst so that the session's log spills past its (tiny) memory cap.
+    // Sends a burst (5 MiB in 80 messages) so that the session's log spills past its (small) memory cap.
     plain.firstConnection.then((ws) => {
-      for (let i = 0; i < 40; i++) ws.send(`burst ${i}`);
+      for (let i = 0; i < 80; i++) ws.send(`burst ${i} `.padEnd(64 * 1024, '.'));
     }, () => undefined);
     let silentSocket: Socket | undefined;
     silent = createServer((socket) => {
@@ -134,9 +134,9 @@ describe('Closing VS Code (deactivate)', function () {
 
     const registry = api.registry;
     const sessions: Record<string, SessionHandle> = {
-      // A cap that the burst passes, so older segments spill, while the newest (with the close) stays in memory:
-      // a segment whose payloads take half the cap would be moved out too.
-      plain: registry.open({ url: plain.url, title: 'plain ws', store: { memoryCapBytes: 2048, segmentSize: 8 } }),
+      // A cap that the burst passes, so older segments spill, while the newest (with the close) stays in
+      // memory: each segment takes a 1 MiB payload slab, and one that takes half the cap is moved out too.
+      plain: registry.open({ url: plain.url, title: 'plain ws', store: { memoryCapBytes: 4 * 1024 * 1024, segmentSize: 8 } }),
       python: registry.open({ url: peer.url('/hold-deactivate'), title: 'python' }),
       keepAlive: registry.open({ url: keepAlive.url, title: 'keep-alive', keepAlive: { pingIntervalMs: 50, pongTimeoutMs: 30_000 } }),
       backoff: registry.open({ url: dropper.url, title: 'backoff', reconnect: { enabled: true, maxAttempts: 5, initialDelayMs: 600_000, maxDelayMs: 600_000 } }),
