@@ -24,7 +24,8 @@ export function inputPrompt(text: string, origin: PromptOrigin | undefined, trus
  * shortened, when it has no authority (RFC 3986 section 3.2: between "//" and the path).
  */
 function hostOf(url: string): string {
-  const authority = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url)?.[1];
+  // The URL parser ends a ws: or wss: URL's authority at "\\" too (WHATWG URL, special schemes).
+  const authority = /^[a-z][a-z0-9+.-]*:[/\\]{2}([^/?#\\]*)/i.exec(url)?.[1];
   const host = authority?.slice(authority.lastIndexOf('@') + 1);
   return notificationText(host || url, 80);
 }

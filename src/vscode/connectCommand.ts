@@ -12,6 +12,7 @@ import type { RecentUrls } from './recentUrls';
 import type { SessionHandle, SessionRegistry } from './sessionRegistry';
 import type { ResolverFactory } from './variableResolver';
 import { describeProfileFault, findWorkspaceProfiles, type WorkspaceProfile } from './workspaceProfiles';
+import { notificationText } from '../shared/notificationText';
 import { showError } from './notify';
 import { MANAGE_TRUST_COMMAND, MANAGE_WORKSPACE_TRUST, type WorkspaceTrustGuard } from './workspaceTrust';
 
@@ -291,7 +292,8 @@ function askForUrl(prefill?: string): Thenable<string | undefined> {
     ignoreFocusOut: true,
     validateInput: (value) => {
       const check = loadEngine().checkEndpointUrl(value);
-      return check.ok ? undefined : check.message;
+      // The message quotes what was typed (or pasted), and a validation message renders link syntax.
+      return check.ok ? undefined : notificationText(check.message);
     },
   });
 }

@@ -68,7 +68,7 @@ async function askForFile(folder: vscode.Uri): Promise<vscode.Uri | undefined> {
       if (name.split('/').some((part) => part === '..')) return 'The profile must stay inside the folder: remove "..".';
       if (name.endsWith('/')) return 'Type a file name after the last "/".';
       if (/[<>:"|?*\u0000-\u001f]/.test(name)) return 'File names cannot contain < > : " | ? * or control characters.';
-      if (await exists(toUri(name))) return `${name.endsWith(EXTENSION) ? name : name + EXTENSION} already exists; pick another name.`;
+      if (await exists(toUri(name))) return notificationText(`${name.endsWith(EXTENSION) ? name : name + EXTENSION} already exists; pick another name.`);
       return undefined;
     },
   });

@@ -3,10 +3,10 @@ import { emptiedCredentialParameters, isCredentialParameter, withoutQueryCredent
 
 describe('query credentials', () => {
   it('recognise the names services use for tokens, keys and signatures, and not ordinary ones', () => {
-    for (const name of ['token', 'access_token', 'ACCESS-TOKEN', 'id_token', 'apiKey', 'api-key', 'key', 'X-Amz-Signature', 'X-Amz-Security-Token', 'sig', 'auth', 'password', 'client_secret', 'jwt', 'sessionId', 'code']) {
+    for (const name of ['token', 'access_token', 'ACCESS-TOKEN', 'id_token', 'apiKey', 'api-key', 'key', 'X-Amz-Signature', 'X-Amz-Security-Token', 'sig', 'auth', 'password', 'client_secret', 'jwt', 'sessionId', 'code', 'authToken', 'apiToken', 'sessionToken', 'accessKey', 'X-Auth-Token']) {
       assert.ok(isCredentialParameter(name), name);
     }
-    for (const name of ['room', 'channel', 'v', 'encoding', 'monkey', 'format', 'tokenizer', 'keys']) {
+    for (const name of ['room', 'channel', 'v', 'encoding', 'monkey', 'format', 'tokenizer', 'keys', 'keyboard', 'passage']) {
       assert.ok(!isCredentialParameter(name), name);
     }
   });

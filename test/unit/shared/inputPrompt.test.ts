@@ -13,6 +13,12 @@ describe('inputPrompt', () => {
     assert.equal(inputPrompt('Enter your GitHub token', origin, false), 'The profile "Payments" (for api.example.com:8443) from this untrusted workspace asks: Enter your GitHub token');
   });
 
+  it('names the host the URL parser would connect to, a backslash ending the authority as it does', () => {
+    const prompt = inputPrompt('Token?', { profileName: 'p', url: 'wss://evil.example\\@api.github.com/' }, false);
+    assert.match(prompt, /\(for evil\.example\)/);
+    assert.equal(new URL('wss://evil.example\\@api.github.com/').host, 'evil.example', 'as the connection would');
+  });
+
   it('names the URL when its host is a variable, and forms no link from any part', () => {
     const prompt = inputPrompt('[Open](command:evil)', { profileName: '[n](https://x.example)', url: '${env:URL}' }, false);
     assert.deepEqual(renderedLinks(prompt), []);
