@@ -83,6 +83,8 @@ export interface ParsedProfile {
 export type ResolvedProfile = Omit<WsProfile, 'tls'> & {
   /** What each `${secret:…}` resolved to, so the session can keep the values off screen. */
   readonly secrets: readonly SecretValue[];
+  /** Headers (and "Origin") whose values came from `${secret:…}`, `${env:…}` or `${input:…}`: not sent past a cross-origin redirect. */
+  readonly fromVariables: readonly string[];
   readonly tls: {
     readonly rejectUnauthorized: boolean;
     readonly ca?: Buffer;
@@ -812,6 +814,9 @@ export async function resolveProfile(profile: WsProfile, resolver: VariableResol
     }
   }
   const headers: Record<string, string> = {};
+  const fromVariables = [...Object.entries(profile.headers), ...(profile.origin !== undefined ? [['Origin', profile.origin] as const] : [])]
+    .filter(([, template]) => findVariables(template).refs.some((ref) => ref.kind === 'secret' || ref.kind === 'env' || ref.kind === 'input'))
+    .map(([name]) => name);
   for (const [name, template] of Object.entries(profile.headers)) {
     const field = `headers.${name}`;
     headers[name] = await resolveTemplate(template, field, once);
@@ -836,6 +841,7 @@ export async function resolveProfile(profile: WsProfile, resolver: VariableResol
     headers,
     ...(origin !== undefined ? { origin } : {}),
     secrets: [...secrets].map(([value, placeholder]) => ({ value, placeholder })),
+    fromVariables,
     ...(proxy !== undefined ? { proxy } : {}),
     tls: withoutUndefined({ rejectUnauthorized: profile.tls.rejectUnauthorized, ca, cert, key, passphrase }),
   };

@@ -35,6 +35,7 @@ export async function sessionOptionsFromProfile(profile: WsProfile, context: Pro
     title: resolved.name,
     headers: resolved.headers,
     secrets: resolved.secrets,
+    headersFromVariables: resolved.fromVariables,
     origin: resolved.origin,
     subprotocols: resolved.subprotocols,
     perMessageDeflate: resolved.perMessageDeflate,

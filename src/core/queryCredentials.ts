@@ -8,7 +8,7 @@
 /** Names (compared in lower case, "-", "." and a camelCase hump read as "_") that usually hold a credential. */
 const CREDENTIAL_NAME = /(^|_)(token|access_?key|access_?token|id_?token|refresh_?token|secret|client_?secret|password|passwd|pwd|pass|api_?key|apikey|key|auth|authorization|sig|signature|credential|credentials|security_?token|session|session_?id|sessionid|sid|jwt|bearer|ticket|code)$/;
 
-/** True when a query parameter of this name usually holds a credential. */
+/** True when a query parameter (or a header) of this name usually holds a credential. */
 export function isCredentialParameter(name: string): boolean {
   // camelCase parts count as words too: authToken, apiKey, sessionToken.
   return CREDENTIAL_NAME.test(name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().replace(/[-.]/g, '_'));

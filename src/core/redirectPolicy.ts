@@ -9,13 +9,16 @@
  *   section 4: scheme, host and port), so nothing the profile sends reaches anyone else.
  * - "crossOrigin": anywhere, but from the first hop that leaves the origin on, the request
  *   carries no credentials: no Authorization, Cookie or Proxy-Authorization header, no header
- *   whose value held a `${secret:…}`, not the URL's user name and password (as the Fetch
+ *   whose name says it carries one (X-Api-Key, X-Auth-Token…), no header (nor Origin) whose value
+ *   came from a variable (`${secret:…}`, `${env:…}` or `${input:…}`: that is where profiles keep
+ *   their tokens), not the URL's user name and password (as the Fetch
  *   standard's HTTP-redirect fetch drops Authorization on a cross-origin hop), and no TLS client
  *   certificate (it tells the server who the person is).
  *
  * Whatever the policy, a redirect from wss:// to ws:// is refused (it would move the
  * conversation out of TLS), and a chain stops after MAX_REDIRECTS hops.
  */
+import { isCredentialParameter } from './queryCredentials';
 import { CREDENTIAL_HEADERS } from './secretMask';
 
 export type RedirectPolicy = 'never' | 'sameOrigin' | 'crossOrigin';
@@ -88,6 +91,8 @@ export interface RedirectChainOptions {
   readonly maxRedirects?: number;
   /** True when a header's value holds a resolved `${secret:…}` (SecretMask). */
   readonly holdsSecret: (value: string) => boolean;
+  /** True for a header (or "Origin") whose value came from a `${secret:…}`, `${env:…}` or `${input:…}` variable. */
+  readonly fromVariable?: (name: string) => boolean;
   /** A URL as it may be shown (credentials and secrets hidden). */
   readonly show: (url: string) => string;
 }
@@ -162,6 +167,10 @@ export class RedirectChain {
     return { kind: 'refuse', message, cause };
   }
 
+  private carriesCredential(name: string, value: string): boolean {
+    return CREDENTIAL_HEADERS.has(name.toLowerCase()) || isCredentialParameter(name) || this.options.holdsSecret(value) || (this.options.fromVariable?.(name) ?? false);
+  }
+
   /** The request for `target`: credentials kept only while the chain has not left the origin. */
   private nextHop(target: URL, strip: boolean): { hop: HopRequest; dropped: string[] } {
     const previous = this.current;
@@ -180,11 +189,11 @@ export class RedirectChain {
     const dropped: string[] = [];
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(previous.headers)) {
-      if (CREDENTIAL_HEADERS.has(name.toLowerCase()) || this.options.holdsSecret(value)) dropped.push(name);
+      if (this.carriesCredential(name, value)) dropped.push(name);
       else headers[name] = value;
     }
     let origin = previous.origin;
-    if (origin !== undefined && this.options.holdsSecret(origin)) {
+    if (origin !== undefined && (this.options.holdsSecret(origin) || this.options.fromVariable?.('Origin'))) {
       dropped.push('Origin');
       origin = undefined;
     }

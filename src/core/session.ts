@@ -87,6 +87,8 @@ export interface SessionOptions {
   readonly handshakeTimeoutMs?: number;
   /** Largest message accepted; a bigger one closes the connection with 1009 (default and limit in messageSizeLimits.ts). */
   readonly maxPayloadBytes?: number;
+  /** Headers (and "Origin") whose values came from variables: a cross-origin redirect does not send them. */
+  readonly headersFromVariables?: readonly string[];
   /** Which redirects of the handshake to follow (redirectPolicy.ts); default "never". */
   readonly followRedirects?: RedirectPolicy;
   /** Redirects followed in one attempt at most (never more than MAX_REDIRECTS). */
@@ -379,6 +381,7 @@ export class WebSocketSession {
       policy: this.options.followRedirects ?? 'never',
       maxRedirects: this.options.maxRedirects,
       holdsSecret: (value) => this.mask.redact(value) !== value,
+      fromVariable: (name) => this.options.headersFromVariables?.some((h) => h.toLowerCase() === name.toLowerCase()) ?? false,
       show: (url) => this.shownUrl(url),
     });
     const giveUp = new AbortController();

@@ -70,6 +70,7 @@ describe('sessionOptionsFromProfile', () => {
     const options = await sessionOptionsFromProfile(profile, { resolver, proxy: { env: {} } });
     assert.equal(options.title, 'Chat');
     assert.deepEqual(options.secrets, [{ value: 's3cr3t', placeholder: '${secret:apiToken}' }], 'the session learns which values are secrets');
+    assert.deepEqual(options.headersFromVariables, ['Authorization', 'X-Who'], 'and which headers came from the person\'s variables (${uuid} is not one)');
     const session = new WebSocketSession(options);
     sessions.push(session);
     session.connect();

@@ -92,6 +92,17 @@ describe('redirectPolicy', () => {
     assert.deepEqual(back.hop.headers, { 'X-Trace': 'abc' });
   });
 
+  it('"crossOrigin": drops headers whose values came from ${env:…} or ${input:…}, and headers named as credentials, whatever their values', () => {
+    const redirects = new RedirectChain(
+      { url: new URL('ws://h/a'), headers: { 'X-Env-Key': 'from-env', 'X-Auth-Token': 'literal', apiKey: 'literal', 'X-Session-Id': '1', 'X-Trace': 'abc' }, origin: 'https://from-input', clientCertificate: false },
+      { policy: 'crossOrigin', holdsSecret: () => false, fromVariable: (name) => name === 'X-Env-Key' || name === 'Origin', show: (url) => url },
+    );
+    const next = follow(redirects.next(302, 'ws://other/b'));
+    assert.deepEqual(next.hop.headers, { 'X-Trace': 'abc' });
+    assert.equal(next.hop.origin, undefined);
+    assert.deepEqual(next.dropped, ['X-Env-Key', 'X-Auth-Token', 'apiKey', 'X-Session-Id', 'Origin']);
+  });
+
   it('"crossOrigin": an Origin header holding a secret is dropped too; a Location\'s own user info is the server\'s to give', () => {
     const next = follow(chain('crossOrigin', { url: 'ws://h/a', origin: `https://${SECRET}` }).next(302, 'ws://bob:theirs@other/b'));
     assert.equal(next.hop.origin, undefined);
