@@ -20,16 +20,32 @@ export function isCredentialParameter(name: string): boolean {
  * returned as it is.
  */
 export function withoutQueryCredentials(url: string): { url: string; removed: string[] } {
+  return replaceQueryCredentials(url, '');
+}
+
+/** `url` with the value of every credential parameter shown as `shown` (e.g. "•••"), for display. */
+export function hideQueryCredentials(url: string, shown: string): string {
+  return replaceQueryCredentials(url, shown).url;
+}
+
+/** The non-empty values of `url`'s credential parameters, decoded. */
+export function queryCredentialValues(url: string): string[] {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
-    return { url, removed: [] };
+    return [];
   }
+  return [...parsed.searchParams].filter(([name, value]) => value !== '' && isCredentialParameter(name)).map(([, value]) => value);
+}
+
+function replaceQueryCredentials(url: string, replacement: string): { url: string; removed: string[] } {
   const removed: string[] = [];
-  // Rebuilt by hand rather than with URLSearchParams, which would re-encode every other parameter.
-  const query = parsed.search.slice(1);
-  if (query === '') return { url, removed };
+  const queryAt = url.indexOf('?');
+  if (queryAt < 0 || !URL.canParse(url)) return { url, removed };
+  const hashAt = url.indexOf('#', queryAt);
+  const query = url.slice(queryAt + 1, hashAt < 0 ? undefined : hashAt);
+  // Rebuilt as text rather than with URLSearchParams, which would re-encode every other parameter.
   const kept = query.split('&').map((pair) => {
     const eq = pair.indexOf('=');
     const name = eq < 0 ? pair : pair.slice(0, eq);
@@ -39,13 +55,13 @@ export function withoutQueryCredentials(url: string): { url: string; removed: st
     } catch {
       // a malformed escape: judge the name as written
     }
-    if (eq < 0 || eq === pair.length - 1 || !isCredentialParameter(decoded)) return pair;
+    // A value already shown as its variable (${secret:…}) says more than "•••" would.
+    if (eq < 0 || eq === pair.length - 1 || pair.startsWith('${', eq + 1) || !isCredentialParameter(decoded)) return pair;
     removed.push(decoded);
-    return `${name}=`;
+    return `${name}=${replacement}`;
   });
   if (removed.length === 0) return { url, removed };
-  parsed.search = `?${kept.join('&')}`;
-  return { url: parsed.toString(), removed };
+  return { url: `${url.slice(0, queryAt)}?${kept.join('&')}${hashAt < 0 ? '' : url.slice(hashAt)}`, removed };
 }
 
 /** The credential parameters of `url` whose values were removed (present with an empty value). */

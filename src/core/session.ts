@@ -26,9 +26,10 @@ import type { ReorderQueue, UnstampedEvent } from './reorderQueue';
 import { clampReconnect, reconnectDelayMs, STABLE_CONNECTION_MS } from './reconnectPolicy';
 import { RedirectChain, type HopRequest, type RedirectDecision, type RedirectPolicy } from './redirectPolicy';
 import { describeRefusedBody, readRefusedBody } from './refusedUpgrade';
+import { hideQueryCredentials, queryCredentialValues } from './queryCredentials';
 import { SecretMask, type SecretValue } from './secretMask';
 import { connectionFactory, type ByteTap } from './socketTap';
-import { displayUrlString, hideUrlCredentials } from './urlCredentials';
+import { displayUrlString, HIDDEN_CREDENTIAL, hideUrlCredentials } from './urlCredentials';
 import { WireDecoder, type WireDecodeError, type WireMessage } from './wire';
 
 /** WebSocket readyState values (RFC 6455 API; the same numbers as ws's statics). */
@@ -137,6 +138,9 @@ export interface NegotiatedInfo {
   readonly extensions: string;
 }
 
+/** Query credential values this long or longer are masked wherever they appear, not only in the URL. */
+const MIN_MASKED_QUERY_VALUE_LENGTH = 8;
+
 export class WebSocketSession {
   readonly id = randomUUID();
   /** The URL connected to, credentials and all: never shown as it is (displayUrl is). */
@@ -177,7 +181,10 @@ export class WebSocketSession {
       throw new SessionError(maxPayloadTooLarge(String(maxPayloadBytes)));
     }
     this.url = check.url.toString();
-    this.mask = new SecretMask(options.secrets);
+    // A token in the URL's query (?access_token=…) is kept off screen like a secret: in the URL as
+    // shown, and wherever a server quotes it back (a value too short to be a token is hidden only in the URL).
+    const queryTokens = queryCredentialValues(this.url).filter((value) => value.length >= MIN_MASKED_QUERY_VALUE_LENGTH);
+    this.mask = new SecretMask([...(options.secrets ?? []), ...queryTokens.map((value) => ({ value, placeholder: HIDDEN_CREDENTIAL }))]);
     this.reconnectOptions = options.reconnect && clampReconnect(options.reconnect);
     this.displayUrl = this.shownUrl(this.url);
     this.title = options.title ?? this.displayUrl;
@@ -880,7 +887,7 @@ export class WebSocketSession {
    * whole URL goes whole, user info and all), then a password that is left by "•••".
    */
   private shownUrl(url: string): string {
-    const masked = this.mask.redact(url);
+    const masked = hideQueryCredentials(this.mask.redact(url), HIDDEN_CREDENTIAL);
     // A URL with a variable in it no longer parses as meant; its user info is found in the text instead.
     return masked === url ? displayUrlString(url) : hideUrlCredentials(masked);
   }

@@ -102,8 +102,8 @@ export function restoreEndedPanel(
     const target = session.profileUri ? vscode.Uri.parse(session.profileUri) : session.url;
     if (!target) ended();
     if (!session.profileUri && session.url.includes(loadEngine().HIDDEN_CREDENTIAL)) {
-      // The panel kept the URL as shown, without its password; connecting to that would send "•••".
-      throw new Error('This session\'s URL carried a password, which is never kept; run "Connect WebSocket" and enter the URL again.');
+      // The panel kept the URL as shown, without its password or token; connecting to that would send "•••".
+      throw new Error('This session\'s URL carried a password or a token, which is never kept; run "Connect WebSocket" and enter the URL again.');
     }
     // What the panel saved came from its page: say where the new connection would go before making it.
     const where = typeof target === 'string' ? target : vscode.workspace.asRelativePath(target);

@@ -877,6 +877,32 @@ describe('WebSocketSession', function () {
     });
   });
 
+  describe('a token in the URL\'s query', () => {
+    it('is sent, and shown as ••• in the URL, the title and wherever the log or a server quotes it', async () => {
+      const TOKEN = 'eyJ0b2tlbiI6InF1ZXJ5LWNyZWRlbnRpYWwifQ';
+      const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+      const urls: string[] = [];
+      server.on('connection', (socket, request) => {
+        urls.push(request.url ?? '');
+        socket.send(`you sent ${request.url}`);
+      });
+      await new Promise<void>((resolve) => server.once('listening', () => resolve()));
+      cleanups.push(() => new Promise<void>((resolve) => {
+        for (const client of server.clients) client.terminate();
+        server.close(() => resolve());
+      }));
+      const port = (server.address() as AddressInfo).port;
+      const session = await opened(open(`ws://127.0.0.1:${port}/feed?room=7&access_token=${TOKEN}&apiKey=short`));
+      const echoed = await waitForEvent(session, (e) => e.kind === 'text');
+      assert.deepEqual(urls, [`/feed?room=7&access_token=${TOKEN}&apiKey=short`], 'the server got the token');
+      assert.equal(session.displayUrl, `ws://127.0.0.1:${port}/feed?room=7&access_token=•••&apiKey=•••`);
+      assert.equal(session.title, session.displayUrl);
+      const shown = [session.title, ...allEvents(session).flatMap((e) => [e.message ?? '', e.handshake?.startLine ?? '']), echoed.payload?.toString() ?? ''].map((t) => session.mask.redact(t)).join('\n');
+      assert.ok(!shown.includes(TOKEN), shown);
+      assert.match(shown, /you sent \/feed\?room=7&access_token=•••/);
+    });
+  });
+
   describe('against a Python peer (python3-websockets)', () => {
     let peer: PythonPeer;
     before(async function () {
