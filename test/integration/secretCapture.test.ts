@@ -181,8 +181,15 @@ describe('a ${secret:…} is written nowhere', function () {
     await poll('the session to open', () => (handle.session.state === 'open' ? true : undefined));
     assert.equal(received[received.length - 1].url, `/query?room=7&access_token=${token}`, 'the server got the token');
     const state = mementoText(api.storage.globalState);
+    const pageState = await poll('the webview state with the open row', async () => {
+      const text = JSON.stringify(await handle.panel.persistedState());
+      return text.includes('Connected to') ? text : undefined;
+    });
+    const tabs = JSON.stringify(vscode.window.tabGroups.all.flatMap((g) => g.tabs.map((t) => t.label)));
     handle.panel.dispose();
     assert.ok(!state.includes(token), `the token was kept in globalState: ${state}`);
+    assert.ok(!pageState.includes(token) && !tabs.includes(token), 'the panel shows and keeps the URL without the token');
+    assert.match(pageState, /access_token=•••/);
     assert.ok(state.includes(`ws://127.0.0.1:${port}/query?room=7&access_token=`), `the URL without its token is offered again: ${state}`);
   });
 
