@@ -6,13 +6,13 @@
 import * as vscode from 'vscode';
 import type { ConnectFailureNotice } from '../core/connectFailureNotice';
 import type { SessionOptions } from '../core/session';
+import { notificationText } from '../shared/notificationText';
 import { loadEngine } from './loadEngine';
 import type { ProfileFileNode } from './profilesTree';
 import type { RecentUrls } from './recentUrls';
 import type { SessionHandle, SessionRegistry } from './sessionRegistry';
 import type { ResolverFactory } from './variableResolver';
 import { describeProfileFault, findWorkspaceProfiles, type WorkspaceProfile } from './workspaceProfiles';
-import { notificationText } from '../shared/notificationText';
 import { showError } from './notify';
 import { MANAGE_TRUST_COMMAND, MANAGE_WORKSPACE_TRUST, type WorkspaceTrustGuard } from './workspaceTrust';
 
