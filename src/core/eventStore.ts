@@ -6,7 +6,7 @@
  * sparse map for the rare extras (close details, handshakes, multi-frame wire detail).
  *
  * Memory is capped, whatever the sizes of the messages: a segment is closed early once its payloads
- * take half the cap, so that past the cap whole old segments (the newest one too, once closed) can
+ * (and packed frames and extras, all counted) take half the cap, so that past the cap whole old segments (the newest one too, once closed) can
  * be spilled to a file (when a spill folder is given; spillFile.ts, itself capped) or their payloads
  * dropped, and an `info` event says which, with counts. Readers address the log by index; a spilled
  * segment is read back on demand.
@@ -83,8 +83,8 @@ export class EventStore {
   private readonly segments: Array<Segment | SpilledSegment> = [];
   private readonly segmentSize: number;
   private readonly memoryCapBytes: number;
-  /** Payload bytes past which the segment being appended to is closed (see appended). */
-  private readonly segmentPayloadShare: number;
+  /** Bytes besides its columns past which the segment being appended to is closed (see appended). */
+  private readonly segmentShare: number;
   private readonly spillCapBytes: number;
   /** Spilled and dropped since the last notice, and when that notice was logged. */
   private pendingSpill = { first: Number.POSITIVE_INFINITY, last: -1, bytes: 0, segments: 0 };
@@ -109,7 +109,7 @@ export class EventStore {
   constructor(private readonly options: EventStoreOptions = {}) {
     this.segmentSize = options.segmentSize ?? DEFAULT_SEGMENT_EVENTS;
     this.memoryCapBytes = options.memoryCapBytes ?? DEFAULT_MEMORY_CAP_BYTES;
-    this.segmentPayloadShare = this.memoryCapBytes / 2;
+    this.segmentShare = this.memoryCapBytes / 2;
     this.spillCapBytes = options.spillCapBytes ?? DEFAULT_SPILL_CAP_BYTES;
     this.spill = options.spillDir ? { state: 'not-opened', dir: options.spillDir } : { state: 'no-folder' };
   }
@@ -162,7 +162,7 @@ export class EventStore {
   /** Appends an event, numbers it, and schedules a (batched) notification of subscribers. */
   append(event: NewSessionEvent): number {
     const segment = this.segmentToAppendTo();
-    const before = segment.payloadBytes;
+    const before = segment.heldBytes;
     segment.append(event);
     return this.appended(segment, before);
   }
@@ -173,7 +173,7 @@ export class EventStore {
    */
   appendSingleFrame(event: SingleFrameEvent): number {
     const segment = this.segmentToAppendTo();
-    const before = segment.payloadBytes;
+    const before = segment.heldBytes;
     segment.appendSingleFrame(event);
     return this.appended(segment, before);
   }
@@ -188,13 +188,14 @@ export class EventStore {
     return segment;
   }
 
-  /** Accounts for the event just appended to `segment`, which held `before` bytes of payload, and numbers it. */
+  /** Accounts for the event just appended to `segment`, which held `before` bytes besides its columns, and numbers it. */
   private appended(segment: Segment, before: number): number {
-    this.bytesInMemory += segment.payloadBytes - before;
+    const held = segment.heldBytes;
+    this.bytesInMemory += held - before;
     this.warmNext(segment.sharedSlabHalfUsed, segment.count * 2 >= segment.capacity);
     // A segment of large messages could hold many times the cap (one message can be larger than
     // it), and only closed segments leave memory: one whose payloads take half the cap is closed now.
-    if (segment.payloadBytes > this.segmentPayloadShare && !segment.full) this.closeNewest(segment);
+    if (held > this.segmentShare && !segment.full) this.closeNewest(segment);
     const seq = this.total++;
     if (this.bytesInMemory > this.memoryCapBytes) {
       this.relieveMemory();
@@ -448,7 +449,9 @@ export class EventStore {
     const last = this.segments[this.segments.length - 1];
     const monoUs = last === undefined ? event.monoUs : last instanceof Segment ? (last.count > 0 ? last.monoUs[last.count - 1] : event.monoUs) : last.lastMonoUs;
     const segment = this.segmentToAppendTo();
+    const before = segment.heldBytes;
     segment.append({ kind: 'info', direction: 'local', monoUs, wallMs: event.wallMs, message: event.message });
+    this.bytesInMemory += segment.heldBytes - before;
     this.total++;
   }
 

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, t
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { END_SCAN, EventStore, type NewSessionEvent, type SingleFrameEvent } from '../../../src/core/eventStore';
-import { singleFrameMessage, type WireMessage } from '../../../src/core/wire';
+import { MAX_FRAMES_KEPT, singleFrameMessage, type WireFrame, type WireMessage } from '../../../src/core/wire';
 
 const info = (message: string, monoUs = 0): NewSessionEvent => ({ kind: 'info', direction: 'local', monoUs, wallMs: 1_700_000_000_000 + monoUs, message });
 const text = (body: string | Buffer, monoUs = 0): NewSessionEvent => ({ kind: 'text', direction: 'received', monoUs, wallMs: 1_700_000_000_000, payload: typeof body === 'string' ? Buffer.from(body) : body });
@@ -187,7 +187,8 @@ describe('EventStore', () => {
     });
 
     it('announces a long run of spills in a few notices whose ranges cover every spilled event, the rest when it is disposed', () => {
-      const store = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 256, spillDir: dir });
+      // Half the cap is more than a segment's 1 MiB slab and a notice, so no segment is closed early: each spilled one holds 256 events.
+      const store = new EventStore({ memoryCapBytes: 2.25 * 1024 * 1024, segmentSize: 256, spillDir: dir });
       // The notices as a subscriber (the panel) receives them; after dispose the spill file is gone.
       const notices: string[] = [];
       store.subscribe(({ start, end }) => {
@@ -254,6 +255,54 @@ describe('EventStore', () => {
           assert.ok(store.stats.droppedPayloads > 0, JSON.stringify(store.stats));
           assert.ok(messages.some((e) => e.payloadDropped === true && e.payload === undefined));
           assert.match(store.readRange(0, store.length).find((e) => e.kind === 'info')?.message ?? '', /^Memory cap of 16\.0 MiB reached and no spill folder is set: dropped the payloads of \d+ events/);
+        }
+        store.dispose();
+      }
+    });
+
+    it('counts the frames kept of multi-frame messages and every extra toward the cap: spilled with their message, or dropped with its payload', () => {
+      const cap = 2 * MIB;
+      const frameCount = MAX_FRAMES_KEPT + 10;
+      const framesOf = (i: number): WireFrame[] =>
+        Array.from({ length: MAX_FRAMES_KEPT }, (_, k) => ({
+          fin: false,
+          rsv1: k === 0,
+          rsv2: false,
+          rsv3: false,
+          opcode: k === 0 ? 1 : 0,
+          opcodeName: k === 0 ? 'text' : 'continuation',
+          masked: true,
+          maskKey: (i * 7919 + k) >>> 0,
+          payloadLength: k === 1 ? 2 ** 40 : k,
+          headerLength: 6,
+          streamOffset: i * 2 ** 33 + k * 6,
+        }));
+      const message = (i: number): NewSessionEvent => ({
+        ...text(`m${i}`, i),
+        direction: 'sent',
+        message: `sent as ${frameCount} frames`,
+        wire: { kind: 'text', frames: framesOf(i), frameCount, wireBytes: frameCount * 6 + 2, compressed: true },
+      });
+      for (const spillDir of [dir, undefined]) {
+        const store = new EventStore({ memoryCapBytes: cap, spillDir });
+        // 400 messages keep 400 x 1,024 frames, some 10 MiB however they are stored: past the cap.
+        for (let i = 0; i < 400; i++) {
+          store.append(message(i));
+          assert.ok(store.stats.bytesInMemory <= cap + MAX_FRAMES_KEPT * 24, `after message ${i} the store holds ${store.stats.bytesInMemory} bytes`);
+        }
+        const messages = store.readRange(0, store.length).filter((e) => e.kind === 'text');
+        assert.equal(messages.length, 400);
+        const last = messages[399];
+        assert.deepEqual(last.wire, { wireBytes: frameCount * 6 + 2, frameCount, compressed: true, frames: framesOf(399) });
+        assert.equal(last.message, `sent as ${frameCount} frames`);
+        if (spillDir) {
+          assert.ok(store.stats.spilledSegments > 0, JSON.stringify(store.stats));
+          messages.forEach((e, i) => assert.deepEqual([e.payload?.toString(), e.wire?.frames], [`m${i}`, framesOf(i)], `message ${i} reads back whole`));
+        } else {
+          assert.ok(store.stats.droppedPayloads > 0, JSON.stringify(store.stats));
+          // The frames went with the payload; how many there were, their bytes on the wire and the sentence stay.
+          assert.deepEqual([messages[0].payloadDropped, messages[0].payload, messages[0].wire], [true, undefined, { wireBytes: frameCount * 6 + 2, frameCount, compressed: true, frames: [] }]);
+          assert.equal(messages[0].message, `sent as ${frameCount} frames`);
         }
         store.dispose();
       }
