@@ -12,7 +12,9 @@ import { minimalHeaderLength, type WireFrame } from './wire';
 
 const KINDS = SESSION_EVENT_KINDS;
 const KIND_CODE = new Map(KINDS.map((k, i) => [k, i]));
-const DIRECTIONS: readonly EventDirection[] = ['sent', 'received', 'local'];
+/** The directions in the order of their codes in the direction column. */
+export const EVENT_DIRECTIONS: readonly EventDirection[] = ['sent', 'received', 'local'];
+const DIRECTIONS = EVENT_DIRECTIONS;
 const DIRECTION_CODE = new Map(DIRECTIONS.map((d, i) => [d, i]));
 const KIND_TEXT = KIND_CODE.get('text')!;
 const KIND_BINARY = KIND_CODE.get('binary')!;
@@ -350,6 +352,21 @@ export class Segment {
       headerLength,
       streamOffset: this.streamOffset[i],
     };
+  }
+
+  /**
+   * Adds each event to `events` and its payload's size to `payloadBytes` at kind code x 3 + direction
+   * code (the kinds as SESSION_EVENT_KINDS lists them, the directions as EVENT_DIRECTIONS); returns the sizes' sum.
+   */
+  countInto(events: Float64Array, payloadBytes: Float64Array): number {
+    let total = 0;
+    for (let i = 0; i < this.count; i++) {
+      const k = this.kind[i] * DIRECTIONS.length + this.direction[i];
+      events[k]++;
+      payloadBytes[k] += this.size[i];
+      total += this.size[i];
+    }
+    return total;
   }
 
   /** Lets go of the payload slabs, and with them the packed frames; sizes, times and frame counts stay. */

@@ -369,6 +369,74 @@ describe('EventStore', () => {
       assert.match(store.get(store.length - 1)?.message ?? '', /reached and the spill file is at its cap of 3\.0 MiB: dropped the payloads of \d+ events/);
     });
 
+    it('past both caps, drops the oldest events whole: a long flood of tiny events stays within the cap, a gap reads as placeholders, scans skip it, and the log says so once', () => {
+      // A segment of 16,384 events takes 1.8 MiB while it fills (its columns and a payload slab), 0.8 MiB once its payloads are dropped.
+      const cap = 4 * MIB;
+      const flood = 1_000_000;
+      for (const spillDir of [dir, undefined]) {
+        const store = new EventStore({ memoryCapBytes: cap, spillDir, spillCapBytes: MIB, memoryCapSetting: 'wsInspector.memoryCapMB', spillCapSetting: 'wsInspector.spillCapMB' });
+        // Every notice as a subscriber (the panel) gets it while it is new, before it could be dropped in turn.
+        const notices: string[] = [];
+        store.subscribe(({ start, end }) => {
+          for (const event of store.readRange(start, end)) if (event.kind === 'info') notices.push(event.message ?? '');
+        });
+        const event: SingleFrameEvent = { kind: 'text', direction: 'received', monoUs: 0, wallMs: 0, payload: Buffer.from('x'), compressed: false, wireBytes: 3, maskKey: 0, streamOffset: 0 };
+        for (let i = 0; i < flood; i++) {
+          event.monoUs = i;
+          event.streamOffset = 3 * i;
+          store.appendSingleFrame(event);
+          if (i % 1000 === 0) {
+            assert.ok(store.stats.bytesInMemory <= cap, `after ${i} events the store holds ${store.stats.bytesInMemory} bytes, past the cap of ${cap}`);
+            store.flushNotifications();
+          }
+        }
+        store.flushNotifications();
+        const stats = store.stats;
+        assert.ok(stats.bytesInMemory <= cap, JSON.stringify(stats));
+        assert.ok(stats.droppedEvents > flood / 2, JSON.stringify(stats));
+        const why = spillDir ? 'the spill file is at its cap of 1\\.0 MiB' : 'no spill folder is set';
+        const raise = spillDir ? 'raise the settings wsInspector\\.memoryCapMB and wsInspector\\.spillCapMB' : 'raise the setting wsInspector\\.memoryCapMB';
+        const gapNotices = notices.filter((m) => /^Memory cap .* dropped whole/.test(m));
+        assert.equal(gapNotices.length, 1, gapNotices.join('\n'));
+        assert.match(gapNotices[0], new RegExp(`^Memory cap of 4\\.0 MiB reached and ${why}, with the payloads past it already dropped: events (\\d+)-(\\d+) \\(\\d+ events\\) were dropped whole.* To keep more, ${raise}\\.$`));
+        assert.equal(store.length, flood + notices.length);
+        // A scan visits every event still there and hands over the gap instead of visiting it.
+        let visited = 0;
+        const gaps: Array<[number, number]> = [];
+        const tally: string[] = [];
+        store.scan(
+          0,
+          store.length,
+          () => void visited++,
+          (gap, start, end) => {
+            gaps.push([start, end]);
+            gap.forEachTally((kind, direction, events, bytes) => tally.push(`${events} ${direction} ${kind} (${bytes} bytes)`));
+          },
+        );
+        assert.equal(gaps.length, 1, JSON.stringify(gaps));
+        const [gapStart, gapEnd] = gaps[0];
+        assert.equal(gapEnd - gapStart, stats.droppedEvents);
+        assert.equal(visited + stats.droppedEvents, store.length);
+        // Spilled events come before the gap; without a spill file it starts at the first event.
+        assert.equal(gapStart === 0, spillDir === undefined, `the gap starts at ${gapStart}`);
+        // The gap counted what it dropped: the flood's messages with their byte each, and the notices among them.
+        const infosKept = [...store.readRange(0, gapStart), ...store.readRange(gapEnd, store.length)].filter((e) => e.kind === 'info').length;
+        const texts = stats.droppedEvents - (notices.length - infosKept);
+        assert.deepEqual(tally, [`${texts} received text (${texts} bytes)`, `${notices.length - infosKept} local info (0 bytes)`]);
+        // Every number still reads: a gapped one as a placeholder that says why, the newest as it came.
+        const placeholders = store.readRange(gapStart + 100, gapStart + 110);
+        assert.deepEqual(placeholders.map((e) => [e.seq, e.kind, e.direction]), Array.from({ length: 10 }, (_, i) => [gapStart + 100 + i, 'info', 'local']));
+        assert.match(
+          placeholders[0].message ?? '',
+          new RegExp(`^Event ${gapStart + 100} was dropped whole: the memory cap of 4\\.0 MiB was reached and ${why}\\. Events ${gapStart}-${gapEnd - 1} went with it \\(${texts} received text, \\d+ local info; [\\d.]+ KiB of payload\\); only their counts are kept\\. To keep more, ${raise}\\.$`),
+        );
+        assert.equal(store.get(gapEnd - 1)?.message, store.get(gapStart)?.message?.replace(`Event ${gapStart} `, `Event ${gapEnd - 1} `));
+        assert.equal(store.get(gapEnd)?.kind === 'text' || store.get(gapEnd)?.kind === 'info', true);
+        assert.equal(store.get(store.length - 1)?.payload?.toString(), 'x');
+        store.dispose();
+      }
+    });
+
     it('drops payloads when there is nowhere to spill, keeping sizes and saying how many', () => {
       const store = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 1024 });
       for (let i = 0; i < 5000; i++) store.append(text(Buffer.alloc(1000, 1), i));
