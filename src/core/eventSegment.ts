@@ -1,15 +1,20 @@
 /**
  * A block of consecutive events of the log, stored column by column (eventStore.ts numbers,
  * caps and spills them): typed arrays for the per-event facts every event has, one payload arena
- * per segment (each payload copied in once), and a sparse map for the rare extras.
+ * per segment (each payload copied in once, and the frames of multi-frame messages, packed), and a
+ * sparse map for the rare extras. Every byte it keeps is counted in `bytes`: the extras by estimate.
  */
 import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
+import { estimateHeapBytes } from './heapEstimate';
+import { PACKED_FRAME_BYTES, packedFramesLength, packFrames, unpackFrames } from './packedFrames';
 import { END_SCAN, type EventExtras, type EventWire, type NewSessionEvent, type ScanVisitor, type SessionEvent, type SingleFrameEvent } from './storedEvent';
-import { minimalHeaderLength, type WireFrame, type WireMessage } from './wire';
+import { minimalHeaderLength, type WireFrame } from './wire';
 
 const KINDS = SESSION_EVENT_KINDS;
 const KIND_CODE = new Map(KINDS.map((k, i) => [k, i]));
-const DIRECTIONS: readonly EventDirection[] = ['sent', 'received', 'local'];
+/** The directions in the order of their codes in the direction column. */
+export const EVENT_DIRECTIONS: readonly EventDirection[] = ['sent', 'received', 'local'];
+const DIRECTIONS = EVENT_DIRECTIONS;
 const DIRECTION_CODE = new Map(DIRECTIONS.map((d, i) => [d, i]));
 const KIND_TEXT = KIND_CODE.get('text')!;
 const KIND_BINARY = KIND_CODE.get('binary')!;
@@ -30,6 +35,20 @@ const OWN_SLAB_BYTES = 64 * 1024;
 /** Bytes of typed-array columns per event (see Segment). */
 export const COLUMN_BYTES_PER_EVENT = 1 + 1 + 1 + 8 + 8 + 4 + 4 + 4 + 4 + 4 + 8;
 export const DEFAULT_SEGMENT_EVENTS = 16_384;
+/** An entry of the extras map (V8's ordered hash table: key, value, chain link, and room to grow), on top of the extras object. */
+const EXTRAS_ENTRY_BYTES = 48;
+
+/** The wire detail of a message the columns cannot describe: its frames packed in a payload slab (packedFrames.ts). */
+interface StoredWire {
+  readonly wireBytes: number;
+  readonly frameCount: number;
+  readonly compressed: boolean;
+  /** Where the first MAX_FRAMES_KEPT frames are packed: which slab, from which byte, how many. */
+  readonly frames: { readonly slab: number; readonly offset: number; readonly count: number };
+}
+
+/** An event's extras as a segment keeps them: only the facts it has, and its frames packed. */
+type StoredExtras = { -readonly [K in keyof EventExtras]: EventExtras[K] } & { wire?: StoredWire };
 
 /** A block of consecutive events, stored column by column. */
 export class Segment {
@@ -45,14 +64,16 @@ export class Segment {
   readonly maskKey: Uint32Array;
   readonly streamOffset: Float64Array;
   readonly slabs: Buffer[] = [];
-  readonly extras = new Map<number, EventExtras & { wire?: WireMessage }>();
+  readonly extras = new Map<number, StoredExtras>();
   count = 0;
   /** The slab small payloads are copied into, and how much of it is used. */
   private sharedSlab: Buffer | undefined;
   private sharedSlabIndex = 0;
   private sharedUsed = 0;
-  /** Payload bytes held (slab capacity counts: a half-full slab still costs its whole size). */
+  /** Payload bytes held (slab capacity counts: a half-full slab still costs its whole size); packed frames are in the slabs too. */
   payloadBytes = 0;
+  /** The extras' estimated heap bytes (heapEstimate.ts), entries of the map included. */
+  extrasBytes = 0;
   payloadsDropped = false;
 
   /** `memory`, when given, holds every column (zero-filled, capacity x COLUMN_BYTES_PER_EVENT bytes); otherwise each column gets its own. */
@@ -109,8 +130,13 @@ export class Segment {
     return this.sharedSlab !== undefined && this.sharedUsed * 2 >= this.sharedSlab.length;
   }
 
+  /** What the segment holds besides its columns: payloads, packed frames and extras. */
+  get heldBytes(): number {
+    return this.payloadBytes + this.extrasBytes;
+  }
+
   get bytes(): number {
-    return this.capacity * COLUMN_BYTES_PER_EVENT + this.payloadBytes;
+    return this.capacity * COLUMN_BYTES_PER_EVENT + this.payloadBytes + this.extrasBytes;
   }
 
   /** The columns in one fixed order, for copying them whole. */
@@ -133,6 +159,7 @@ export class Segment {
     for (const [i, extras] of this.extras) copy.extras.set(i, extras);
     copy.count = this.count;
     copy.payloadBytes = this.payloadBytes;
+    copy.extrasBytes = this.extrasBytes;
     copy.payloadsDropped = this.payloadsDropped;
     return copy;
   }
@@ -151,7 +178,7 @@ export class Segment {
       this.storePayload(i, payload);
     }
     const wire = event.wire;
-    let extras: (EventExtras & { wire?: WireMessage }) | undefined;
+    let extras: StoredExtras | undefined;
     if (wire) {
       this.wireBytes[i] = wire.wireBytes;
       if (wire.compressed) flags |= FLAG_COMPRESSED;
@@ -172,23 +199,32 @@ export class Segment {
         this.maskKey[i] = frame.maskKey ?? 0;
         this.streamOffset[i] = frame.streamOffset;
       } else {
-        extras = { wire };
+        extras = { wire: this.storeWire(wire.wireBytes, wire.frameCount, wire.compressed, wire.frames) };
       }
     }
     this.flags[i] = flags;
     if (event.message !== undefined || event.close || event.handshake || event.rttMs !== undefined || event.automatic || event.closeCode !== undefined || event.frame) {
-      extras = {
-        ...extras,
-        message: event.message,
-        close: event.close,
-        handshake: event.handshake,
-        rttMs: event.rttMs,
-        automatic: event.automatic,
-        closeCode: event.closeCode,
-        frame: event.frame,
-      };
+      // Only the facts the event has: a key per fact it lacks would cost a slot each, for every such event.
+      extras ??= {};
+      if (event.message !== undefined) extras.message = event.message;
+      if (event.close !== undefined) extras.close = event.close;
+      if (event.handshake !== undefined) extras.handshake = event.handshake;
+      if (event.rttMs !== undefined) extras.rttMs = event.rttMs;
+      if (event.automatic !== undefined) extras.automatic = event.automatic;
+      if (event.closeCode !== undefined) extras.closeCode = event.closeCode;
+      if (event.frame !== undefined) extras.frame = event.frame;
     }
-    if (extras) this.extras.set(i, extras);
+    if (extras) {
+      this.extras.set(i, extras);
+      this.extrasBytes += EXTRAS_ENTRY_BYTES + estimateHeapBytes(extras);
+    }
+  }
+
+  /** The wire detail of a message the columns cannot describe, its frames packed into the shared slab. */
+  private storeWire(wireBytes: number, frameCount: number, compressed: boolean, frames: readonly WireFrame[]): StoredWire {
+    const offset = this.reserveShared(packedFramesLength(frames));
+    const count = packFrames(frames, this.sharedSlab!, offset);
+    return { wireBytes, frameCount, compressed, frames: { slab: this.sharedSlabIndex, offset, count } };
   }
 
   /** What append() stores for a data event of one plain frame, without the objects (see SingleFrameEvent). */
@@ -219,19 +255,25 @@ export class Segment {
       this.payloadBytes += own.length;
       return;
     }
-    let shared = this.sharedSlab;
-    if (!shared || this.sharedUsed + payload.length > shared.length) {
-      shared = this.newSlab();
-      this.sharedSlab = shared;
+    const offset = this.reserveShared(payload.length);
+    this.sharedSlab!.set(payload, offset);
+    this.slab[i] = this.sharedSlabIndex;
+    this.offset[i] = offset;
+  }
+
+  /** Takes `length` bytes (less than a slab) of the shared slab, starting a new one when they do not fit; returns where they start. */
+  private reserveShared(length: number): number {
+    const shared = this.sharedSlab;
+    if (!shared || this.sharedUsed + length > shared.length) {
+      this.sharedSlab = this.newSlab();
       this.sharedSlabIndex = this.slabs.length;
-      this.slabs.push(shared);
+      this.slabs.push(this.sharedSlab);
       this.sharedUsed = 0;
       this.payloadBytes += SLAB_BYTES;
     }
-    shared.set(payload, this.sharedUsed);
-    this.slab[i] = this.sharedSlabIndex;
-    this.offset[i] = this.sharedUsed;
-    this.sharedUsed += payload.length;
+    const offset = this.sharedUsed;
+    this.sharedUsed += length;
+    return offset;
   }
 
   read(i: number): SessionEvent {
@@ -247,7 +289,11 @@ export class Segment {
     }
     let wire: EventWire | undefined;
     if (extras?.wire) {
-      wire = { wireBytes: extras.wire.wireBytes, frameCount: extras.wire.frameCount, compressed: extras.wire.compressed, frames: extras.wire.frames };
+      const stored = extras.wire;
+      // The packed frames leave with the payloads: what is left says how many there were.
+      const packed = stored.frames;
+      const frames = this.payloadsDropped || packed.count === 0 ? [] : unpackFrames(this.slabs[packed.slab], packed.offset, packed.count);
+      wire = { wireBytes: stored.wireBytes, frameCount: stored.frameCount, compressed: stored.compressed, frames };
     } else if (flags & FLAG_SINGLE_FRAME) {
       wire = { wireBytes: this.wireBytes[i], frameCount: 1, compressed: (flags & FLAG_COMPRESSED) !== 0, frames: [this.singleFrame(i, kind, direction)] };
     }
@@ -264,9 +310,6 @@ export class Segment {
     };
     if (!extras) return event;
     const { wire: _wire, ...rest } = extras;
-    for (const key of Object.keys(rest) as Array<keyof typeof rest>) {
-      if (rest[key] === undefined) delete rest[key];
-    }
     return { ...event, ...rest };
   }
 
@@ -311,6 +354,22 @@ export class Segment {
     };
   }
 
+  /**
+   * Adds each event to `events` and its payload's size to `payloadBytes` at kind code x 3 + direction
+   * code (the kinds as SESSION_EVENT_KINDS lists them, the directions as EVENT_DIRECTIONS); returns the sizes' sum.
+   */
+  countInto(events: Float64Array, payloadBytes: Float64Array): number {
+    let total = 0;
+    for (let i = 0; i < this.count; i++) {
+      const k = this.kind[i] * DIRECTIONS.length + this.direction[i];
+      events[k]++;
+      payloadBytes[k] += this.size[i];
+      total += this.size[i];
+    }
+    return total;
+  }
+
+  /** Lets go of the payload slabs, and with them the packed frames; sizes, times and frame counts stay. */
   dropPayloads(): { count: number; bytes: number } {
     let count = 0;
     let bytes = 0;
@@ -354,6 +413,10 @@ export class Segment {
       const k = this.slab[i];
       used[k] = Math.max(used[k], this.offset[i] + this.size[i]);
     }
+    for (const extras of this.extras.values()) {
+      const frames = extras.wire?.frames;
+      if (frames) used[frames.slab] = Math.max(used[frames.slab], frames.offset + frames.count * PACKED_FRAME_BYTES);
+    }
     return this.slabs.map((slab, k) => slab.subarray(0, used[k]));
   }
 
@@ -364,7 +427,7 @@ export class Segment {
       capacity: number;
       count: number;
       slabs: number[];
-      extras: Array<[number, EventExtras & { wire?: WireMessage }]>;
+      extras: Array<[number, StoredExtras]>;
     };
     const segment = new Segment(header.firstSeq, header.capacity);
     segment.count = header.count;

@@ -1,33 +1,41 @@
 /**
  * The session's ordered event log, built for sessions that run for hours and receive millions of
- * messages. Events are numbered here (the order of the log is the order of `append` calls, with
- * no gaps) and stored column-wise in segments (eventSegment.ts): typed arrays for the per-event facts every event
+ * messages. Events are numbered here (the order of the log is the order of `append` calls, every
+ * number taken) and stored column-wise in segments (eventSegment.ts): typed arrays for the per-event facts every event
  * has, one payload arena per segment (each payload copied in once, never per consumer), and a
  * sparse map for the rare extras (close details, handshakes, multi-frame wire detail).
  *
  * Memory is capped, whatever the sizes of the messages: a segment is closed early once its payloads
- * take half the cap, so that past the cap whole old segments (the newest one too, once closed) can
- * be spilled to a file (when a spill folder is given; spillFile.ts, itself capped) or their payloads
- * dropped, and an `info` event says which, with counts. Readers address the log by index; a spilled
- * segment is read back on demand.
+ * (and packed frames and extras, all counted) take half the cap, so that past the cap whole old
+ * segments (the newest one too, once closed) can be spilled to a file (when a spill folder is given;
+ * spillFile.ts, itself capped) or their payloads dropped, and past both caps the oldest collapse
+ * into a gap of counts (eventGap.ts); an `info` event says which, with counts. Readers address the
+ * log by index; a spilled segment is read back on demand, an event in a gap reads as a placeholder.
  */
-import { COLUMN_BYTES_PER_EVENT, DEFAULT_SEGMENT_EVENTS, Segment, SLAB_BYTES } from './eventSegment';
+import { EventGap, type GapReason } from './eventGap';
+import { COLUMN_BYTES_PER_EVENT, DEFAULT_SEGMENT_EVENTS, Segment } from './eventSegment';
+import { SegmentSupply } from './segmentSupply';
 import { SpillFile, type SpillRecord } from './spillFile';
+import { spillFileOf, whyNotSpilled, type Spill } from './spillState';
 import type { NewSessionEvent, ScanVisitor, SessionEvent, SingleFrameEvent } from './storedEvent';
-import { WarmBufferPool, type WarmingBuffer } from './warmBufferPool';
+import { droppedNotice, firstGapNotice, spilledNotice, spillFailedNotice, spillFullNotice } from './storeNotices';
 
+export { EventGap } from './eventGap';
+export { formatBytes } from './storeNotices';
 export { END_SCAN } from './storedEvent';
 export type { CloseDetails, EventExtras, EventWire, HandshakeRecord, NewSessionEvent, ScanVisitor, SessionEvent, SingleFrameEvent } from './storedEvent';
 
 export interface EventStoreOptions {
   /** Memory the store may hold, in bytes (payloads and per-event facts); default 256 MiB. */
   readonly memoryCapBytes?: number;
-  /** Folder for the spill file; without one, payloads past the cap are dropped. */
+  /** Folder for the spill file; without one, payloads past the cap are dropped (and past that, the oldest events whole). */
   readonly spillDir?: string;
-  /** Bytes the spill file may hold; past them, payloads past the memory cap are dropped. Default 1 GiB. */
+  /** Bytes the spill file may hold; past them, payloads past the memory cap are dropped (and past that, the oldest events whole). Default 1 GiB. */
   readonly spillCapBytes?: number;
   /** What raises the spill cap, named in the notice that says it was reached (the adapter's setting). */
   readonly spillCapSetting?: string;
+  /** What raises the memory cap, named where events are dropped whole (the adapter's setting). */
+  readonly memoryCapSetting?: string;
   /** Events per segment; a power of two keeps index math cheap. */
   readonly segmentSize?: number;
 }
@@ -50,11 +58,12 @@ export interface EventStoreStats {
   readonly spilledBytes: number;
   readonly droppedPayloads: number;
   readonly droppedPayloadBytes: number;
+  /** Events dropped whole, past both caps (they read as placeholders). */
+  readonly droppedEvents: number;
 }
 
-const DEFAULT_SEGMENT_COLUMN_BYTES = DEFAULT_SEGMENT_EVENTS * COLUMN_BYTES_PER_EVENT;
-/** Pages in every store's next payload slab and next segment's columns, a few pages per turn (see warmBufferPool.ts). */
-const warmPool = new WarmBufferPool();
+/** What `scan` hands over for a gap in its range instead of visiting its events: the gap, and the part of it in the range. */
+export type GapVisitor = (gap: EventGap, start: number, end: number) => void;
 
 /** Where a segment that left memory went. */
 interface SpilledSegment extends SpillRecord {
@@ -64,27 +73,16 @@ interface SpilledSegment extends SpillRecord {
   readonly lastMonoUs: number;
 }
 
-/**
- * Where segments past the memory cap go. The file is made with the first spill. Once it is full, or
- * a write to it failed, what it holds is still read back but nothing more is written to it.
- */
-type Spill =
-  | { readonly state: 'no-folder' }
-  | { readonly state: 'not-opened'; readonly dir: string }
-  | { readonly state: 'open'; readonly file: SpillFile }
-  | { readonly state: 'full'; readonly file: SpillFile }
-  | { readonly state: 'failed'; readonly file: SpillFile | undefined }
-  | { readonly state: 'removed' };
-
 const DEFAULT_MEMORY_CAP_BYTES = 256 * 1024 * 1024;
 const DEFAULT_SPILL_CAP_BYTES = 1024 * 1024 * 1024;
 
 export class EventStore {
-  private readonly segments: Array<Segment | SpilledSegment> = [];
+  private readonly segments: Array<Segment | SpilledSegment | EventGap> = [];
   private readonly segmentSize: number;
+  private readonly supply: SegmentSupply;
   private readonly memoryCapBytes: number;
-  /** Payload bytes past which the segment being appended to is closed (see appended). */
-  private readonly segmentPayloadShare: number;
+  /** Bytes besides its columns past which the segment being appended to is closed (see appended). */
+  private readonly segmentShare: number;
   private readonly spillCapBytes: number;
   /** Spilled and dropped since the last notice, and when that notice was logged. */
   private pendingSpill = { first: Number.POSITIVE_INFINITY, last: -1, bytes: 0, segments: 0 };
@@ -99,48 +97,30 @@ export class EventStore {
   private spilledSegments = 0;
   private droppedPayloads = 0;
   private droppedPayloadBytes = 0;
+  private droppedEvents = 0;
+  /** The first events dropped whole were announced (that is said once). */
+  private gapAnnounced = false;
   private readonly recentlyRead = new Map<number, Segment>();
   /** The last segment while events go into it (in memory, with room); undefined once it is closed early. */
   private appendingTo: Segment | undefined;
   /** Segments before this index are already spilled or stripped of payloads: nothing more to relieve there. */
   private relieveFrom = 0;
+  /** Entries before this index are spilled or gaps: none is left to collapse there. */
+  private collapseFrom = 0;
   private disposed = false;
 
   constructor(private readonly options: EventStoreOptions = {}) {
     this.segmentSize = options.segmentSize ?? DEFAULT_SEGMENT_EVENTS;
+    this.supply = new SegmentSupply(this.segmentSize);
     this.memoryCapBytes = options.memoryCapBytes ?? DEFAULT_MEMORY_CAP_BYTES;
-    this.segmentPayloadShare = this.memoryCapBytes / 2;
+    this.segmentShare = this.memoryCapBytes / 2;
     this.spillCapBytes = options.spillCapBytes ?? DEFAULT_SPILL_CAP_BYTES;
     this.spill = options.spillDir ? { state: 'not-opened', dir: options.spillDir } : { state: 'no-folder' };
   }
 
-  /** The next shared slab and the next segment's columns, paging in while the current ones fill (see warmBufferPool.ts). */
-  private nextSlab: WarmingBuffer | undefined;
-  private nextColumns: WarmingBuffer | undefined;
-  private readonly takeSlab = (): Buffer => {
-    const warmed = this.nextSlab?.take();
-    this.nextSlab = undefined;
-    return warmed ?? Buffer.allocUnsafeSlow(SLAB_BYTES);
-  };
-
-  private newSegment(): Segment {
-    const columns = this.nextColumns?.take();
-    this.nextColumns = undefined;
-    const pooled = this.segmentSize === DEFAULT_SEGMENT_EVENTS;
-    return new Segment(this.total, this.segmentSize, columns ?? (pooled ? Buffer.alloc(DEFAULT_SEGMENT_COLUMN_BYTES) : undefined), this.takeSlab);
-  }
-
-  /**
-   * Starts paging in the next shared slab and/or the next segment's columns, while they still fit
-   * under the memory cap (a warming buffer is not counted until it is used).
-   */
+  /** Starts paging in the next shared slab and/or the next segment's columns while they fit under the cap (segmentSupply.ts). */
   private warmNext(slab: boolean, columns: boolean): void {
-    if (this.disposed) return;
-    const room = this.memoryCapBytes - this.bytesInMemory;
-    if (slab && !this.nextSlab && room >= 2 * SLAB_BYTES) this.nextSlab = warmPool.warm(SLAB_BYTES);
-    if (columns && !this.nextColumns && this.segmentSize === DEFAULT_SEGMENT_EVENTS && room >= 2 * DEFAULT_SEGMENT_COLUMN_BYTES) {
-      this.nextColumns = warmPool.warm(DEFAULT_SEGMENT_COLUMN_BYTES);
-    }
+    if (!this.disposed) this.supply.warmNext(this.memoryCapBytes - this.bytesInMemory, slab, columns);
   }
 
   /**
@@ -154,15 +134,13 @@ export class EventStore {
 
   /** Lets go of buffers warmed for events that will not come (the session has ended; its log stays readable). */
   releaseSpares(): void {
-    this.nextSlab?.cancel();
-    this.nextColumns?.cancel();
-    this.nextSlab = this.nextColumns = undefined;
+    this.supply.release();
   }
 
   /** Appends an event, numbers it, and schedules a (batched) notification of subscribers. */
   append(event: NewSessionEvent): number {
     const segment = this.segmentToAppendTo();
-    const before = segment.payloadBytes;
+    const before = segment.heldBytes;
     segment.append(event);
     return this.appended(segment, before);
   }
@@ -173,7 +151,7 @@ export class EventStore {
    */
   appendSingleFrame(event: SingleFrameEvent): number {
     const segment = this.segmentToAppendTo();
-    const before = segment.payloadBytes;
+    const before = segment.heldBytes;
     segment.appendSingleFrame(event);
     return this.appended(segment, before);
   }
@@ -181,20 +159,21 @@ export class EventStore {
   private segmentToAppendTo(): Segment {
     const current = this.appendingTo;
     if (current !== undefined && !current.full) return current;
-    const segment = this.newSegment();
+    const segment = this.supply.newSegment(this.total);
     this.segments.push(segment);
     this.bytesInMemory += segment.capacity * COLUMN_BYTES_PER_EVENT;
     this.appendingTo = segment;
     return segment;
   }
 
-  /** Accounts for the event just appended to `segment`, which held `before` bytes of payload, and numbers it. */
+  /** Accounts for the event just appended to `segment`, which held `before` bytes besides its columns, and numbers it. */
   private appended(segment: Segment, before: number): number {
-    this.bytesInMemory += segment.payloadBytes - before;
+    const held = segment.heldBytes;
+    this.bytesInMemory += held - before;
     this.warmNext(segment.sharedSlabHalfUsed, segment.count * 2 >= segment.capacity);
     // A segment of large messages could hold many times the cap (one message can be larger than
     // it), and only closed segments leave memory: one whose payloads take half the cap is closed now.
-    if (segment.payloadBytes > this.segmentPayloadShare && !segment.full) this.closeNewest(segment);
+    if (held > this.segmentShare && !segment.full) this.closeNewest(segment);
     const seq = this.total++;
     if (this.bytesInMemory > this.memoryCapBytes) {
       this.relieveMemory();
@@ -238,14 +217,16 @@ export class EventStore {
   /**
    * Visits events with `start <= seq < end` (clamped to the log) in order, without building event
    * objects: for searches over millions of events, where `readRange` would allocate one per event.
+   * Events dropped whole are not visited: `onGap`, when given, gets their gap instead.
    */
-  scan(start: number, end: number, visit: ScanVisitor): void {
+  scan(start: number, end: number, visit: ScanVisitor, onGap?: GapVisitor): void {
     const to = Math.min(Math.floor(end), this.total);
     for (let seq = Math.max(0, Math.floor(start)); seq < to; ) {
       const segment = this.segmentAt(seq);
       if (!segment) break;
       const last = Math.min(to, segment.firstSeq + segment.count);
-      if (!segment.scan(seq - segment.firstSeq, last - segment.firstSeq, visit)) return;
+      if (segment instanceof EventGap) onGap?.(segment, seq, last);
+      else if (!segment.scan(seq - segment.firstSeq, last - segment.firstSeq, visit)) return;
       seq = last;
     }
   }
@@ -273,6 +254,7 @@ export class EventStore {
       spilledBytes: this.spillFile()?.size ?? 0,
       droppedPayloads: this.droppedPayloads,
       droppedPayloadBytes: this.droppedPayloadBytes,
+      droppedEvents: this.droppedEvents,
     };
   }
 
@@ -306,10 +288,10 @@ export class EventStore {
    */
   private readonly flushScheduled = (): void => this.flushNotifications();
 
-  private segmentAt(seq: number): Segment | undefined {
+  private segmentAt(seq: number): Segment | EventGap | undefined {
     const entry = this.segments[this.segmentIndex(seq)];
     if (!entry) return undefined;
-    if (entry instanceof Segment) return entry;
+    if (entry instanceof Segment || entry instanceof EventGap) return entry;
     return this.readSpilled(entry);
   }
 
@@ -317,10 +299,16 @@ export class EventStore {
   private segmentIndex(seq: number): number {
     // No segment holds more than segmentSize events, so the one holding seq is at this index or
     // later: exactly there unless segments were closed early for their bytes, then a search finds it.
-    let low = Math.floor(seq / this.segmentSize);
-    const next = this.segments[low + 1];
-    if (next === undefined || next.firstSeq > seq) return low;
+    // A gap holds many segments' events, so past one the holder is at an earlier index: searched for too.
+    let low = Math.min(Math.floor(seq / this.segmentSize), this.segments.length - 1);
     let high = this.segments.length - 1;
+    if (this.segments[low].firstSeq > seq) {
+      high = low - 1;
+      low = 0;
+    } else {
+      const next = this.segments[low + 1];
+      if (next === undefined || next.firstSeq > seq) return low;
+    }
     while (low < high) {
       const middle = (low + high + 1) >>> 1;
       if (this.segments[middle].firstSeq <= seq) low = middle;
@@ -331,21 +319,7 @@ export class EventStore {
 
   /** The spill file, while there is one to read from. */
   private spillFile(): SpillFile | undefined {
-    const spill = this.spill;
-    switch (spill.state) {
-      case 'open':
-      case 'full':
-      case 'failed':
-        return spill.file;
-      case 'no-folder':
-      case 'not-opened':
-      case 'removed':
-        return undefined;
-      default: {
-        const unknown: never = spill;
-        throw new Error(`unknown spill state ${JSON.stringify(unknown)}`);
-      }
-    }
+    return spillFileOf(this.spill);
   }
 
   private readSpilled(entry: SpilledSegment): Segment | undefined {
@@ -360,7 +334,10 @@ export class EventStore {
     return segment;
   }
 
-  /** Moves the oldest closed segments (the newest too, once closed) out of memory until the store is under its cap again. */
+  /**
+   * Moves the oldest closed segments (the newest too, once closed) out of memory until the store is
+   * under its cap again: spilled, or stripped of their payloads, and past that collapsed into a gap.
+   */
   private relieveMemory(): void {
     for (let index = this.relieveFrom; index < this.segments.length && this.bytesInMemory > this.memoryCapBytes; index++) {
       const segment = this.segments[index];
@@ -392,9 +369,56 @@ export class EventStore {
       dropped.count += result.count;
       dropped.bytes += result.bytes;
     }
+    if (this.bytesInMemory > this.memoryCapBytes) this.collapseOldest();
     // The first time at once; during a long flood, at most one notice per NOTICE_INTERVAL_MS for
     // everything since the last (dispose() announces what is left), not one per segment.
     if (Date.now() - this.lastNoticeAt >= NOTICE_INTERVAL_MS) this.announceRelief();
+  }
+
+  /**
+   * Past both caps, with the payloads past the memory cap dropped, the columns alone can still pass
+   * it (a flood of tiny messages): the oldest segments left in memory collapse into a gap of counts,
+   * which takes in the ones after it as they collapse too. The first time, the log says so.
+   */
+  private collapseOldest(): void {
+    let first: EventGap | undefined;
+    for (let index = this.collapseFrom; index < this.relieveFrom && this.bytesInMemory > this.memoryCapBytes; this.collapseFrom = index) {
+      const segment = this.segments[index];
+      if (!(segment instanceof Segment)) {
+        index++;
+        continue;
+      }
+      this.bytesInMemory -= segment.bytes;
+      this.droppedEvents += segment.count;
+      const previous = this.segments[index - 1];
+      if (previous instanceof EventGap) {
+        previous.absorb(segment);
+        // The entries after it move down one, the next to collapse into `index`.
+        this.segments.splice(index, 1);
+        this.relieveFrom--;
+      } else {
+        const gap = new EventGap(segment, this.gapReason());
+        this.segments[index++] = gap;
+        first ??= this.gapAnnounced ? undefined : gap;
+      }
+    }
+    if (!first) return;
+    this.gapAnnounced = true;
+    // What was spilled or dropped before is announced first, so the notices read in order.
+    this.announceRelief();
+    const reason = first.reason;
+    this.appendNotice({ monoUs: 0, wallMs: Date.now(), message: firstGapNotice(this.memoryCapBytes, reason.whyNotSpilled, { first: first.firstSeq, last: first.firstSeq + first.count - 1, bytes: first.bytes }, reason.raise) });
+  }
+
+  /** Why events are dropped whole now, and which caps keep more (the spill cap only while the spill file is full). */
+  private gapReason(): GapReason {
+    const memory = this.options.memoryCapSetting;
+    const spill = this.options.spillCapSetting;
+    const raise =
+      this.spill.state !== 'full'
+        ? memory ? `raise the setting ${memory}` : 'raise the memory cap'
+        : memory && spill ? `raise the settings ${memory} and ${spill}` : 'raise the memory cap and the spill cap';
+    return { memoryCap: this.memoryCapBytes, whyNotSpilled: whyNotSpilled(this.spill, this.spillCapBytes), raise };
   }
 
   /** Logs what was spilled or dropped since the last notice, with counts. */
@@ -402,45 +426,16 @@ export class EventStore {
     const spilled = this.pendingSpill;
     const dropped = this.pendingDrop;
     if (spilled.segments === 0 && dropped.count === 0) return;
-    const cap = formatBytes(this.memoryCapBytes);
     const now = { monoUs: 0, wallMs: Date.now() };
     this.lastNoticeAt = now.wallMs;
     if (spilled.segments > 0) {
-      this.appendNotice({
-        ...now,
-        message: `Memory cap of ${cap} reached: events ${spilled.first}-${spilled.last} (${formatBytes(spilled.bytes)}) moved to ${this.spillFile()?.path}; they are read back from there when shown.`,
-      });
+      this.appendNotice({ ...now, message: spilledNotice(this.memoryCapBytes, spilled, this.spillFile()?.path) });
     }
     if (dropped.count > 0) {
-      this.appendNotice({
-        ...now,
-        message: `Memory cap of ${cap} reached and ${this.whyNotSpilled()}: dropped the payloads of ${dropped.count} events (${formatBytes(dropped.bytes)}) among events ${dropped.first}-${dropped.last}; their sizes and times are kept.`,
-      });
+      this.appendNotice({ ...now, message: droppedNotice(this.memoryCapBytes, whyNotSpilled(this.spill, this.spillCapBytes), dropped, dropped.count) });
     }
     this.pendingSpill = { first: Number.POSITIVE_INFINITY, last: -1, bytes: 0, segments: 0 };
     this.pendingDrop = { first: Number.POSITIVE_INFINITY, last: -1, count: 0, bytes: 0 };
-  }
-
-  /** Why payloads past the memory cap are dropped rather than spilled, as the drop notice says it. */
-  private whyNotSpilled(): string {
-    const spill = this.spill;
-    switch (spill.state) {
-      case 'no-folder':
-        return 'no spill folder is set';
-      case 'full':
-        return `the spill file is at its cap of ${formatBytes(this.spillCapBytes)}`;
-      case 'failed':
-        return 'the spill file could not be written';
-      case 'removed':
-        return 'the log was closed';
-      case 'not-opened':
-      case 'open':
-        return 'the spill file was not written';
-      default: {
-        const unknown: never = spill;
-        throw new Error(`unknown spill state ${JSON.stringify(unknown)}`);
-      }
-    }
   }
 
   /** Appends the store's own announcement; it goes into the current (in-memory) segment. */
@@ -448,7 +443,9 @@ export class EventStore {
     const last = this.segments[this.segments.length - 1];
     const monoUs = last === undefined ? event.monoUs : last instanceof Segment ? (last.count > 0 ? last.monoUs[last.count - 1] : event.monoUs) : last.lastMonoUs;
     const segment = this.segmentToAppendTo();
+    const before = segment.heldBytes;
     segment.append({ kind: 'info', direction: 'local', monoUs, wallMs: event.wallMs, message: event.message });
+    this.bytesInMemory += segment.heldBytes - before;
     this.total++;
   }
 
@@ -470,7 +467,7 @@ export class EventStore {
       return { firstSeq: segment.firstSeq, count: segment.count, lastMonoUs: segment.monoUs[segment.count - 1], ...result.record };
     } catch (err) {
       this.spill = { state: 'failed', file };
-      this.appendNotice({ monoUs: 0, wallMs: Date.now(), message: `Could not write the spill file ${file?.path ?? this.options.spillDir}: ${String(err)}; payloads past the memory cap will be dropped instead.` });
+      this.appendNotice({ monoUs: 0, wallMs: Date.now(), message: spillFailedNotice(file?.path ?? this.options.spillDir, err) });
       return undefined;
     }
   }
@@ -480,20 +477,7 @@ export class EventStore {
     // What was spilled before is announced first, so the notices read in order.
     this.announceRelief();
     const raise = this.options.spillCapSetting ? `raise the setting ${this.options.spillCapSetting}` : 'raise the spill cap';
-    this.appendNotice({
-      monoUs: 0,
-      wallMs: Date.now(),
-      message:
-        `Spill cap of ${formatBytes(this.spillCapBytes)} reached: the spill file ${file.path} holds ${formatBytes(file.size)} and events ` +
-        `${segment.firstSeq}-${segment.firstSeq + segment.count - 1} (${formatBytes(recordBytes)}) would pass it. From event ${segment.firstSeq} on, ` +
-        `payloads past the memory cap of ${formatBytes(this.memoryCapBytes)} are dropped; their sizes and times are kept. To keep more, ${raise}.`,
-    });
+    const run = { first: segment.firstSeq, last: segment.firstSeq + segment.count - 1, bytes: recordBytes };
+    this.appendNotice({ monoUs: 0, wallMs: Date.now(), message: spillFullNotice({ memory: this.memoryCapBytes, spill: this.spillCapBytes }, file.path, file.size, run, raise) });
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`;
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
-  if (bytes < 1024 * 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
-  return `${(bytes / 1024 / 1024 / 1024).toFixed(2)} GiB`;
 }

@@ -6,9 +6,13 @@
  * (two stores never share one, however close together they start), it is created exclusively
  * (never an existing file or a link planted in its place) and readable by this user only, and
  * every record is encrypted with a key that exists only in this process's memory.
+ *
+ * The file is deleted when its store is disposed; a process that crashed never does that, so the
+ * name carries the process id, and sweepStaleSpillFiles removes the files of processes that are gone.
  */
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
+import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 
 /** Where a record went in the file. */
@@ -42,7 +46,7 @@ export class SpillFile {
 
   /** Creates a new spill file in `dir`. Throws the file system's error when it cannot be created. */
   static create(dir: string, capBytes: number): SpillFile {
-    const path = join(dir, `events-${randomUUID()}.spill`);
+    const path = join(dir, `events-${process.pid}-${randomUUID()}.spill`);
     // 'wx+': read and write, and fail rather than open a file (or a link) that is already there.
     const fd = openSync(path, 'wx+', 0o600);
     return new SpillFile(path, fd, capBytes);
@@ -99,5 +103,41 @@ export class SpillFile {
     const decipher = createDecipheriv('aes-256-gcm', this.key, sealed.subarray(0, IV_BYTES));
     decipher.setAuthTag(sealed.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
     return Buffer.concat([decipher.update(sealed.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+  }
+}
+
+/** A spill file's name: the id of the process that made it, and a random UUID. */
+const SPILL_FILE_NAME = /^events-(\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.spill$/;
+
+/**
+ * Deletes the spill files in `dir` left by processes that are no longer running (an extension host
+ * that crashed, or was killed, deleted none of its files), and returns their names. The files of
+ * running processes stay, whichever they are: on Windows every window's extension host shares the
+ * folder. A process id the system has since given to another process keeps its files until that one
+ * ends too. Names of any other form are not touched.
+ */
+export async function sweepStaleSpillFiles(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir)) {
+    const pid = Number(SPILL_FILE_NAME.exec(name)?.[1]);
+    if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
+    try {
+      // unlink, not rm: a link in the file's place goes, never what it points to.
+      await unlink(join(dir, name));
+      removed.push(name);
+    } catch {
+      // Gone already (another window swept it), or not a file: nothing of ours to remove.
+    }
+  }
+  return removed;
+}
+
+/** Whether process `pid` exists: signal 0 checks without signalling; EPERM means it runs as another user. */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code !== 'ESRCH';
   }
 }

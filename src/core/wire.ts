@@ -93,8 +93,8 @@ export function minimalHeaderLength(payloadLength: number, masked: boolean): num
   return (payloadLength < 126 ? 2 : payloadLength < 0x10000 ? 4 : 10) + (masked ? 4 : 0);
 }
 
-/** The one frame of a data message, as the decoder describes every frame: the same properties in the same order, so V8 keeps one shape for them. */
-function wireFrame(b0: number, masked: boolean, maskKey: number | undefined, payloadLength: number, headerLength: number, streamOffset: number): WireFrame {
+/** A frame as the decoder describes every frame: the same properties in the same order, so V8 keeps one shape for them. */
+export function wireFrame(b0: number, masked: boolean, maskKey: number | undefined, payloadLength: number, headerLength: number, streamOffset: number): WireFrame {
   const opcode = b0 & 0x0f;
   return {
     fin: (b0 & 0x80) !== 0,

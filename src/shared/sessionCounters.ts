@@ -29,13 +29,21 @@ export function countEvent(tally: CounterTally, kind: SessionEventKind, directio
     if (rtt !== undefined) tally.lastRttMs = rtt;
     return;
   }
+  countMessages(tally, kind, direction, 1, size);
+}
+
+/**
+ * Adds `events` events of one kind and direction, with `bytes` of payload between them, as countEvent
+ * adds them one at a time (for events the log kept only the counts of; no round trip is among them).
+ */
+export function countMessages(tally: CounterTally, kind: SessionEventKind, direction: EventDirection, events: number, bytes: number): void {
   if (kind !== 'text' && kind !== 'binary') return;
   if (direction === 'sent') {
-    tally.messagesSent++;
-    tally.bytesSent += size;
+    tally.messagesSent += events;
+    tally.bytesSent += bytes;
   } else if (direction === 'received') {
-    tally.messagesReceived++;
-    tally.bytesReceived += size;
+    tally.messagesReceived += events;
+    tally.bytesReceived += bytes;
   }
 }
 

@@ -14,5 +14,6 @@ export { sessionOptionsFromProfile } from '../core/profileSession';
 export { emptiedCredentialParameters, withoutQueryCredentials } from '../core/queryCredentials';
 export { isRestrictedModeRefusal, restrictedReads, restrictProfileFileReader, restrictResolver } from '../core/restrictedMode';
 export { WebSocketSession } from '../core/session';
+export { sweepStaleSpillFiles } from '../core/spillFile';
 export { displayUrlString, hasUrlCredentials, HIDDEN_CREDENTIAL, hideUrlCredentials } from '../core/urlCredentials';
 export { SessionChannel, SessionPanel } from './sessionPanel';

@@ -5,6 +5,7 @@
  * `SessionPanel` is the inspector panel: one WebviewPanel per session with one channel.
  */
 import * as vscode from 'vscode';
+import { CounterScan } from '../core/counterScan';
 import { toEventRow } from '../core/eventRow';
 import type { SessionEvent } from '../core/eventStore';
 import { encodeSavedMessage, parseProfile, type ReadFile, type SavedMessage } from '../core/profile';
@@ -26,7 +27,6 @@ import {
 } from '../shared/protocol';
 import { answerViewRequest } from '../shared/hostRequests';
 import { RequestError, RequestTracker } from '../shared/requestTracker';
-import { countEvent, EMPTY_COUNTERS, type CounterTally, type TrafficCounters } from '../shared/sessionCounters';
 import type { EventRow, SessionSummary } from '../shared/sessionEvent';
 import { PageLoadWatchdog } from './pageLoadWatchdog';
 import { PANEL_VIEW_TYPE } from './panelViewType';
@@ -52,27 +52,6 @@ export interface SessionChannelOptions {
   readonly onRevealInPanel?: (seq: number) => void;
   /** Which methods the webview may call (hostRequests.ts); the inspector panel's when omitted. */
   readonly view?: 'panel' | 'messageLog';
-}
-
-/** Counts traffic from the log, catching up lazily so a late-opened view does not miss earlier events. */
-class CounterScan {
-  private readonly tally: CounterTally = { ...EMPTY_COUNTERS };
-  private countedUpTo = 0;
-
-  constructor(private readonly session: WebSocketSession) {}
-
-  catchUp(): TrafficCounters {
-    const store = this.session.store;
-    const length = store.length;
-    if (this.countedUpTo < length) {
-      // Columns only: no event object is built for a counted message.
-      store.scan(this.countedUpTo, length, (seq, kind, direction, _bytes, _offset, size) => {
-        countEvent(this.tally, kind, direction, size, () => store.get(seq)?.rttMs);
-      });
-      this.countedUpTo = length;
-    }
-    return { ...this.tally };
-  }
 }
 
 export class SessionChannel implements vscode.Disposable {
@@ -117,7 +96,7 @@ export class SessionChannel implements vscode.Disposable {
         },
       },
     );
-    this.counters = new CounterScan(session);
+    this.counters = new CounterScan(session.store);
     this.requests = new RequestTracker<WebviewMethods>(
       (request) => void webview.postMessage(request).then((delivered) => void (delivered || this.link.requestsNotDelivered++), () => void this.link.requestsNotDelivered++),
       { setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },

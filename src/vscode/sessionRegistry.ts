@@ -40,6 +40,8 @@ export class SessionRegistry implements vscode.Disposable {
   /** The live session that was active last, to return to when a restored panel that took over closes. */
   private lastLive: SessionHandle | undefined;
   private readonly changed = new vscode.EventEmitter<void>();
+  /** The spill folder was swept of files left by extension hosts that crashed (once per registry). */
+  private swept = false;
   /** Fires when a session is added or removed, changes state, or another one becomes active. */
   readonly onDidChange = this.changed.event;
 
@@ -57,7 +59,13 @@ export class SessionRegistry implements vscode.Disposable {
   open(options: SessionOptions, profileUri?: vscode.Uri): SessionHandle {
     mkdirSync(this.spillDir, { recursive: true });
     // The first session loads the engine (dist/engine.js); until then activation has not paid for it.
-    const { WebSocketSession, SessionPanel } = loadEngine();
+    const { WebSocketSession, SessionPanel, sweepStaleSpillFiles } = loadEngine();
+    if (!this.swept) {
+      this.swept = true;
+      // A crashed extension host never deleted its spill files; their process ids say whose they were.
+      // In the background: a session does not wait for it, and a folder that cannot be read only keeps them.
+      sweepStaleSpillFiles(this.spillDir).catch(() => undefined);
+    }
     const session = new WebSocketSession({
       ...options,
       store: { ...storeLimits((key) => vscode.workspace.getConfiguration('wsInspector').get(key)), spillDir: this.spillDir, ...options.store },

@@ -24,10 +24,11 @@ export const SPILL_CAP_SETTING: MegabyteSetting = { key: 'spillCapMB', defaultMb
 export type ReadSetting = (key: string) => unknown;
 
 /** Memory and spill caps for a new session's event log; read anew for each session. */
-export function storeLimits(read: ReadSetting): Pick<EventStoreOptions, 'memoryCapBytes' | 'spillCapBytes' | 'spillCapSetting'> {
+export function storeLimits(read: ReadSetting): Pick<EventStoreOptions, 'memoryCapBytes' | 'spillCapBytes' | 'memoryCapSetting' | 'spillCapSetting'> {
   return {
     memoryCapBytes: megabytes(read, MEMORY_CAP_SETTING) * MIB,
     spillCapBytes: megabytes(read, SPILL_CAP_SETTING) * MIB,
+    memoryCapSetting: `wsInspector.${MEMORY_CAP_SETTING.key}`,
     spillCapSetting: `wsInspector.${SPILL_CAP_SETTING.key}`,
   };
 }

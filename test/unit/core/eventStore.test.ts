@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, t
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { END_SCAN, EventStore, type NewSessionEvent, type SingleFrameEvent } from '../../../src/core/eventStore';
-import { singleFrameMessage, type WireMessage } from '../../../src/core/wire';
+import { MAX_FRAMES_KEPT, singleFrameMessage, type WireFrame, type WireMessage } from '../../../src/core/wire';
 
 const info = (message: string, monoUs = 0): NewSessionEvent => ({ kind: 'info', direction: 'local', monoUs, wallMs: 1_700_000_000_000 + monoUs, message });
 const text = (body: string | Buffer, monoUs = 0): NewSessionEvent => ({ kind: 'text', direction: 'received', monoUs, wallMs: 1_700_000_000_000, payload: typeof body === 'string' ? Buffer.from(body) : body });
@@ -160,7 +160,7 @@ describe('EventStore', () => {
       assert.ok(statSync(spillFile).size > 0);
       const notices = store.readRange(0, store.length).filter((e) => e.kind === 'info');
       assert.ok(notices.length > 0);
-      assert.match(notices[0].message ?? '', /^Memory cap of 3\.0 MiB reached: events 0-1023 \([\d.]+ (KiB|MiB)\) moved to .*events-[0-9a-f-]{36}\.spill;/);
+      assert.match(notices[0].message ?? '', /^Memory cap of 3\.0 MiB reached: events 0-1023 \([\d.]+ (KiB|MiB)\) moved to .*events-\d+-[0-9a-f-]{36}\.spill;/);
       // Every message is still there, in order, with its payload.
       const texts = store.readRange(0, store.length).filter((e) => e.kind === 'text');
       assert.equal(texts.length, 10_000);
@@ -187,7 +187,8 @@ describe('EventStore', () => {
     });
 
     it('announces a long run of spills in a few notices whose ranges cover every spilled event, the rest when it is disposed', () => {
-      const store = new EventStore({ memoryCapBytes: 2 * 1024 * 1024, segmentSize: 256, spillDir: dir });
+      // Half the cap is more than a segment's 1 MiB slab and a notice, so no segment is closed early: each spilled one holds 256 events.
+      const store = new EventStore({ memoryCapBytes: 2.25 * 1024 * 1024, segmentSize: 256, spillDir: dir });
       // The notices as a subscriber (the panel) receives them; after dispose the spill file is gone.
       const notices: string[] = [];
       store.subscribe(({ start, end }) => {
@@ -259,6 +260,54 @@ describe('EventStore', () => {
       }
     });
 
+    it('counts the frames kept of multi-frame messages and every extra toward the cap: spilled with their message, or dropped with its payload', () => {
+      const cap = 2 * MIB;
+      const frameCount = MAX_FRAMES_KEPT + 10;
+      const framesOf = (i: number): WireFrame[] =>
+        Array.from({ length: MAX_FRAMES_KEPT }, (_, k) => ({
+          fin: false,
+          rsv1: k === 0,
+          rsv2: false,
+          rsv3: false,
+          opcode: k === 0 ? 1 : 0,
+          opcodeName: k === 0 ? 'text' : 'continuation',
+          masked: true,
+          maskKey: (i * 7919 + k) >>> 0,
+          payloadLength: k === 1 ? 2 ** 40 : k,
+          headerLength: 6,
+          streamOffset: i * 2 ** 33 + k * 6,
+        }));
+      const message = (i: number): NewSessionEvent => ({
+        ...text(`m${i}`, i),
+        direction: 'sent',
+        message: `sent as ${frameCount} frames`,
+        wire: { kind: 'text', frames: framesOf(i), frameCount, wireBytes: frameCount * 6 + 2, compressed: true },
+      });
+      for (const spillDir of [dir, undefined]) {
+        const store = new EventStore({ memoryCapBytes: cap, spillDir });
+        // 400 messages keep 400 x 1,024 frames, some 10 MiB however they are stored: past the cap.
+        for (let i = 0; i < 400; i++) {
+          store.append(message(i));
+          assert.ok(store.stats.bytesInMemory <= cap + MAX_FRAMES_KEPT * 24, `after message ${i} the store holds ${store.stats.bytesInMemory} bytes`);
+        }
+        const messages = store.readRange(0, store.length).filter((e) => e.kind === 'text');
+        assert.equal(messages.length, 400);
+        const last = messages[399];
+        assert.deepEqual(last.wire, { wireBytes: frameCount * 6 + 2, frameCount, compressed: true, frames: framesOf(399) });
+        assert.equal(last.message, `sent as ${frameCount} frames`);
+        if (spillDir) {
+          assert.ok(store.stats.spilledSegments > 0, JSON.stringify(store.stats));
+          messages.forEach((e, i) => assert.deepEqual([e.payload?.toString(), e.wire?.frames], [`m${i}`, framesOf(i)], `message ${i} reads back whole`));
+        } else {
+          assert.ok(store.stats.droppedPayloads > 0, JSON.stringify(store.stats));
+          // The frames went with the payload; how many there were, their bytes on the wire and the sentence stay.
+          assert.deepEqual([messages[0].payloadDropped, messages[0].payload, messages[0].wire], [true, undefined, { wireBytes: frameCount * 6 + 2, frameCount, compressed: true, frames: [] }]);
+          assert.equal(messages[0].message, `sent as ${frameCount} frames`);
+        }
+        store.dispose();
+      }
+    });
+
     it('gives each store its own spill file, readable by this user only, even when two start spilling in the same millisecond', () => {
       // Events without payload: a spill of four of them takes microseconds, so both stores spill within the same millisecond.
       const message = (store: number, i: number): string => `store ${store} event ${i}`;
@@ -276,7 +325,8 @@ describe('EventStore', () => {
       const names = readdirSync(dir);
       assert.equal(names.length, 2, `two spill files: ${names.join(', ')}`);
       for (const name of names) {
-        assert.match(name, /^events-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.spill$/);
+        // This process's id (sweepStaleSpillFiles knows whose a file is), then a random UUID.
+        assert.match(name, new RegExp(`^events-${process.pid}-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\.spill$`));
         assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600, `${name} is readable and writable by its owner only`);
       }
       stores.forEach((store, s) => {
@@ -305,7 +355,7 @@ describe('EventStore', () => {
       assert.equal(capNotices.length, 1, capNotices.map((e) => e.message).join('\n'));
       assert.match(
         capNotices[0].message ?? '',
-        /^Spill cap of 3\.0 MiB reached: the spill file .*events-[0-9a-f-]{36}\.spill holds [\d.]+ (?:KiB|MiB) and events (\d+)-\d+ \([\d.]+ (?:KiB|MiB)\) would pass it\. From event \1 on, payloads past the memory cap of 2\.0 MiB are dropped; their sizes and times are kept\. To keep more, raise the setting wsInspector\.spillCapMB\.$/,
+        /^Spill cap of 3\.0 MiB reached: the spill file .*events-\d+-[0-9a-f-]{36}\.spill holds [\d.]+ (?:KiB|MiB) and events (\d+)-\d+ \([\d.]+ (?:KiB|MiB)\) would pass it\. From event \1 on, payloads past the memory cap of 2\.0 MiB are dropped; their sizes and times are kept\. To keep more, raise the setting wsInspector\.spillCapMB\.$/,
       );
       // The spilled events read back; later ones past the memory cap keep their size but not their payload; the newest are in memory.
       const messages = events.filter((e) => e.kind === 'text');
@@ -318,6 +368,74 @@ describe('EventStore', () => {
       // What was dropped is summed up in the next notice (at the latest when the store is disposed).
       store.dispose();
       assert.match(store.get(store.length - 1)?.message ?? '', /reached and the spill file is at its cap of 3\.0 MiB: dropped the payloads of \d+ events/);
+    });
+
+    it('past both caps, drops the oldest events whole: a long flood of tiny events stays within the cap, a gap reads as placeholders, scans skip it, and the log says so once', () => {
+      // A segment of 16,384 events takes 1.8 MiB while it fills (its columns and a payload slab), 0.8 MiB once its payloads are dropped.
+      const cap = 4 * MIB;
+      const flood = 1_000_000;
+      for (const spillDir of [dir, undefined]) {
+        const store = new EventStore({ memoryCapBytes: cap, spillDir, spillCapBytes: MIB, memoryCapSetting: 'wsInspector.memoryCapMB', spillCapSetting: 'wsInspector.spillCapMB' });
+        // Every notice as a subscriber (the panel) gets it while it is new, before it could be dropped in turn.
+        const notices: string[] = [];
+        store.subscribe(({ start, end }) => {
+          for (const event of store.readRange(start, end)) if (event.kind === 'info') notices.push(event.message ?? '');
+        });
+        const event: SingleFrameEvent = { kind: 'text', direction: 'received', monoUs: 0, wallMs: 0, payload: Buffer.from('x'), compressed: false, wireBytes: 3, maskKey: 0, streamOffset: 0 };
+        for (let i = 0; i < flood; i++) {
+          event.monoUs = i;
+          event.streamOffset = 3 * i;
+          store.appendSingleFrame(event);
+          if (i % 1000 === 0) {
+            assert.ok(store.stats.bytesInMemory <= cap, `after ${i} events the store holds ${store.stats.bytesInMemory} bytes, past the cap of ${cap}`);
+            store.flushNotifications();
+          }
+        }
+        store.flushNotifications();
+        const stats = store.stats;
+        assert.ok(stats.bytesInMemory <= cap, JSON.stringify(stats));
+        assert.ok(stats.droppedEvents > flood / 2, JSON.stringify(stats));
+        const why = spillDir ? 'the spill file is at its cap of 1\\.0 MiB' : 'no spill folder is set';
+        const raise = spillDir ? 'raise the settings wsInspector\\.memoryCapMB and wsInspector\\.spillCapMB' : 'raise the setting wsInspector\\.memoryCapMB';
+        const gapNotices = notices.filter((m) => /^Memory cap .* dropped whole/.test(m));
+        assert.equal(gapNotices.length, 1, gapNotices.join('\n'));
+        assert.match(gapNotices[0], new RegExp(`^Memory cap of 4\\.0 MiB reached and ${why}, with the payloads past it already dropped: events (\\d+)-(\\d+) \\(\\d+ events\\) were dropped whole.* To keep more, ${raise}\\.$`));
+        assert.equal(store.length, flood + notices.length);
+        // A scan visits every event still there and hands over the gap instead of visiting it.
+        let visited = 0;
+        const gaps: Array<[number, number]> = [];
+        const tally: string[] = [];
+        store.scan(
+          0,
+          store.length,
+          () => void visited++,
+          (gap, start, end) => {
+            gaps.push([start, end]);
+            gap.forEachTally((kind, direction, events, bytes) => tally.push(`${events} ${direction} ${kind} (${bytes} bytes)`));
+          },
+        );
+        assert.equal(gaps.length, 1, JSON.stringify(gaps));
+        const [gapStart, gapEnd] = gaps[0];
+        assert.equal(gapEnd - gapStart, stats.droppedEvents);
+        assert.equal(visited + stats.droppedEvents, store.length);
+        // Spilled events come before the gap; without a spill file it starts at the first event.
+        assert.equal(gapStart === 0, spillDir === undefined, `the gap starts at ${gapStart}`);
+        // The gap counted what it dropped: the flood's messages with their byte each, and the notices among them.
+        const infosKept = [...store.readRange(0, gapStart), ...store.readRange(gapEnd, store.length)].filter((e) => e.kind === 'info').length;
+        const texts = stats.droppedEvents - (notices.length - infosKept);
+        assert.deepEqual(tally, [`${texts} received text (${texts} bytes)`, `${notices.length - infosKept} local info (0 bytes)`]);
+        // Every number still reads: a gapped one as a placeholder that says why, the newest as it came.
+        const placeholders = store.readRange(gapStart + 100, gapStart + 110);
+        assert.deepEqual(placeholders.map((e) => [e.seq, e.kind, e.direction]), Array.from({ length: 10 }, (_, i) => [gapStart + 100 + i, 'info', 'local']));
+        assert.match(
+          placeholders[0].message ?? '',
+          new RegExp(`^Event ${gapStart + 100} was dropped whole: the memory cap of 4\\.0 MiB was reached and ${why}\\. Events ${gapStart}-${gapEnd - 1} went with it \\(${texts} received text, \\d+ local info; [\\d.]+ KiB of payload\\); only their counts are kept\\. To keep more, ${raise}\\.$`),
+        );
+        assert.equal(store.get(gapEnd - 1)?.message, store.get(gapStart)?.message?.replace(`Event ${gapStart} `, `Event ${gapEnd - 1} `));
+        assert.equal(store.get(gapEnd)?.kind === 'text' || store.get(gapEnd)?.kind === 'info', true);
+        assert.equal(store.get(store.length - 1)?.payload?.toString(), 'x');
+        store.dispose();
+      }
     });
 
     it('drops payloads when there is nowhere to spill, keeping sizes and saying how many', () => {

@@ -3,10 +3,14 @@
  * right close code and an event that says what happened in plain words; the offending frame is kept.
  */
 import * as assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { WebSocketServer } from 'ws';
 import { WebSocketSession, type SessionOptions } from '../../../src/core/session';
+import { MAX_FRAMES_KEPT } from '../../../src/core/wire';
 import { makeTestPki, type TestPki } from '../../fixtures/certificates';
 import { serverFrame, startRawServer } from '../../fixtures/rawServer';
 import { allEvents, describeEvents, waitForClosed, waitForEvent } from '../../fixtures/sessionWaits';
@@ -58,6 +62,49 @@ describe('misbehaving servers and failing networks', function () {
     await waitForClosed(session);
     assert.equal(sentCloseCode(session), 1002, describeEvents(session));
     assert.ok(allEvents(session).some((e) => e.kind === 'error' && /invalid status code 1005/i.test(e.message ?? '')), describeEvents(session));
+  });
+
+  it('a server flooding messages of 1,024 empty fragments: every frame kept counts toward the memory cap, is spilled with its message and read back', async () => {
+    const messages = 600;
+    // One message: a text frame without FIN, 1,022 empty continuations, a final one with "a" (RFC 6455 section 5.4).
+    const fragmented = Buffer.concat([serverFrame(1, '', { fin: false }), ...Array.from({ length: MAX_FRAMES_KEPT - 2 }, () => serverFrame(0, '', { fin: false })), serverFrame(0, 'a')]);
+    const raw = await startRawServer(({ socket }) => {
+      for (let i = 0; i < messages; i++) socket.write(fragmented);
+    });
+    cleanups.push(() => raw.close());
+    const spillDir = mkdtempSync(join(tmpdir(), 'wsi-frag-'));
+    cleanups.push(() => rmSync(spillDir, { recursive: true, force: true }));
+    const cap = 4 * 1024 * 1024;
+    const session = open(raw.url, { store: { memoryCapBytes: cap, spillDir } });
+    // Checked as the panel would see the log grow; the frames of the newest message may come on top of the cap.
+    let most = 0;
+    await new Promise<void>((resolve) => {
+      let received = 0;
+      const unsubscribe = session.store.subscribe(({ start, end }) => {
+        most = Math.max(most, session.store.stats.bytesInMemory);
+        session.store.scan(start, end, (_seq, kind, direction) => void (kind === 'text' && direction === 'received' && received++));
+        if (received < messages) return;
+        unsubscribe();
+        resolve();
+      });
+    });
+    const frameBytes = MAX_FRAMES_KEPT * 24;
+    assert.ok(most <= cap + frameBytes, `the store held ${most} bytes, past the cap of ${cap} and one message`);
+    // 600 messages of 1,024 frames kept take some 14 MiB: past the cap of 4 MiB, so most went to the spill file.
+    assert.ok(session.store.stats.spilledSegments > 0, JSON.stringify(session.store.stats));
+    const texts = allEvents(session).filter((e) => e.kind === 'text');
+    assert.equal(texts.length, messages);
+    for (const message of [texts[0], texts[messages - 1]]) {
+      assert.equal(message.payload?.toString(), 'a');
+      assert.equal(message.wire?.frameCount, MAX_FRAMES_KEPT);
+      assert.equal(message.wire?.frames.length, MAX_FRAMES_KEPT);
+      assert.deepEqual(
+        message.wire?.frames.map((f) => [f.opcodeName, f.fin, f.payloadLength, f.headerLength]),
+        Array.from({ length: MAX_FRAMES_KEPT }, (_, k) => [k === 0 ? 'text' : 'continuation', k === MAX_FRAMES_KEPT - 1, k === MAX_FRAMES_KEPT - 1 ? 1 : 0, 2]),
+      );
+    }
+    // Each frame's offset in the stream: two bytes a frame, one message after the other.
+    assert.deepEqual(texts[1].wire?.frames.slice(0, 3).map((f) => f.streamOffset), [fragmented.length, fragmented.length + 2, fragmented.length + 4]);
   });
 
   it('a server that never answers our close frame is dropped after the close timeout, and the log says why', async () => {

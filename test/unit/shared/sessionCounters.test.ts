@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { countEvent, EMPTY_COUNTERS, formatBytes, type CounterTally } from '../../../src/shared/sessionCounters';
+import { countEvent, countMessages, EMPTY_COUNTERS, formatBytes, type CounterTally } from '../../../src/shared/sessionCounters';
 
 describe('session counters', () => {
   it('count data messages and their payload bytes each way, and nothing else', () => {
@@ -14,6 +14,15 @@ describe('session counters', () => {
     countEvent(tally, 'info', 'local', 0, noRtt);
     assert.deepEqual(tally, { messagesSent: 2, bytesSent: 12, messagesReceived: 1, bytesReceived: 11 });
     assert.deepEqual(EMPTY_COUNTERS, { messagesSent: 0, messagesReceived: 0, bytesSent: 0, bytesReceived: 0 }, 'the empty counters are not changed');
+  });
+
+  it('count many events of one kind and direction at once as they count them one by one', () => {
+    const tally: CounterTally = { ...EMPTY_COUNTERS };
+    countMessages(tally, 'text', 'sent', 3, 30);
+    countMessages(tally, 'binary', 'received', 2, 8);
+    countMessages(tally, 'ping', 'received', 5, 20);
+    countMessages(tally, 'info', 'local', 7, 0);
+    assert.deepEqual(tally, { messagesSent: 3, bytesSent: 30, messagesReceived: 2, bytesReceived: 8 });
   });
 
   it('keep the last pong\'s round trip, and keep it when a pong has none', () => {

@@ -29,11 +29,11 @@ describe('storeLimits', () => {
 
   it('turns the settings into bytes, raises values below the minimum to it, and takes the default for anything but a finite number', () => {
     const read = (values: Record<string, unknown>) => storeLimits((key) => values[key]);
-    assert.deepEqual(read({}), { memoryCapBytes: 256 * MIB, spillCapBytes: 1024 * MIB, spillCapSetting: 'wsInspector.spillCapMB' });
-    assert.deepEqual(read({ memoryCapMB: 64, spillCapMB: 4096 }), { memoryCapBytes: 64 * MIB, spillCapBytes: 4096 * MIB, spillCapSetting: 'wsInspector.spillCapMB' });
-    assert.deepEqual(read({ memoryCapMB: 1, spillCapMB: -5 }), { memoryCapBytes: 16 * MIB, spillCapBytes: 16 * MIB, spillCapSetting: 'wsInspector.spillCapMB' });
+    assert.deepEqual(read({}), { memoryCapBytes: 256 * MIB, spillCapBytes: 1024 * MIB, memoryCapSetting: 'wsInspector.memoryCapMB', spillCapSetting: 'wsInspector.spillCapMB' });
+    assert.deepEqual(read({ memoryCapMB: 64, spillCapMB: 4096 }), { memoryCapBytes: 64 * MIB, spillCapBytes: 4096 * MIB, memoryCapSetting: 'wsInspector.memoryCapMB', spillCapSetting: 'wsInspector.spillCapMB' });
+    assert.deepEqual(read({ memoryCapMB: 1, spillCapMB: -5 }), { memoryCapBytes: 16 * MIB, spillCapBytes: 16 * MIB, memoryCapSetting: 'wsInspector.memoryCapMB', spillCapSetting: 'wsInspector.spillCapMB' });
     for (const hostile of ['huge', null, Number.POSITIVE_INFINITY, Number.NaN, [512], { mb: 1 }]) {
-      assert.deepEqual(read({ memoryCapMB: hostile, spillCapMB: hostile }), { memoryCapBytes: 256 * MIB, spillCapBytes: 1024 * MIB, spillCapSetting: 'wsInspector.spillCapMB' }, String(hostile));
+      assert.deepEqual(read({ memoryCapMB: hostile, spillCapMB: hostile }), { memoryCapBytes: 256 * MIB, spillCapBytes: 1024 * MIB, memoryCapSetting: 'wsInspector.memoryCapMB', spillCapSetting: 'wsInspector.spillCapMB' }, String(hostile));
     }
   });
 });
