@@ -19,6 +19,7 @@ import { SpillFile, type SpillRecord } from './spillFile';
 import { spillFileOf, whyNotSpilled, type Spill } from './spillState';
 import type { NewSessionEvent, ScanVisitor, SessionEvent, SingleFrameEvent } from './storedEvent';
 import { droppedNotice, firstGapNotice, spilledNotice, spillFailedNotice, spillFullNotice } from './storeNotices';
+import { countMessages, EMPTY_COUNTERS, type CounterTally, type TrafficCounters } from '../shared/sessionCounters';
 
 export { EventGap } from './eventGap';
 export { formatBytes } from './storeNotices';
@@ -77,6 +78,7 @@ const DEFAULT_MEMORY_CAP_BYTES = 256 * 1024 * 1024;
 const DEFAULT_SPILL_CAP_BYTES = 1024 * 1024 * 1024;
 
 export class EventStore {
+  private readonly tally: CounterTally = { ...EMPTY_COUNTERS };
   private readonly segments: Array<Segment | SpilledSegment | EventGap> = [];
   private readonly segmentSize: number;
   private readonly supply: SegmentSupply;
@@ -139,6 +141,11 @@ export class EventStore {
 
   /** Appends an event, numbers it, and schedules a (batched) notification of subscribers. */
   append(event: NewSessionEvent): number {
+    if (event.kind === 'pong') {
+      if (event.rttMs !== undefined) this.tally.lastRttMs = event.rttMs;
+    } else {
+      countMessages(this.tally, event.kind, event.direction, 1, event.payload?.length ?? 0);
+    }
     const segment = this.segmentToAppendTo();
     const before = segment.heldBytes;
     segment.append(event);
@@ -150,6 +157,7 @@ export class EventStore {
    * (see SingleFrameEvent): the store keeps nothing of `event` itself, so it can be reused.
    */
   appendSingleFrame(event: SingleFrameEvent): number {
+    countMessages(this.tally, event.kind, event.direction, 1, event.payload.length);
     const segment = this.segmentToAppendTo();
     const before = segment.heldBytes;
     segment.appendSingleFrame(event);
@@ -244,6 +252,14 @@ export class EventStore {
     const range = { start: this.notifiedUpTo, end: this.total };
     this.notifiedUpTo = this.total;
     for (const listener of this.listeners) listener(range);
+  }
+
+  /**
+   * Messages and bytes each way and the last ping's round trip, counted as events are appended, so
+   * they stay exact whatever later leaves memory (spilled, payloads dropped, events dropped whole).
+   */
+  get traffic(): TrafficCounters {
+    return { ...this.tally };
   }
 
   get stats(): EventStoreStats {

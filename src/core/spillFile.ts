@@ -10,7 +10,8 @@
  * The file is deleted when its store is disposed; a process that crashed never does that, so the
  * name carries the process id, and sweepStaleSpillFiles removes the files of processes that are gone.
  */
-import { createCipheriv, createDecipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { closeSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { readdir, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -46,7 +47,7 @@ export class SpillFile {
 
   /** Creates a new spill file in `dir`. Throws the file system's error when it cannot be created. */
   static create(dir: string, capBytes: number): SpillFile {
-    const path = join(dir, `events-${process.pid}-${randomUUID()}.spill`);
+    const path = join(dir, `events-${HOST_TAG}-${process.pid}-${randomUUID()}.spill`);
     // 'wx+': read and write, and fail rather than open a file (or a link) that is already there.
     const fd = openSync(path, 'wx+', 0o600);
     return new SpillFile(path, fd, capBytes);
@@ -106,20 +107,27 @@ export class SpillFile {
   }
 }
 
-/** A spill file's name: the id of the process that made it, and a random UUID. */
-const SPILL_FILE_NAME = /^events-(\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.spill$/;
+/** This machine, in spill file names: process ids mean something only on the machine that gave them. */
+const HOST_TAG = createHash('sha256').update(hostname()).digest('hex').slice(0, 8);
+
+/** A spill file's name: the machine and the id of the process that made it, and a random UUID. */
+const SPILL_FILE_NAME = /^events-([0-9a-f]{8})-(\d+)-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\.spill$/;
 
 /**
  * Deletes the spill files in `dir` left by processes that are no longer running (an extension host
  * that crashed, or was killed, deleted none of its files), and returns their names. The files of
  * running processes stay, whichever they are: on Windows every window's extension host shares the
- * folder. A process id the system has since given to another process keeps its files until that one
- * ends too. Names of any other form are not touched.
+ * folder, and a home folder shared over the network is shared by other machines, whose files are
+ * never touched. A process id the system has since given to another process keeps its files until
+ * that one ends too. Names of any other form are not touched.
  */
 export async function sweepStaleSpillFiles(dir: string): Promise<string[]> {
   const removed: string[] = [];
   for (const name of await readdir(dir)) {
-    const pid = Number(SPILL_FILE_NAME.exec(name)?.[1]);
+    const parts = SPILL_FILE_NAME.exec(name);
+    // Another machine's file (a home folder shared over the network) is not this machine's to judge.
+    if (parts?.[1] !== HOST_TAG) continue;
+    const pid = Number(parts[2]);
     if (!Number.isSafeInteger(pid) || pid <= 0 || pid === process.pid || isRunning(pid)) continue;
     try {
       // unlink, not rm: a link in the file's place goes, never what it points to.

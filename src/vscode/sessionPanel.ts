@@ -5,7 +5,6 @@
  * `SessionPanel` is the inspector panel: one WebviewPanel per session with one channel.
  */
 import * as vscode from 'vscode';
-import { CounterScan } from '../core/counterScan';
 import { toEventRow } from '../core/eventRow';
 import type { SessionEvent } from '../core/eventStore';
 import { encodeSavedMessage, parseProfile, type ReadFile, type SavedMessage } from '../core/profile';
@@ -57,7 +56,6 @@ export interface SessionChannelOptions {
 export class SessionChannel implements vscode.Disposable {
   private readonly requests: RequestTracker<WebviewMethods>;
   private readonly view: TimelineView;
-  private readonly counters: CounterScan;
   private readonly disposables: vscode.Disposable[] = [];
   /** True once the webview has its snapshot; appended rows are sent only then. */
   private synced = false;
@@ -96,7 +94,6 @@ export class SessionChannel implements vscode.Disposable {
         },
       },
     );
-    this.counters = new CounterScan(session.store);
     this.requests = new RequestTracker<WebviewMethods>(
       (request) => void webview.postMessage(request).then((delivered) => void (delivered || this.link.requestsNotDelivered++), () => void this.link.requestsNotDelivered++),
       { setTimeout, clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout) },
@@ -413,7 +410,7 @@ export class SessionChannel implements vscode.Disposable {
       state: this.session.state,
       eventCount: this.session.store.length,
       negotiated: this.session.negotiated,
-      counters: this.counters.catchUp(),
+      counters: this.session.store.traffic,
       profileUri: this.options.profileUri?.toString(),
     };
   }

@@ -160,7 +160,7 @@ describe('EventStore', () => {
       assert.ok(statSync(spillFile).size > 0);
       const notices = store.readRange(0, store.length).filter((e) => e.kind === 'info');
       assert.ok(notices.length > 0);
-      assert.match(notices[0].message ?? '', /^Memory cap of 3\.0 MiB reached: events 0-1023 \([\d.]+ (KiB|MiB)\) moved to .*events-\d+-[0-9a-f-]{36}\.spill;/);
+      assert.match(notices[0].message ?? '', /^Memory cap of 3\.0 MiB reached: events 0-1023 \([\d.]+ (KiB|MiB)\) moved to .*events-[0-9a-f]{8}-\d+-[0-9a-f-]{36}\.spill;/);
       // Every message is still there, in order, with its payload.
       const texts = store.readRange(0, store.length).filter((e) => e.kind === 'text');
       assert.equal(texts.length, 10_000);
@@ -326,7 +326,7 @@ describe('EventStore', () => {
       assert.equal(names.length, 2, `two spill files: ${names.join(', ')}`);
       for (const name of names) {
         // This process's id (sweepStaleSpillFiles knows whose a file is), then a random UUID.
-        assert.match(name, new RegExp(`^events-${process.pid}-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\.spill$`));
+        assert.match(name, new RegExp(`^events-[0-9a-f]{8}-${process.pid}-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\\.spill$`));
         assert.equal(statSync(join(dir, name)).mode & 0o777, 0o600, `${name} is readable and writable by its owner only`);
       }
       stores.forEach((store, s) => {
@@ -355,7 +355,7 @@ describe('EventStore', () => {
       assert.equal(capNotices.length, 1, capNotices.map((e) => e.message).join('\n'));
       assert.match(
         capNotices[0].message ?? '',
-        /^Spill cap of 3\.0 MiB reached: the spill file .*events-\d+-[0-9a-f-]{36}\.spill holds [\d.]+ (?:KiB|MiB) and events (\d+)-\d+ \([\d.]+ (?:KiB|MiB)\) would pass it\. From event \1 on, payloads past the memory cap of 2\.0 MiB are dropped; their sizes and times are kept\. To keep more, raise the setting wsInspector\.spillCapMB\.$/,
+        /^Spill cap of 3\.0 MiB reached: the spill file .*events-[0-9a-f]{8}-\d+-[0-9a-f-]{36}\.spill holds [\d.]+ (?:KiB|MiB) and events (\d+)-\d+ \([\d.]+ (?:KiB|MiB)\) would pass it\. From event \1 on, payloads past the memory cap of 2\.0 MiB are dropped; their sizes and times are kept\. To keep more, raise the setting wsInspector\.spillCapMB\.$/,
       );
       // The spilled events read back; later ones past the memory cap keep their size but not their payload; the newest are in memory.
       const messages = events.filter((e) => e.kind === 'text');
