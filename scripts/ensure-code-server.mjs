@@ -3,7 +3,7 @@
 // into .vscode-test/code-server, without any download from GitHub or Microsoft, and
 // starts/stops it for integration tests.
 //
-// Recipe: /work/shared/notes/vscode-offline-testing.md
+// The steps, those of code-server's own postinstall without its downloads:
 //   1. npm install code-server@4.100.3 --ignore-scripts   (in the cache folder)
 //   2. npm rebuild argon2                                  (builds from source with node-gyp)
 //   3. in node_modules/code-server/lib/vscode:

@@ -15,10 +15,13 @@ export interface MegabyteSetting {
   readonly key: string;
   readonly defaultMb: number;
   readonly minimumMb: number;
+  readonly maximumMb: number;
 }
 
-export const MEMORY_CAP_SETTING: MegabyteSetting = { key: 'memoryCapMB', defaultMb: 256, minimumMb: 16 };
-export const SPILL_CAP_SETTING: MegabyteSetting = { key: 'spillCapMB', defaultMb: 1024, minimumMb: 16 };
+// The extension host is one process that every extension shares: 8 GiB of one session's log would
+// take it down whatever the machine, and 100 GiB of spill is more than any inspection needs.
+export const MEMORY_CAP_SETTING: MegabyteSetting = { key: 'memoryCapMB', defaultMb: 256, minimumMb: 16, maximumMb: 8192 };
+export const SPILL_CAP_SETTING: MegabyteSetting = { key: 'spillCapMB', defaultMb: 1024, minimumMb: 16, maximumMb: 102_400 };
 
 /** Reads a setting of the `wsInspector` section (WorkspaceConfiguration.get in the extension); undefined when unset. */
 export type ReadSetting = (key: string) => unknown;
@@ -33,9 +36,9 @@ export function storeLimits(read: ReadSetting): Pick<EventStoreOptions, 'memoryC
   };
 }
 
-/** The setting's value, at least its minimum; its default when it is not a finite number (settings.json can hold anything). */
+/** The setting's value in whole megabytes, within its minimum and maximum; its default when it is not a finite number (settings.json can hold anything). */
 function megabytes(read: ReadSetting, setting: MegabyteSetting): number {
   const value = read(setting.key);
   if (typeof value !== 'number' || !Number.isFinite(value)) return setting.defaultMb;
-  return Math.max(setting.minimumMb, value);
+  return Math.min(setting.maximumMb, Math.max(setting.minimumMb, Math.floor(value)));
 }
