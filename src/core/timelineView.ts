@@ -75,10 +75,18 @@ class SeqList {
   }
 }
 
+/**
+ * The last view version handed out in this process. Versions are unique across views, not only
+ * within one: a webview that moves to another session's view (the Message Log follows the focus)
+ * must be able to tell a late row or reply of the old view from one of the new.
+ */
+let lastVersion = 0;
+const nextVersion = (): number => ++lastVersion;
+
 export class TimelineView {
   filter: RowFilter = NO_FILTER;
   clearedBefore = 0;
-  version = 1;
+  version = nextVersion();
   /** Seqs that pass the filter, in order; null when nothing is filtered (view index = seq - clearedBefore). */
   private matches: SeqList | null = null;
   private scanner: FilterScan | null = null;
@@ -117,7 +125,7 @@ export class TimelineView {
     const scanner = new FilterScan(this.store, filter, this.now);
     this.filter = filter;
     this.filterError = undefined;
-    this.version++;
+    this.version = nextVersion();
     this.useScanner(filter, scanner);
   }
 
@@ -134,7 +142,7 @@ export class TimelineView {
 
   clear(): void {
     this.clearedBefore = this.store.length;
-    this.version++;
+    this.version = nextVersion();
     if (this.matches) {
       this.matches = new SeqList();
       this.scannedUpTo = this.clearedBefore;
@@ -232,7 +240,7 @@ export class TimelineView {
       }
       const toggles: RowFilter = { ...this.filter, text: '', regex: false };
       this.filterError = err.message;
-      this.version++;
+      this.version = nextVersion();
       // Without text nothing can take long, so this scanner never fails.
       this.useScanner(toggles, new FilterScan(this.store, toggles, this.now));
       this.onFilterStopped?.(err);

@@ -540,6 +540,22 @@ describe('session panel webview', function () {
     assert.equal(await page.getAttribute('.row[data-seq="1000000"]', 'aria-selected'), 'true');
   });
 
+  it('in message log mode, shows only the session it moved to: late rows and words about the one before are dropped', async () => {
+    await page.goto(`${chromium.server.url}?mode=log`);
+    const first: ToWebviewMessage = { type: 'snapshot', session: session('open', 1, { id: 'first', title: 'Closes by itself' }), view: view(1, 7), firstIndex: 0, rows: [row(0, 'text', 'received', 'from the first')], savedMessages: [] };
+    await send(first);
+    await page.waitForSelector('.row[data-seq="0"]:has-text("from the first")');
+    // The focus moves to the ticker; then the first session's last append and summary arrive, late.
+    await send({ type: 'snapshot', session: session('open', 1, { id: 'ticker', title: 'Ticker' }), view: view(1, 9), firstIndex: 0, rows: [row(0, 'text', 'received', 'tick 1')], savedMessages: [] });
+    await send({ type: 'rowsAppended', firstIndex: 1, rows: [row(1, 'text', 'received', 'late from the first')], viewCount: 2, totalCount: 2, version: 7 });
+    await send({ type: 'sessionChanged', session: session('closed', 2, { id: 'first', title: 'Closes by itself' }) });
+    await send({ type: 'rowsAppended', firstIndex: 1, rows: [row(1, 'text', 'received', 'tick 2')], viewCount: 2, totalCount: 2, version: 9 });
+    await page.waitForSelector('.row[data-seq="1"]:has-text("tick 2")');
+    const texts = await page.$$eval('.row', (rows) => rows.map((r) => (r as HTMLElement).innerText));
+    assert.ok(texts.every((t) => !t.includes('first')), JSON.stringify(texts));
+    assert.equal(await page.textContent('.session-title'), 'Ticker');
+  });
+
   it('in message log mode: compact rows, no composer, a click reveals the row in the panel', async () => {
     await page.goto(`${chromium.server.url}?mode=log`);
     await send(snapshot('open', [row(0, 'text', 'received', 'hello')]));

@@ -107,6 +107,8 @@ async function reveal(seq: number): Promise<void> {
 }
 
 let lastTotal = 0;
+/** The id of the session the last snapshot showed: messages about another session are late, and dropped. */
+let shownSession: string | undefined;
 
 const textOf = (selector: string): string => (document.querySelector(selector) as HTMLElement | null)?.innerText.trim() ?? '';
 
@@ -114,6 +116,7 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
   const message = event.data;
   switch (message.type) {
     case 'snapshot': {
+      shownSession = message.session.id;
       filterBar.show(message.view.filter, message.view.filterError);
       lastTotal = message.view.totalCount;
       resetView(message.view, message.firstIndex, message.rows);
@@ -129,12 +132,14 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       header.renderCount(timeline.viewCount);
       return;
     case 'sessionChanged':
-      renderSession(message.session);
+      // A late word about the session shown before (the Message Log follows the focus) changes nothing here.
+      if (message.session.id === shownSession) renderSession(message.session);
       return;
     case 'revealRow':
       void reveal(message.seq);
       return;
     case 'detached':
+      shownSession = undefined;
       resetView({ filter: filterBar.current(), clearedBefore: 0, viewCount: 0, totalCount: 0, version: -1 });
       statusEl.textContent = 'No session is selected. Connect one, or focus a session panel.';
       return;

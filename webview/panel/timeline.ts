@@ -327,8 +327,9 @@ export class Timeline {
     const setSize = String(this.count);
     if (node.getAttribute('aria-setsize') !== setSize) node.setAttribute('aria-setsize', setSize);
     const selected = index === this.selected;
-    // What the node shows; when it already shows exactly this, its text is left alone.
-    const shown = `${index}|${row ? row.seq : '-'}|${selected}|${this.timeMode}`;
+    // What the node shows; when it already shows exactly this, its text is left alone. The view's
+    // version is part of it: after a snapshot of another session, row 0 is another event with seq 0.
+    const shown = `${this.version}|${index}|${row ? row.seq : '-'}|${selected}|${this.timeMode}`;
     if (slot.shown === shown) return;
     slot.shown = shown;
     node.dataset.index = String(index);

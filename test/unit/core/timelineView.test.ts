@@ -318,6 +318,18 @@ describe('TimelineView', () => {
       assert.equal(await view.indexOf(153), null, 'a seq not logged yet is in no view');
     });
   });
+  it('never hands out a version another view has had, so a webview moved to another view drops what the old one sends late', () => {
+    const a = new TimelineView(new EventStore());
+    const b = new TimelineView(new EventStore());
+    const seen = new Set([a.version, b.version]);
+    a.clear();
+    seen.add(a.version);
+    b.setFilter({ ...NO_FILTER, text: 'x' });
+    seen.add(b.version);
+    assert.equal(seen.size, 4, `versions repeated: ${[...seen].join(', ')}`);
+    a.dispose();
+    b.dispose();
+  });
 });
 
 /** Counts turns of the event loop (a setImmediate chain) until stopped; it keeps no process alive (a failed test never stops it). */
