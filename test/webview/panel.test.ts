@@ -270,6 +270,30 @@ describe('session panel webview', function () {
     assert.equal(facts['Closed by'], 'server');
   });
 
+  it('shows a ping, pong or close frame payload both as text (when it is printable UTF-8) and as hex', async () => {
+    const facts = (): Promise<Record<string, string | null | undefined>> => page.$$eval('.details-facts dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])));
+    const payloads: Array<[EventDetails['row']['kind'], Uint8Array, string, string]> = [
+      ['ping', Buffer.from('hb-1'), 'hb-1', '68 62 2d 31'],
+      ['pong', new Uint8Array([0x68, 0x00, 0xff]), '(not printable UTF-8: see the hex)', '68 00 ff'],
+      ['close', Buffer.from([0x0f, 0xa0, ...Buffer.from('bye \u00e9')]), 'bye \u00e9', '62 79 65 20 c3 a9'],
+    ];
+    await send(snapshot('open', payloads.map(([kind, bytes], i) => row(i, kind, 'received', '', bytes.length))));
+    for (const [i, [kind, bytes, text, hex]] of payloads.entries()) {
+      const asked = (await requests('details')).length;
+      await page.click(`.row[data-seq="${i}"]`);
+      await reply(await nextRequest('details', asked), { row: row(i, kind, 'received', '', bytes.length), payloadBase64: base64(bytes), payloadBytes: bytes.length, payloadTruncated: false, payloadDropped: false } satisfies EventDetails);
+      await page.waitForFunction((title) => document.querySelector('.details-title')?.textContent?.startsWith(title), `#${i} ${kind}`);
+      await page.waitForSelector('.details-facts');
+      const shown = await facts();
+      const what = kind === 'close' ? 'Reason' : 'Payload';
+      assert.equal(shown[`${what} as text`], text, kind);
+      assert.equal(shown[`${what} as hex`], hex, kind);
+      // Closed again, so the next click asks for the next row's details once.
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('.details', { state: 'hidden' });
+    }
+  });
+
   it('moves through rows with ↑/↓, opens details with Enter and closes them with Escape', async () => {
     await send(snapshot('open', [0, 1, 2, 3].map((i) => row(i, 'text', 'received', `m${i}`))));
     await page.waitForSelector('.row[data-seq="3"]');
