@@ -25,7 +25,7 @@ import { sharedReadBudget, type ReadBudget } from './readBudget';
 import type { ReorderQueue, UnstampedEvent } from './reorderQueue';
 import { clampReconnect, reconnectDelayMs, STABLE_CONNECTION_MS } from './reconnectPolicy';
 import { RedirectChain, type HopRequest, type RedirectDecision, type RedirectPolicy } from './redirectPolicy';
-import { describeRefusedBody, readRefusedBody } from './refusedUpgrade';
+import { describeRefusedBody, readRefusedBody, refusedBodyPreview } from './refusedUpgrade';
 import { hideQueryCredentials, queryCredentialValues } from './queryCredentials';
 import { SecretMask, type SecretValue } from './secretMask';
 import { connectionFactory, type ByteTap } from './socketTap';
@@ -878,7 +878,7 @@ export class WebSocketSession {
       kind: 'error',
       direction: 'received',
       payload: body.bytes,
-      message: `The server refused the WebSocket upgrade with ${status}${hint ? `; ${hint}` : ''}${describeRefusedBody(body)}`,
+      message: `The server refused the WebSocket upgrade with ${status}${refusedBodyPreview(body, (text) => this.mask.redact(text))}${hint ? `; ${hint}` : ''}${describeRefusedBody(body)}`,
     });
   }
 

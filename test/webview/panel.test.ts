@@ -207,6 +207,40 @@ describe('session panel webview', function () {
     assert.match(rendered.text, /Upgrade websocket/);
   });
 
+  it('shows a refused upgrade\'s body under its response headers: JSON as a tree, text as text, bytes as hex, markup as text', async () => {
+    const refusal = (seq: number, body: NonNullable<EventDetails['handshake']>['body']): EventDetails => ({
+      row: row(seq, 'handshake-response', 'received', 'HTTP/1.1 403 Forbidden'), payloadBytes: 0, payloadTruncated: false, payloadDropped: false,
+      handshake: { startLine: 'HTTP/1.1 403 Forbidden', headers: [['Content-Type', 'application/json']], body },
+    });
+    const json = '{"error":"token missing","detail":{"where":"query"}}';
+    const cases: Array<[NonNullable<EventDetails['handshake']>['body'], (text: string) => Promise<void>]> = [
+      [{ bytes: json.length, text: json }, async (text) => {
+        assert.equal(await page.locator('.refused-body .json-tree').count(), 1);
+        assert.match(text, /"error": "token missing"/);
+      }],
+      [{ bytes: 31, text: '<b>token</b> missing\nline two' }, async (text) => {
+        assert.equal(await page.textContent('.refused-body .payload-text'), '<b>token</b> missing\nline two');
+        assert.equal(await page.locator('.details b').count(), 0);
+        assert.match(text, /Body \(31 bytes\)/);
+      }],
+      [{ bytes: 3, base64: base64(new Uint8Array([0x00, 0xff, 0x41])) }, async () => {
+        assert.deepEqual(await page.$$eval('.refused-body .hex-table tbody td', (tds) => tds.map((t) => t.textContent)), ['00000000', '00 ff 41', '..A']);
+      }],
+    ];
+    await send(snapshot('closed', cases.map((_, i) => row(i, 'handshake-response', 'received', 'HTTP/1.1 403 Forbidden'))));
+    for (const [i, [body, check]] of cases.entries()) {
+      const asked = (await requests('details')).length;
+      await page.click(`.row[data-seq="${i}"]`);
+      await reply(await nextRequest('details', asked), refusal(i, body));
+      await page.waitForFunction((title) => document.querySelector('.details-title')?.textContent?.startsWith(title), `#${i} handshake-response`);
+      await page.waitForSelector('.refused-body');
+      assert.deepEqual(await page.$$eval('.details-tab', (tabs) => tabs.map((t) => t.textContent)), ['Overview', 'Headers']);
+      await check(await page.$eval('.details', (d) => (d as HTMLElement).innerText));
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('.details', { state: 'hidden' });
+    }
+  });
+
   it('shows a JSON message pretty and collapsible, with Text and Hex views; Copy and Open in Editor go to the host', async () => {
     const text = '{"op":"join","list":[1,2,{"deep":true}]}';
     await send(snapshot('open', [row(0, 'text', 'received', text)]));

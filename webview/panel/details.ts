@@ -3,7 +3,7 @@
  * message's payload as Text, JSON (only when it parses; collapsible) and Hex; a close's code,
  * meaning, reason and who closed; the wire frames. Everything is set as text.
  */
-import type { EventDetails } from '../../src/shared/eventDetails';
+import type { EventDetails, RefusedBodyDetails } from '../../src/shared/eventDetails';
 import { hexDump } from '../../src/shared/hexDump';
 import { hexString, printableUtf8 } from '../../src/shared/printableText';
 import { el, errorText, iconButton } from './dom';
@@ -308,7 +308,34 @@ function handshakeView(details: EventDetails): HTMLElement[] {
   });
   table.append(thead, tbody);
   parts.push(table);
+  if (handshake.body) parts.push(refusedBody(handshake.body));
   return parts;
+}
+
+/** A refused upgrade's body under its headers: a JSON tree when it parses, else its text, else its bytes in hex. */
+function refusedBody(body: RefusedBodyDetails): HTMLElement {
+  const section = el('section', 'refused-body');
+  section.setAttribute('aria-label', 'Response body');
+  section.append(el('h3', 'refused-body-title', `Body (${body.bytes} byte${body.bytes === 1 ? '' : 's'})`));
+  if (body.dropped) {
+    section.append(el('p', 'details-note', 'The body was dropped at the memory cap; only its size is known.'));
+  } else if (body.text !== undefined) {
+    const json = body.notText ? undefined : parseJson(body.text);
+    section.append(json ? jsonTree(json.value) : el('pre', 'payload-text', body.text));
+    if (body.notText) section.append(el('p', 'details-note', 'The body is not printable UTF-8; it is shown decoded here because it holds a secret that the hex would show.'));
+  } else if (body.base64 !== undefined) {
+    section.append(hexView(base64ToBytes(body.base64)));
+  }
+  return section;
+}
+
+function parseJson(text: string): { value: unknown } | undefined {
+  if (text.trim() === '') return undefined;
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** MASKED_HEADER_TEXT stands in for a credential; the host sends the value only when the button asks for it. */
