@@ -4,6 +4,7 @@
  * (https://www.iana.org/assignments/websocket/websocket.xhtml#close-code-number), which adds
  * 1012-1014 and the first-come-first-served registrations in 3000-3999.
  */
+import { hexString, printableUtf8 } from '../shared/printableText';
 
 /**
  * Where a code sits (RFC 6455 section 7.4.2):
@@ -125,4 +126,18 @@ export function checkCloseToSend(code: number, reason: string): string | undefin
     return `The reason is ${bytes} bytes of UTF-8; a close reason can be at most ${MAX_CLOSE_REASON_BYTES} bytes (a control frame carries at most 125, RFC 6455 section 5.5). Shorten it by ${bytes - MAX_CLOSE_REASON_BYTES} ${bytes - MAX_CLOSE_REASON_BYTES === 1 ? 'byte' : 'bytes'}.`;
   }
   return undefined;
+}
+
+/**
+ * A close frame's payload in a sentence: its code, the code's name and the reason (section 5.5.1).
+ * The reason is quoted as text when it reads as text, and given as hex otherwise: a reason that is
+ * not valid UTF-8 breaks section 7.1.6, and its bytes are what a person debugging that needs.
+ */
+export function describeCloseFrame(payload: Uint8Array): string {
+  if (payload.length < 2) return 'close frame without a status code';
+  const code = (payload[0] << 8) | payload[1];
+  const reasonBytes = payload.subarray(2);
+  const reason = printableUtf8(reasonBytes);
+  const shown = reasonBytes.length === 0 ? '' : reason === undefined ? `, reason bytes ${hexString(reasonBytes)} (not printable UTF-8)` : ` "${reason}"`;
+  return `${code} ${describeCloseCode(code).name}${shown}`;
 }

@@ -1,4 +1,5 @@
 /** Turns a stored event into the bounded row the webview shows. */
+import { printableUtf8 } from '../shared/printableText';
 import { makeHexPreview, makePreview, type EventRow } from '../shared/sessionEvent';
 import type { SessionEvent } from './eventStore';
 
@@ -23,9 +24,11 @@ function previewOf(event: SessionEvent): { preview: string; truncated: boolean }
       // Decode only the head: a 100 MB text message must not be decoded whole to show 200 characters.
       return textPreview(event.payload);
     case 'binary':
+      return event.payload && event.payload.length > 0 ? makeHexPreview(event.payload) : makePreview(event.message ?? '');
     case 'ping':
     case 'pong':
-      return event.payload && event.payload.length > 0 ? makeHexPreview(event.payload) : makePreview(event.message ?? '');
+      // At most 125 bytes (RFC 6455 section 5.5), often a word like "hb-1": text when it reads as text.
+      return event.payload && event.payload.length > 0 ? controlPayloadPreview(event.payload) : makePreview(event.message ?? '');
     case 'close':
       // Close frames and the final close event both carry a sentence with the code, its name and the reason.
       return makePreview(event.message ?? (event.close ? `${event.close.code} ${event.close.reason}` : ''));
@@ -42,6 +45,12 @@ function previewOf(event: SessionEvent): { preview: string; truncated: boolean }
       return makePreview(String(unhandled));
     }
   }
+}
+
+/** A control frame's payload as printable text (printableText.ts) when it is that, as hex otherwise. */
+function controlPayloadPreview(payload: Buffer): { preview: string; truncated: boolean } {
+  const text = printableUtf8(payload);
+  return text === undefined ? makeHexPreview(payload) : makePreview(text);
 }
 
 function textPreview(payload: Buffer | undefined): { preview: string; truncated: boolean } {

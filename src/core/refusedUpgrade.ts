@@ -4,6 +4,10 @@
  * at the limit and the caller drops the connection; it never waits for the rest.
  */
 import type { IncomingMessage } from 'node:http';
+import type { RefusedBodyDetails } from '../shared/eventDetails';
+import { printableUtf8 } from '../shared/printableText';
+import { makePreview } from '../shared/sessionEvent';
+import type { SessionEvent } from './storedEvent';
 
 /** Bytes of a refused upgrade's body that are read and kept; nothing after them is read. */
 export const REFUSED_BODY_LIMIT = 64 * 1024;
@@ -52,5 +56,54 @@ export function describeRefusedBody(body: RefusedBody, limit = REFUSED_BODY_LIMI
       const unhandled: never = body.end;
       return String(unhandled);
     }
+  }
+}
+
+/** Characters of the body quoted in the refusal's one-line message; the details show all of it. */
+export const REFUSED_BODY_PREVIEW_CHARS = 120;
+
+/**
+ * The body in the refusal's message, as ": token missing": its text on one line (control characters
+ * as makePreview shows them), bounded, with `redact` applied to the whole text before it is cut so
+ * no part of a secret is left at the cut; a body that is not printable text is only counted.
+ */
+export function refusedBodyPreview(body: RefusedBody, redact: (text: string) => string): string {
+  if (body.bytes.length === 0) return '';
+  const text = printableUtf8(body.bytes, body.end !== 'complete');
+  if (text === undefined) return `: a body of ${body.bytes.length} bytes that is not printable text`;
+  const trimmed = redact(text).trim();
+  if (trimmed === '') return '';
+  const { preview, truncated } = makePreview(trimmed, REFUSED_BODY_PREVIEW_CHARS);
+  return `: ${preview}${truncated ? '\u2026' : ''}`;
+}
+
+/** Events looked at after a refused response's head for its refusal; in practice it comes next. */
+const REFUSAL_LOOKAHEAD = 16;
+
+/**
+ * The body of the refusal that answered the handshake response at `seq`, for its details. The body
+ * is read after the head is recorded, so it is the payload of the refusal's error (the only
+ * error a server's data produces before a 101, hence direction `received`), which follows the head
+ * before any next hop starts. Text (masked by `redact`) when it is printable UTF-8, hex otherwise;
+ * bytes that hold a secret are shown as masked text even then, never as raw hex.
+ */
+export function refusedBodyFor(get: (seq: number) => SessionEvent | undefined, seq: number, redact: (text: string) => string): RefusedBodyDetails | undefined {
+  const response = get(seq);
+  if (response?.kind !== 'handshake-response' || /^HTTP\/\d(\.\d)? 101\b/.test(response.handshake?.startLine ?? '')) return undefined;
+  for (let next = seq + 1; next <= seq + REFUSAL_LOOKAHEAD; next++) {
+    const event = get(next);
+    if (!event || event.kind === 'handshake-request' || event.kind === 'handshake-response') return undefined;
+    if (event.kind === 'error' && event.direction === 'received') return bodyDetails(event);
+  }
+  return undefined;
+
+  function bodyDetails(refusal: SessionEvent): RefusedBodyDetails {
+    if (!refusal.payload) return { bytes: refusal.size, dropped: refusal.payloadDropped === true };
+    const bytes = refusal.payload;
+    const text = printableUtf8(bytes, bytes.length >= REFUSED_BODY_LIMIT);
+    if (text !== undefined) return { bytes: bytes.length, text: redact(text) };
+    const lossy = bytes.toString('utf8');
+    const masked = redact(lossy);
+    return masked === lossy ? { bytes: bytes.length, base64: bytes.toString('base64') } : { bytes: bytes.length, text: masked, notText: true };
   }
 }

@@ -13,7 +13,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
 import type { SessionState } from '../shared/sessionEvent';
-import { checkCloseToSend, describeCloseCode } from './closeCodes';
+import { checkCloseToSend, describeCloseCode, describeCloseFrame } from './closeCodes';
 import { explainConnectionError } from './connectionErrors';
 import { checkEndpointUrl } from './endpointUrl';
 import { Attempt, remainingMs } from './attempt';
@@ -25,7 +25,7 @@ import { sharedReadBudget, type ReadBudget } from './readBudget';
 import type { ReorderQueue, UnstampedEvent } from './reorderQueue';
 import { clampReconnect, reconnectDelayMs, STABLE_CONNECTION_MS } from './reconnectPolicy';
 import { RedirectChain, type HopRequest, type RedirectDecision, type RedirectPolicy } from './redirectPolicy';
-import { describeRefusedBody, readRefusedBody } from './refusedUpgrade';
+import { describeRefusedBody, readRefusedBody, refusedBodyPreview } from './refusedUpgrade';
 import { hideQueryCredentials, queryCredentialValues } from './queryCredentials';
 import { SecretMask, type SecretValue } from './secretMask';
 import { connectionFactory, type ByteTap } from './socketTap';
@@ -878,7 +878,7 @@ export class WebSocketSession {
       kind: 'error',
       direction: 'received',
       payload: body.bytes,
-      message: `The server refused the WebSocket upgrade with ${status}${hint ? `; ${hint}` : ''}${describeRefusedBody(body)}`,
+      message: `The server refused the WebSocket upgrade with ${status}${refusedBodyPreview(body, (text) => this.mask.redact(text))}${hint ? `; ${hint}` : ''}${describeRefusedBody(body)}`,
     });
   }
 
@@ -948,13 +948,6 @@ export class WebSocketSession {
 }
 
 /** "4000 bye" from a close frame's payload (RFC 6455 section 5.5.1: 2-byte code, then UTF-8 reason). */
-function describeCloseFrame(payload: Buffer): string {
-  if (payload.length < 2) return 'close frame without a status code';
-  const code = payload.readUInt16BE(0);
-  const reason = payload.subarray(2).toString('utf8');
-  return `${code} ${describeCloseCode(code).name}${reason ? ` "${reason}"` : ''}`;
-}
-
 function toBuffer(data: WebSocket.RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);

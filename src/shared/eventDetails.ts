@@ -15,6 +15,21 @@ export interface HandshakeDetails {
   readonly maskedHeaders?: readonly number[];
   readonly acceptCheck?: { readonly ok: boolean; readonly expected?: string; readonly message: string };
   readonly negotiated?: { readonly subprotocol: string; readonly extensions: string };
+  /** A refused upgrade's response only: the body the server sent with it (often why). */
+  readonly body?: RefusedBodyDetails;
+}
+
+/** The kept head of a refused upgrade's body (at most REFUSED_BODY_LIMIT bytes): text or bytes, never both. */
+export interface RefusedBodyDetails {
+  /** Bytes of the body that were kept. */
+  readonly bytes: number;
+  /** The body as text, resolved secrets masked: printable UTF-8, or (with `notText`) bytes that held a secret, decoded as well as they go. */
+  readonly text?: string;
+  readonly notText?: boolean;
+  /** The body's bytes when they are not text. */
+  readonly base64?: string;
+  /** The body was dropped at the memory cap: only its size is known. */
+  readonly dropped?: boolean;
 }
 
 export interface CloseInfo {

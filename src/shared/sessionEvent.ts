@@ -69,6 +69,12 @@ export interface SessionSummary {
 export const PREVIEW_MAX_CHARS = 200;
 
 /**
+ * What a line feed shows as in a preview: ↵ (U+21B5), which Segoe UI, San Francisco, DejaVu Sans and
+ * Noto Sans all draw (the control picture U+240A draws as an empty box in most of them).
+ */
+export const NEWLINE_MARKER = '\u21b5';
+
+/**
  * Turns arbitrary text into a single-line preview: control characters become visible symbols
  * (a newline in a payload must not break the one-row-per-event layout) and the length is bounded.
  */
@@ -77,10 +83,11 @@ export function makePreview(text: string, maxChars: number = PREVIEW_MAX_CHARS):
   let head = truncated ? text.slice(0, maxChars) : text;
   // A cut between the halves of a surrogate pair would leave a lone high surrogate at the end.
   if (truncated && isHighSurrogate(head.charCodeAt(maxChars - 1)) && isLowSurrogate(text.charCodeAt(maxChars))) head = head.slice(0, -1);
-  // C0 controls map to the Unicode "control pictures" block (U+2400 + code); DEL to U+2421.
+  // C0 controls map to the Unicode "control pictures" block (U+2400 + code); DEL to U+2421. The
+  // line feed, by far the most common, gets NEWLINE_MARKER instead: U+240A is missing from common UI fonts.
   const preview = head.replace(/[\u0000-\u001f\u007f]/g, (c) => {
     const code = c.charCodeAt(0);
-    return String.fromCharCode(code === 0x7f ? 0x2421 : 0x2400 + code);
+    return code === 0x0a ? NEWLINE_MARKER : String.fromCharCode(code === 0x7f ? 0x2421 : 0x2400 + code);
   });
   return { preview, truncated };
 }

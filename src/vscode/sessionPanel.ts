@@ -8,10 +8,11 @@ import * as vscode from 'vscode';
 import { toEventRow } from '../core/eventRow';
 import type { SessionEvent } from '../core/eventStore';
 import { encodeSavedMessage, parseProfile, type ReadFile, type SavedMessage } from '../core/profile';
+import { refusedBodyFor } from '../core/refusedUpgrade';
 import type { WebSocketSession } from '../core/session';
 import { TimelineView } from '../core/timelineView';
 import { processEnvResolver, type VariableResolver } from '../core/variables';
-import { DETAILS_PAYLOAD_MAX_BYTES, type EventDetails, type HandshakeDetails } from '../shared/eventDetails';
+import { DETAILS_PAYLOAD_MAX_BYTES, type EventDetails, type HandshakeDetails, type RefusedBodyDetails } from '../shared/eventDetails';
 import { hexDump } from '../shared/hexDump';
 import {
   REQUEST_TIMEOUT_MS,
@@ -324,7 +325,7 @@ export class SessionChannel implements vscode.Disposable {
   }
 
   /** The handshake's headers with credentials withheld: the value goes to the webview only through `revealHeader`. */
-  private maskedHandshake(handshake: NonNullable<SessionEvent['handshake']>): HandshakeDetails {
+  private maskedHandshake(handshake: NonNullable<SessionEvent['handshake']>, body?: RefusedBodyDetails): HandshakeDetails {
     const mask = this.session.mask;
     const maskedHeaders: number[] = [];
     const headers = handshake.headers.map(([name, value], index): readonly [string, string] => {
@@ -332,7 +333,12 @@ export class SessionChannel implements vscode.Disposable {
       maskedHeaders.push(index);
       return [name, ''];
     });
-    return { startLine: mask.redact(handshake.startLine), headers, maskedHeaders, acceptCheck: handshake.acceptCheck, negotiated: handshake.negotiated };
+    return { startLine: mask.redact(handshake.startLine), headers, maskedHeaders, acceptCheck: handshake.acceptCheck, negotiated: handshake.negotiated, ...(body ? { body } : {}) };
+  }
+
+  /** A refused upgrade's body, for its response's details: masked like every text the panel shows. */
+  private refusedBody(seq: number): RefusedBodyDetails | undefined {
+    return refusedBodyFor((at) => this.session.store.get(at), seq, (text) => this.session.mask.redact(text));
   }
 
   private details(seq: number): EventDetails {
@@ -348,7 +354,7 @@ export class SessionChannel implements vscode.Disposable {
       payloadBytes: event.size,
       payloadTruncated: payload ? payload.length > DETAILS_PAYLOAD_MAX_BYTES : false,
       payloadDropped: event.payloadDropped === true,
-      handshake: event.handshake ? this.maskedHandshake(event.handshake) : undefined,
+      handshake: event.handshake ? this.maskedHandshake(event.handshake, this.refusedBody(seq)) : undefined,
       close: event.close ? { ...event.close } : undefined,
       wire: event.wire
         ? {

@@ -207,6 +207,40 @@ describe('session panel webview', function () {
     assert.match(rendered.text, /Upgrade websocket/);
   });
 
+  it('shows a refused upgrade\'s body under its response headers: JSON as a tree, text as text, bytes as hex, markup as text', async () => {
+    const refusal = (seq: number, body: NonNullable<EventDetails['handshake']>['body']): EventDetails => ({
+      row: row(seq, 'handshake-response', 'received', 'HTTP/1.1 403 Forbidden'), payloadBytes: 0, payloadTruncated: false, payloadDropped: false,
+      handshake: { startLine: 'HTTP/1.1 403 Forbidden', headers: [['Content-Type', 'application/json']], body },
+    });
+    const json = '{"error":"token missing","detail":{"where":"query"}}';
+    const cases: Array<[NonNullable<EventDetails['handshake']>['body'], (text: string) => Promise<void>]> = [
+      [{ bytes: json.length, text: json }, async (text) => {
+        assert.equal(await page.locator('.refused-body .json-tree').count(), 1);
+        assert.match(text, /"error": "token missing"/);
+      }],
+      [{ bytes: 31, text: '<b>token</b> missing\nline two' }, async (text) => {
+        assert.equal(await page.textContent('.refused-body .payload-text'), '<b>token</b> missing\nline two');
+        assert.equal(await page.locator('.details b').count(), 0);
+        assert.match(text, /Body \(31 bytes\)/);
+      }],
+      [{ bytes: 3, base64: base64(new Uint8Array([0x00, 0xff, 0x41])) }, async () => {
+        assert.deepEqual(await page.$$eval('.refused-body .hex-table tbody td', (tds) => tds.map((t) => t.textContent)), ['00000000', '00 ff 41', '..A']);
+      }],
+    ];
+    await send(snapshot('closed', cases.map((_, i) => row(i, 'handshake-response', 'received', 'HTTP/1.1 403 Forbidden'))));
+    for (const [i, [body, check]] of cases.entries()) {
+      const asked = (await requests('details')).length;
+      await page.click(`.row[data-seq="${i}"]`);
+      await reply(await nextRequest('details', asked), refusal(i, body));
+      await page.waitForFunction((title) => document.querySelector('.details-title')?.textContent?.startsWith(title), `#${i} handshake-response`);
+      await page.waitForSelector('.refused-body');
+      assert.deepEqual(await page.$$eval('.details-tab', (tabs) => tabs.map((t) => t.textContent)), ['Overview', 'Headers']);
+      await check(await page.$eval('.details', (d) => (d as HTMLElement).innerText));
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('.details', { state: 'hidden' });
+    }
+  });
+
   it('shows a JSON message pretty and collapsible, with Text and Hex views; Copy and Open in Editor go to the host', async () => {
     const text = '{"op":"join","list":[1,2,{"deep":true}]}';
     await send(snapshot('open', [row(0, 'text', 'received', text)]));
@@ -268,6 +302,30 @@ describe('session panel webview', function () {
     assert.equal(facts.Reason, 'bye <now>');
     assert.match(facts.Clean ?? '', /^yes/);
     assert.equal(facts['Closed by'], 'server');
+  });
+
+  it('shows a ping, pong or close frame payload both as text (when it is printable UTF-8) and as hex', async () => {
+    const facts = (): Promise<Record<string, string | null | undefined>> => page.$$eval('.details-facts dt', (dts) => Object.fromEntries(dts.map((dt) => [dt.textContent, dt.nextElementSibling?.textContent])));
+    const payloads: Array<[EventDetails['row']['kind'], Uint8Array, string, string]> = [
+      ['ping', Buffer.from('hb-1'), 'hb-1', '68 62 2d 31'],
+      ['pong', new Uint8Array([0x68, 0x00, 0xff]), '(not printable UTF-8: see the hex)', '68 00 ff'],
+      ['close', Buffer.from([0x0f, 0xa0, ...Buffer.from('bye \u00e9')]), 'bye \u00e9', '62 79 65 20 c3 a9'],
+    ];
+    await send(snapshot('open', payloads.map(([kind, bytes], i) => row(i, kind, 'received', '', bytes.length))));
+    for (const [i, [kind, bytes, text, hex]] of payloads.entries()) {
+      const asked = (await requests('details')).length;
+      await page.click(`.row[data-seq="${i}"]`);
+      await reply(await nextRequest('details', asked), { row: row(i, kind, 'received', '', bytes.length), payloadBase64: base64(bytes), payloadBytes: bytes.length, payloadTruncated: false, payloadDropped: false } satisfies EventDetails);
+      await page.waitForFunction((title) => document.querySelector('.details-title')?.textContent?.startsWith(title), `#${i} ${kind}`);
+      await page.waitForSelector('.details-facts');
+      const shown = await facts();
+      const what = kind === 'close' ? 'Reason' : 'Payload';
+      assert.equal(shown[`${what} as text`], text, kind);
+      assert.equal(shown[`${what} as hex`], hex, kind);
+      // Closed again, so the next click asks for the next row's details once.
+      await page.keyboard.press('Escape');
+      await page.waitForSelector('.details', { state: 'hidden' });
+    }
   });
 
   it('moves through rows with ↑/↓, opens details with Enter and closes them with Escape', async () => {

@@ -3,8 +3,9 @@
  * message's payload as Text, JSON (only when it parses; collapsible) and Hex; a close's code,
  * meaning, reason and who closed; the wire frames. Everything is set as text.
  */
-import type { EventDetails } from '../../src/shared/eventDetails';
+import type { EventDetails, RefusedBodyDetails } from '../../src/shared/eventDetails';
 import { hexDump } from '../../src/shared/hexDump';
+import { hexString, printableUtf8 } from '../../src/shared/printableText';
 import { el, errorText, iconButton } from './dom';
 import { host } from './hostChannel';
 
@@ -116,7 +117,9 @@ export class DetailsPane {
     this.messageEl.classList.toggle('error', row.kind === 'error');
     this.titleEl.textContent = `#${row.seq} ${row.kind}${row.size > 0 ? ` \u00b7 ${row.size} B` : ''}`;
     const tabs = this.tabsFor(details);
-    const preferred: Tab = details.handshake ? 'Headers' : this.jsonOk ? 'JSON' : details.row.kind === 'binary' ? 'Hex' : details.payloadBase64 !== undefined ? 'Text' : 'Overview';
+    // A control frame's payload is at most 125 bytes: the overview shows it as text and as hex at once.
+    const control = row.kind === 'ping' || row.kind === 'pong' || row.kind === 'close';
+    const preferred: Tab = details.handshake ? 'Headers' : control ? 'Overview' : this.jsonOk ? 'JSON' : details.row.kind === 'binary' ? 'Hex' : details.payloadBase64 !== undefined ? 'Text' : 'Overview';
     this.tab = tabs.includes(this.tab) && this.tab !== 'Overview' ? this.tab : preferred;
     if (!tabs.includes(this.tab)) this.tab = tabs[0];
     this.renderTabs(tabs);
@@ -183,7 +186,7 @@ export class DetailsPane {
     this.body.setAttribute('aria-label', this.tab);
     switch (this.tab) {
       case 'Overview':
-        this.body.append(overview(details));
+        this.body.append(overview(details, this.bytes));
         return;
       case 'Headers':
         if (details.handshake) this.body.append(...handshakeView(details));
@@ -228,7 +231,7 @@ function facts(pairs: ReadonlyArray<readonly [string, string]>): HTMLElement {
   return list;
 }
 
-function overview(details: EventDetails): HTMLElement {
+function overview(details: EventDetails, bytes: Uint8Array): HTMLElement {
   const row = details.row;
   const pairs: Array<readonly [string, string]> = [
     ['Kind', row.kind],
@@ -237,6 +240,7 @@ function overview(details: EventDetails): HTMLElement {
   ];
   if (row.size > 0) pairs.push(['Size', `${details.payloadBytes} bytes`]);
   if (details.message) pairs.push(['Message', details.message]);
+  pairs.push(...controlPayloadFacts(details, bytes));
   if (details.close) {
     const c = details.close;
     pairs.push(['Code', String(c.code)], ['Meaning', c.meaning], ['Reason', c.reason === '' ? '(none)' : c.reason], ['Clean', c.clean ? 'yes: both close frames were exchanged' : 'no'], [
@@ -250,6 +254,24 @@ function overview(details: EventDetails): HTMLElement {
   if (details.wire) pairs.push(['On the wire', `${details.wire.wireBytes} bytes in ${details.wire.frameCount} frame${details.wire.frameCount === 1 ? '' : 's'}${details.wire.compressed ? ', compressed (permessage-deflate)' : ''}`]);
   if (details.handshake) pairs.push(['Status line', details.handshake.startLine]);
   return facts(pairs);
+}
+
+/**
+ * A ping's, pong's or close frame's payload (a close's reason: what follows its 2-byte code) both
+ * ways: as text when it is printable UTF-8 (printableText.ts) and always as hex, so "hb-1" and a
+ * reason with a stray byte are each seen for what they are. At most 125 bytes (RFC 6455 section 5.5).
+ */
+function controlPayloadFacts(details: EventDetails, bytes: Uint8Array): Array<readonly [string, string]> {
+  const kind = details.row.kind;
+  if (details.payloadBase64 === undefined || (kind !== 'ping' && kind !== 'pong' && kind !== 'close')) return [];
+  const part = kind === 'close' ? bytes.subarray(2) : bytes;
+  if (part.length === 0) return [];
+  const what = kind === 'close' ? 'Reason' : 'Payload';
+  const text = printableUtf8(part);
+  return [
+    [`${what} as text`, text ?? '(not printable UTF-8: see the hex)'],
+    [`${what} as hex`, hexString(part)],
+  ];
 }
 
 function handshakeView(details: EventDetails): HTMLElement[] {
@@ -286,7 +308,34 @@ function handshakeView(details: EventDetails): HTMLElement[] {
   });
   table.append(thead, tbody);
   parts.push(table);
+  if (handshake.body) parts.push(refusedBody(handshake.body));
   return parts;
+}
+
+/** A refused upgrade's body under its headers: a JSON tree when it parses, else its text, else its bytes in hex. */
+function refusedBody(body: RefusedBodyDetails): HTMLElement {
+  const section = el('section', 'refused-body');
+  section.setAttribute('aria-label', 'Response body');
+  section.append(el('h3', 'refused-body-title', `Body (${body.bytes} byte${body.bytes === 1 ? '' : 's'})`));
+  if (body.dropped) {
+    section.append(el('p', 'details-note', 'The body was dropped at the memory cap; only its size is known.'));
+  } else if (body.text !== undefined) {
+    const json = body.notText ? undefined : parseJson(body.text);
+    section.append(json ? jsonTree(json.value) : el('pre', 'payload-text', body.text));
+    if (body.notText) section.append(el('p', 'details-note', 'The body is not printable UTF-8; it is shown decoded here because it holds a secret that the hex would show.'));
+  } else if (body.base64 !== undefined) {
+    section.append(hexView(base64ToBytes(body.base64)));
+  }
+  return section;
+}
+
+function parseJson(text: string): { value: unknown } | undefined {
+  if (text.trim() === '') return undefined;
+  try {
+    return { value: JSON.parse(text) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** MASKED_HEADER_TEXT stands in for a credential; the host sends the value only when the button asks for it. */

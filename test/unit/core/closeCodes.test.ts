@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { MAX_CLOSE_REASON_BYTES, checkCloseToSend, describeCloseCode } from '../../../src/core/closeCodes';
+import { MAX_CLOSE_REASON_BYTES, checkCloseToSend, describeCloseCode, describeCloseFrame } from '../../../src/core/closeCodes';
 
 describe('closeCodes', () => {
   describe('describeCloseCode', () => {
@@ -75,6 +75,17 @@ describe('closeCodes', () => {
       }
       assert.match(describeCloseCode(999).meaning, /0-999 are not used/);
       assert.match(describeCloseCode(70000).meaning, /16-bit/);
+    });
+  });
+
+  describe('describeCloseFrame', () => {
+    it('quotes a reason that is printable UTF-8 and gives any other as hex', () => {
+      const frame = (code: number, reason: Uint8Array): Buffer => Buffer.concat([Buffer.from([code >> 8, code & 0xff]), reason]);
+      assert.equal(describeCloseFrame(frame(1000, Buffer.from('bye'))), '1000 Normal Closure "bye"');
+      assert.equal(describeCloseFrame(frame(4000, Buffer.alloc(0))), '4000 Private use');
+      assert.equal(describeCloseFrame(frame(1001, Buffer.from([0x62, 0xff]))), '1001 Going Away, reason bytes 62 ff (not printable UTF-8)');
+      assert.equal(describeCloseFrame(frame(1001, Buffer.from([0x62, 0x00]))), '1001 Going Away, reason bytes 62 00 (not printable UTF-8)');
+      assert.equal(describeCloseFrame(Buffer.from([0x03])), 'close frame without a status code');
     });
   });
 

@@ -6,12 +6,14 @@
 import * as assert from 'node:assert/strict';
 import { toEventRow } from '../../../src/core/eventRow';
 import type { SessionEvent } from '../../../src/core/eventStore';
-import { PREVIEW_MAX_CHARS } from '../../../src/shared/sessionEvent';
+import { NEWLINE_MARKER, PREVIEW_MAX_CHARS } from '../../../src/shared/sessionEvent';
 
 const textEvent = (payload: Buffer): SessionEvent => ({ seq: 0, kind: 'text', direction: 'received', monoUs: 0, wallMs: 0, size: payload.length, payload });
+const controlEvent = (kind: 'ping' | 'pong', payload: Buffer): SessionEvent => ({ seq: 0, kind, direction: 'received', monoUs: 0, wallMs: 0, size: payload.length, payload });
 const errorEvent = (message: string): SessionEvent => ({ seq: 0, kind: 'error', direction: 'local', monoUs: 0, wallMs: 0, size: 0, message });
 const C0_AND_DEL = Array.from({ length: 32 }, (_, i) => String.fromCharCode(i)).join('') + '\u007f';
-const C0_AND_DEL_SHOWN = Array.from({ length: 32 }, (_, i) => String.fromCharCode(0x2400 + i)).join('') + '\u2421';
+// Each as its control picture (U+2400 + code), but the line feed as ↵ (NEWLINE_MARKER) and DEL as U+2421.
+const C0_AND_DEL_SHOWN = Array.from({ length: 32 }, (_, i) => (i === 0x0a ? NEWLINE_MARKER : String.fromCharCode(0x2400 + i))).join('') + '\u2421';
 
 describe('event rows from hostile input', () => {
   it('keeps markup and javascript: URLs as plain characters', () => {
@@ -50,5 +52,14 @@ describe('event rows from hostile input', () => {
     assert.equal(row.truncated, true);
     assert.equal(row.preview, line.slice(0, PREVIEW_MAX_CHARS));
     assert.equal(row.size, Buffer.byteLength(line));
+  });
+
+  it('shows a ping or pong payload as text when it is printable UTF-8, and as hex otherwise', () => {
+    assert.equal(toEventRow(controlEvent('ping', Buffer.from('hb-1'))).preview, 'hb-1');
+    assert.equal(toEventRow(controlEvent('pong', Buffer.from('caf\u00e9 \u{1F600}'))).preview, 'caf\u00e9 \u{1F600}');
+    assert.equal(toEventRow(controlEvent('ping', Buffer.from('a\nb'))).preview, 'a\u21b5b');
+    assert.equal(toEventRow(controlEvent('ping', Buffer.from([0x68, 0x00, 0x31]))).preview, '68 00 31');
+    assert.equal(toEventRow(controlEvent('pong', Buffer.from([0x61, 0xff]))).preview, '61 ff');
+    assert.equal(toEventRow(controlEvent('pong', Buffer.from([0x61, 0x1b, 0x5b]))).preview, '61 1b 5b');
   });
 });

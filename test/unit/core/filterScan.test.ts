@@ -186,8 +186,10 @@ describe('FilterScan', () => {
     assert.deepEqual(agree(store, textFilter('normal')), [1]);
     assert.deepEqual(agree(store, textFilter('no proxy')), [2]);
     assert.deepEqual(agree(store, textFilter('matching send')), [3], 'a text event without payload: its sentence');
-    assert.deepEqual(agree(store, textFilter('6b 65')), [4], 'a ping: the hex of its payload');
-    assert.deepEqual(agree(store, textFilter('keepalive')), []);
+    store.append(received('ping', Buffer.from([0x6b, 0x00, 0x65])));
+    assert.deepEqual(agree(store, textFilter('keepalive')), [4], 'a ping: its payload, as text when it reads as text');
+    assert.deepEqual(agree(store, textFilter('6b 00')), [6], 'a ping: the hex of a payload that is not text');
+    assert.deepEqual(agree(store, textFilter('6b 65')), []);
     assert.deepEqual(agree(store, textFilter('/chat')), [5]);
     assert.deepEqual(agree(store, textFilter('host: x')), [], 'a handshake is searched by its start line only, as before');
   });
