@@ -5,7 +5,8 @@
  * Mistakes show inline before anything is sent; when the session is not open every control is
  * disabled and says why.
  */
-import { checkBinaryInput, checkCloseInput, checkJsonInput, utf8ByteLength, MAX_PING_PAYLOAD_BYTES, type BinaryEncoding, type ComposerCheck } from '../../src/shared/composerInput';
+import { checkBinaryInput, checkCloseInput, checkJsonInput, utf8ByteLength, MAX_PING_PAYLOAD_BYTES, type ComposerCheck } from '../../src/shared/composerInput';
+import type { BinaryEncoding } from '../../src/shared/binaryText';
 import type { ComposerMode } from '../../src/shared/protocol';
 import type { SessionState } from '../../src/shared/sessionEvent';
 import { el, errorText, remote } from './dom';
