@@ -4,6 +4,7 @@
  * in a profile, core/profile.ts encodeSavedMessage); this only counts and explains.
  */
 import { binaryTextByteLength, findBinaryTextProblem, type BinaryEncoding } from './binaryText';
+import { CLOSE_NORMAL, MAX_CLOSE_REASON_BYTES } from './rfc6455';
 
 export type ComposerCheck = { readonly ok: true; readonly bytes: number } | { readonly ok: false; readonly error: string };
 
@@ -39,13 +40,10 @@ export function checkJsonInput(text: string): ComposerCheck {
   return { ok: true, bytes: utf8ByteLength(text) };
 }
 
-/** RFC 6455 section 5.5: a control frame's payload is at most 125 bytes; a close spends 2 on its code. */
-export const MAX_PING_PAYLOAD_BYTES = 125;
-export const MAX_CLOSE_REASON_BYTES = 123;
 
 /** The parts of a close a person types; the host checks the code's meaning (core/closeCodes checkCloseToSend). */
 export function checkCloseInput(codeText: string, reason: string): ComposerCheck & { readonly code?: number } {
-  if (!/^\s*\d{1,4}\s*$/.test(codeText)) return { ok: false, error: 'The close code must be a number such as 1000 (normal) or 4000-4999 (your application).' };
+  if (!/^\s*\d{1,4}\s*$/.test(codeText)) return { ok: false, error: `The close code must be a number such as ${CLOSE_NORMAL} (normal) or 4000-4999 (your application).` };
   const bytes = utf8ByteLength(reason);
   if (bytes > MAX_CLOSE_REASON_BYTES) {
     return { ok: false, error: `The reason is ${bytes} bytes of UTF-8; at most ${MAX_CLOSE_REASON_BYTES} fit in a close frame (RFC 6455 section 5.5).` };
