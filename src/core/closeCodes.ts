@@ -5,6 +5,26 @@
  * 1012-1014 and the first-come-first-served registrations in 3000-3999.
  */
 import { hexString, printableUtf8 } from '../shared/printableText';
+import {
+  CLOSE_ABNORMAL,
+  CLOSE_BAD_GATEWAY,
+  CLOSE_GOING_AWAY,
+  CLOSE_INTERNAL_ERROR,
+  CLOSE_INVALID_PAYLOAD,
+  CLOSE_MANDATORY_EXTENSION,
+  CLOSE_MESSAGE_TOO_BIG,
+  CLOSE_NORMAL,
+  CLOSE_NO_STATUS,
+  CLOSE_POLICY_VIOLATION,
+  CLOSE_PROTOCOL_ERROR,
+  CLOSE_RESERVED,
+  CLOSE_SERVICE_RESTART,
+  CLOSE_TLS_HANDSHAKE,
+  CLOSE_TRY_AGAIN_LATER,
+  CLOSE_UNSUPPORTED_DATA,
+  MAX_CLOSE_REASON_BYTES,
+  MAX_CONTROL_PAYLOAD_BYTES,
+} from '../shared/rfc6455';
 
 /**
  * Where a code sits (RFC 6455 section 7.4.2):
@@ -38,24 +58,24 @@ interface KnownCode {
 }
 
 const KNOWN: ReadonlyMap<number, KnownCode> = new Map<number, KnownCode>([
-  [1000, { name: 'Normal Closure', range: 'standard', sendable: true, meaning: 'The connection did what it was opened for and is closing normally.' }],
-  [1001, { name: 'Going Away', range: 'standard', sendable: true, meaning: 'The endpoint is going away, for example a server shutting down or a browser leaving the page.' }],
-  [1002, { name: 'Protocol Error', range: 'standard', sendable: true, meaning: 'The endpoint received something that breaks the WebSocket protocol.' }],
-  [1003, { name: 'Unsupported Data', range: 'standard', sendable: true, meaning: 'The endpoint received a kind of data it cannot accept, for example binary where only text is understood.' }],
+  [CLOSE_NORMAL, { name: 'Normal Closure', range: 'standard', sendable: true, meaning: 'The connection did what it was opened for and is closing normally.' }],
+  [CLOSE_GOING_AWAY, { name: 'Going Away', range: 'standard', sendable: true, meaning: 'The endpoint is going away, for example a server shutting down or a browser leaving the page.' }],
+  [CLOSE_PROTOCOL_ERROR, { name: 'Protocol Error', range: 'standard', sendable: true, meaning: 'The endpoint received something that breaks the WebSocket protocol.' }],
+  [CLOSE_UNSUPPORTED_DATA, { name: 'Unsupported Data', range: 'standard', sendable: true, meaning: 'The endpoint received a kind of data it cannot accept, for example binary where only text is understood.' }],
   // RFC 6455 section 7.4.1: "Reserved. The specific meaning might be defined in the future."
-  [1004, { name: 'Reserved', range: 'reserved', sendable: false, meaning: 'Reserved by RFC 6455 with no meaning yet; it must not be sent.' }],
+  [CLOSE_RESERVED, { name: 'Reserved', range: 'reserved', sendable: false, meaning: 'Reserved by RFC 6455 with no meaning yet; it must not be sent.' }],
   // 1005, 1006 and 1015 exist so that APIs can report a close; RFC 6455 section 7.4.1 forbids them on the wire.
-  [1005, { name: 'No Status Received', range: 'standard', sendable: false, meaning: 'The close frame carried no status code; this code is only reported locally and is never sent.' }],
-  [1006, { name: 'Abnormal Closure', range: 'standard', sendable: false, meaning: 'The connection dropped without a close frame; this code is only reported locally and is never sent.' }],
-  [1007, { name: 'Invalid Frame Payload Data', range: 'standard', sendable: true, meaning: 'The endpoint received data that does not match the message type, for example invalid UTF-8 in a text message.' }],
-  [1008, { name: 'Policy Violation', range: 'standard', sendable: true, meaning: 'The endpoint received a message that breaks its policy; a generic code when no other fits.' }],
-  [1009, { name: 'Message Too Big', range: 'standard', sendable: true, meaning: 'The endpoint received a message too big for it to process.' }],
-  [1010, { name: 'Mandatory Extension', range: 'standard', sendable: true, meaning: 'The client closed because the server did not agree to an extension the client requires.' }],
-  [1011, { name: 'Internal Error', range: 'standard', sendable: true, meaning: 'The server hit an unexpected condition that kept it from fulfilling the request.' }],
-  [1012, { name: 'Service Restart', range: 'standard', sendable: true, meaning: 'The service is restarting; reconnecting after a short delay should work.' }],
-  [1013, { name: 'Try Again Later', range: 'standard', sendable: true, meaning: 'The server is temporarily unable to serve, for example overloaded; try again later.' }],
-  [1014, { name: 'Bad Gateway', range: 'standard', sendable: true, meaning: 'A gateway or proxy got an invalid response from the server behind it.' }],
-  [1015, { name: 'TLS Handshake', range: 'standard', sendable: false, meaning: 'The TLS handshake failed, for example the certificate could not be verified; this code is only reported locally and is never sent.' }],
+  [CLOSE_NO_STATUS, { name: 'No Status Received', range: 'standard', sendable: false, meaning: 'The close frame carried no status code; this code is only reported locally and is never sent.' }],
+  [CLOSE_ABNORMAL, { name: 'Abnormal Closure', range: 'standard', sendable: false, meaning: 'The connection dropped without a close frame; this code is only reported locally and is never sent.' }],
+  [CLOSE_INVALID_PAYLOAD, { name: 'Invalid Frame Payload Data', range: 'standard', sendable: true, meaning: 'The endpoint received data that does not match the message type, for example invalid UTF-8 in a text message.' }],
+  [CLOSE_POLICY_VIOLATION, { name: 'Policy Violation', range: 'standard', sendable: true, meaning: 'The endpoint received a message that breaks its policy; a generic code when no other fits.' }],
+  [CLOSE_MESSAGE_TOO_BIG, { name: 'Message Too Big', range: 'standard', sendable: true, meaning: 'The endpoint received a message too big for it to process.' }],
+  [CLOSE_MANDATORY_EXTENSION, { name: 'Mandatory Extension', range: 'standard', sendable: true, meaning: 'The client closed because the server did not agree to an extension the client requires.' }],
+  [CLOSE_INTERNAL_ERROR, { name: 'Internal Error', range: 'standard', sendable: true, meaning: 'The server hit an unexpected condition that kept it from fulfilling the request.' }],
+  [CLOSE_SERVICE_RESTART, { name: 'Service Restart', range: 'standard', sendable: true, meaning: 'The service is restarting; reconnecting after a short delay should work.' }],
+  [CLOSE_TRY_AGAIN_LATER, { name: 'Try Again Later', range: 'standard', sendable: true, meaning: 'The server is temporarily unable to serve, for example overloaded; try again later.' }],
+  [CLOSE_BAD_GATEWAY, { name: 'Bad Gateway', range: 'standard', sendable: true, meaning: 'A gateway or proxy got an invalid response from the server behind it.' }],
+  [CLOSE_TLS_HANDSHAKE, { name: 'TLS Handshake', range: 'standard', sendable: false, meaning: 'The TLS handshake failed, for example the certificate could not be verified; this code is only reported locally and is never sent.' }],
   // The IANA registry's assignments in 3000-3999 (first come, first served).
   [3000, { name: 'Unauthorized', range: 'iana-registered', sendable: true, meaning: 'The endpoint must be authorized before it may do what it asked, like HTTP 401.' }],
   [3003, { name: 'Forbidden', range: 'iana-registered', sendable: true, meaning: 'The endpoint is authorized but not allowed to do what it asked, like HTTP 403.' }],
@@ -104,9 +124,6 @@ export function describeCloseCode(code: number): CloseCodeInfo {
   return { code, name: 'Invalid', range: 'invalid', sendable: false, meaning: 'Codes above 4999 are not defined (RFC 6455 section 7.4.2); a close frame carrying one is a protocol error.' };
 }
 
-/** RFC 6455 section 5.5: a control frame's payload is at most 125 bytes, 2 of which are the code. */
-export const MAX_CLOSE_REASON_BYTES = 123;
-
 /**
  * Checks a code and reason a person wants to send. Returns a message saying what is wrong and how
  * to fix it, or undefined when both may be sent.
@@ -115,7 +132,7 @@ export function checkCloseToSend(code: number, reason: string): string | undefin
   const info = describeCloseCode(code);
   if (!info.sendable) {
     const why = info.range === 'invalid' ? info.meaning : `${code} (${info.name}) must not be sent in a close frame (RFC 6455 section 7.4).`;
-    return `${why} Use 1000 for a normal close, 1001 when going away, or a code from 3000-4999 for your application.`;
+    return `${why} Use ${CLOSE_NORMAL} for a normal close, ${CLOSE_GOING_AWAY} when going away, or a code from 3000-4999 for your application.`;
   }
   // A lone surrogate has no UTF-8 encoding; it would go out as U+FFFD and the peer would see a different reason.
   if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(reason)) {
@@ -123,7 +140,7 @@ export function checkCloseToSend(code: number, reason: string): string | undefin
   }
   const bytes = Buffer.byteLength(reason, 'utf8');
   if (bytes > MAX_CLOSE_REASON_BYTES) {
-    return `The reason is ${bytes} bytes of UTF-8; a close reason can be at most ${MAX_CLOSE_REASON_BYTES} bytes (a control frame carries at most 125, RFC 6455 section 5.5). Shorten it by ${bytes - MAX_CLOSE_REASON_BYTES} ${bytes - MAX_CLOSE_REASON_BYTES === 1 ? 'byte' : 'bytes'}.`;
+    return `The reason is ${bytes} bytes of UTF-8; a close reason can be at most ${MAX_CLOSE_REASON_BYTES} bytes (a control frame carries at most ${MAX_CONTROL_PAYLOAD_BYTES}, RFC 6455 section 5.5). Shorten it by ${bytes - MAX_CLOSE_REASON_BYTES} ${bytes - MAX_CLOSE_REASON_BYTES === 1 ? 'byte' : 'bytes'}.`;
   }
   return undefined;
 }

@@ -1,4 +1,5 @@
 /** Turns the errors a connection attempt can end with into sentences that say what happened and what to change. */
+import { CLOSE_INVALID_PAYLOAD, CLOSE_MESSAGE_TOO_BIG } from '../shared/rfc6455';
 
 export interface ExplainedError {
   /** For the log: what happened, and where a fix is known, what to change. */
@@ -45,10 +46,10 @@ export function explainConnectionError(error: Error, endpoint: string): Explaine
       break;
   }
   if (/Max payload size exceeded/.test(e.message)) {
-    return { message: `${e.message}: a message was larger than "maxPayloadBytes" in the profile, so the connection was closed with 1009 (message too big).`, cause: 'message too big' };
+    return { message: `${e.message}: a message was larger than "maxPayloadBytes" in the profile, so the connection was closed with ${CLOSE_MESSAGE_TOO_BIG} (message too big).`, cause: 'message too big' };
   }
   if (/invalid UTF-8/i.test(e.message)) {
-    return { message: `${e.message}: the server sent a text message that is not valid UTF-8, so the connection was closed with 1007 (RFC 6455 section 8.1).`, cause: 'invalid UTF-8' };
+    return { message: `${e.message}: the server sent a text message that is not valid UTF-8, so the connection was closed with ${CLOSE_INVALID_PAYLOAD} (RFC 6455 section 8.1).`, cause: 'invalid UTF-8' };
   }
   if (e.name === 'ProxyError') {
     return { message: e.message, cause: 'proxy error' };

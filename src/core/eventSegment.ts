@@ -4,6 +4,7 @@
  * per segment (each payload copied in once, and the frames of multi-frame messages, packed), and a
  * sparse map for the rare extras. Every byte it keeps is counted in `bytes`: the extras by estimate.
  */
+import { MAX_7BIT_PAYLOAD_LENGTH } from '../shared/rfc6455';
 import { SESSION_EVENT_KINDS, type EventDirection, type SessionEventKind } from '../shared/sessionEvent';
 import { estimateHeapBytes } from './heapEstimate';
 import { PACKED_FRAME_BYTES, packedFramesLength, packFrames, unpackFrames } from './packedFrames';
@@ -330,7 +331,7 @@ export class Segment {
     const maskBytes = masked ? 4 : 0;
     let headerLength = 2 + maskBytes;
     let payloadLength = total - headerLength;
-    if (payloadLength > 125) {
+    if (payloadLength > MAX_7BIT_PAYLOAD_LENGTH) {
       headerLength = 4 + maskBytes;
       payloadLength = total - headerLength;
       if (payloadLength > 0xffff) {

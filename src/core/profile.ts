@@ -8,6 +8,7 @@
 import { promises as fsp } from 'node:fs';
 import { basename, dirname, extname, resolve as resolvePath } from 'node:path';
 import { parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
+import { decodeBinaryText, findBinaryTextProblem } from '../shared/binaryText';
 import { checkEndpointUrl } from './endpointUrl';
 import { DEFAULT_MAX_PAYLOAD_BYTES, MAX_PAYLOAD_BYTES_LIMIT, maxPayloadTooLarge } from './messageSizeLimits';
 import { checkProxyTemplate, PROXY_VARIABLE_EXAMPLE, resolveProxyTemplate } from './proxyTemplate';
@@ -573,8 +574,9 @@ class ProfileReader {
         this.reportInString(node, path, 'error', `${where} is not valid JSON (the message type is "json"): ${failure.message}`, at, 1);
       }
     } else if (type === 'binary' && encoding !== 'utf8') {
-      const failure = (encoding === 'hex' ? checkHex : checkBase64)(data, refs);
-      if (failure) this.reportInString(node, path, 'error', `${where} is not valid ${encoding}: ${failure.message}`, failure.offset, failure.length);
+      const unknown = refs.map((ref) => ({ offset: ref.offset, length: ref.raw.length }));
+      const problem = findBinaryTextProblem(data, encoding, unknown);
+      if (problem) this.reportInString(node, path, 'error', `${where} is not valid ${encoding}: ${problem.message}`, problem.offset, problem.length);
     }
   }
 
@@ -865,10 +867,8 @@ async function resolveProxy(template: string, resolver: VariableResolver, secret
  * The bytes to send for a saved message: variables in `data` are resolved now (every send gets a
  * new `${uuid}`), JSON is checked, hex and base64 are decoded, `file` is read.
  *
- * hex: whitespace anywhere is ignored and one leading "0x" is allowed ("0x48 65 6c" and "48656c"
- * are the same); every byte needs two digits. base64: the standard and the URL-safe alphabets,
- * whitespace ignored, "=" padding optional. A `file` is sent as its bytes; for text and json it
- * must be UTF-8, and json must parse.
+ * hex and base64 follow the one rule the composer checks by too (shared/binaryText.ts). A `file`
+ * is sent as its bytes; for text and json it must be UTF-8, and json must parse.
  */
 export async function encodeSavedMessage(message: SavedMessage, resolver: VariableResolver, readFile: ReadFile = readFromDisk): Promise<{ binary: boolean; payload: Buffer }> {
   const field = `message "${message.name}"`;
@@ -897,13 +897,14 @@ export async function encodeSavedMessage(message: SavedMessage, resolver: Variab
     refuseInvalidJson(data, field, hadVariables ? 'data is not valid JSON once its variables were replaced (a value may hold a quote or a backslash)' : 'data is not valid JSON', !hadVariables);
   }
   if (!binary || message.encoding === 'utf8') return { binary, payload: Buffer.from(data, 'utf8') };
-  const failure = (message.encoding === 'hex' ? checkHex : checkBase64)(data, []);
-  if (failure) {
+  const decoded = decodeBinaryText(data, message.encoding);
+  if (!decoded.ok) {
     // A single offending character may come from a secret: then say where, never what.
-    const detail = hadVariables && failure.length === 1 ? `character ${failure.offset + 1} is not allowed there (once its variables were replaced)` : failure.message;
+    const { problem } = decoded;
+    const detail = hadVariables && problem.kind === 'character' ? `character ${problem.offset + 1} is not allowed there (once its variables were replaced)` : problem.message;
     throw new ProfileResolveError(field, `${field}: data is not valid ${message.encoding}: ${detail}`);
   }
-  return { binary, payload: message.encoding === 'hex' ? decodeHex(data) : Buffer.from(data.replace(/\s+/g, ''), 'base64') };
+  return { binary, payload: Buffer.from(decoded.bytes.buffer, decoded.bytes.byteOffset, decoded.bytes.byteLength) };
 }
 
 async function readProfileFile(path: string, field: string, readFile: ReadFile): Promise<Buffer> {
@@ -985,67 +986,6 @@ function substitute(text: string, refs: readonly VariableRef[], placeholder: str
   literal(last, text.length);
   sourceIndex.push(text.length);
   return { text: out, sourceIndex };
-}
-
-interface TextFailure {
-  readonly message: string;
-  readonly offset: number;
-  readonly length: number;
-}
-
-/** Literal characters of `text` (outside variables) with their indexes. */
-function* literalChars(text: string, refs: readonly VariableRef[]): Generator<[string, number]> {
-  let r = 0;
-  for (let i = 0; i < text.length; i++) {
-    while (r < refs.length && refs[r].offset + refs[r].raw.length <= i) r++;
-    if (r < refs.length && i >= refs[r].offset) continue;
-    yield [text[i], i];
-  }
-}
-
-function checkHex(text: string, refs: readonly VariableRef[]): TextFailure | undefined {
-  const prefix = /^\s*0[xX]/.exec(text);
-  const start = prefix ? prefix[0].length : 0;
-  let digits = 0;
-  for (const [c, i] of literalChars(text, refs)) {
-    if (i < start || /\s/.test(c)) continue;
-    if (!/[0-9a-fA-F]/.test(c)) {
-      const hint = c === 'x' || c === 'X' ? ' ("0x" is allowed only once, at the start)' : c === ',' ? ' (separate bytes with spaces, not commas)' : '';
-      return { message: `${JSON.stringify(c)} at character ${i + 1} is not a hex digit${hint}`, offset: i, length: 1 };
-    }
-    digits++;
-  }
-  // With variables, the digits they bring are not known yet.
-  if (refs.length === 0 && digits % 2 === 1) {
-    return { message: `it has an odd number of hex digits (${digits}); every byte needs two`, offset: 0, length: text.length };
-  }
-  return undefined;
-}
-
-function checkBase64(text: string, refs: readonly VariableRef[]): TextFailure | undefined {
-  let padding = 0;
-  let length = 0;
-  for (const [c, i] of literalChars(text, refs)) {
-    if (/\s/.test(c)) continue;
-    if (c === '=') {
-      padding++;
-    } else if (/[A-Za-z0-9+/_-]/.test(c) && padding === 0) {
-      length++;
-    } else {
-      const message = padding > 0 ? `${JSON.stringify(c)} at character ${i + 1} comes after "=" padding, which may only end the text` : `${JSON.stringify(c)} at character ${i + 1} is not a base64 character`;
-      return { message, offset: i, length: 1 };
-    }
-  }
-  if (refs.length > 0) return undefined;
-  const total = length + padding;
-  if (padding > 2 || length % 4 === 1 || (padding > 0 && total % 4 !== 0)) {
-    return { message: `its length (${length} characters${padding > 0 ? ` and ${padding} "="` : ''}) is not a whole number of base64 groups`, offset: 0, length: text.length };
-  }
-  return undefined;
-}
-
-function decodeHex(text: string): Buffer {
-  return Buffer.from(text.replace(/^\s*0[xX]/, '').replace(/\s+/g, ''), 'hex');
 }
 
 /**

@@ -12,6 +12,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type WebSocket from 'ws';
+import { CLOSE_ABNORMAL, CLOSE_GOING_AWAY, CLOSE_NORMAL, MAX_CONTROL_PAYLOAD_BYTES } from '../shared/rfc6455';
 import type { SessionState } from '../shared/sessionEvent';
 import { checkCloseToSend, describeCloseCode, describeCloseFrame } from './closeCodes';
 import { explainConnectionError } from './connectionErrors';
@@ -116,12 +117,8 @@ export class SessionError extends Error {
   }
 }
 
-/** Close code for "going away" (RFC 6455 section 7.4.1): used when the inspector itself shuts down. */
-export const CLOSE_GOING_AWAY = 1001;
 /** How long the opening handshake may take, every redirect hop included, unless the options say otherwise. */
 const DEFAULT_HANDSHAKE_TIMEOUT_MS = 10_000;
-/** Control frame payloads are at most 125 bytes (RFC 6455 section 5.5). */
-const MAX_CONTROL_PAYLOAD = 125;
 /** How long a close handshake may take before the socket is dropped, unless the options say otherwise. */
 const CLOSE_TIMEOUT_MS = 5000;
 /** How long dispose() waits for a handshake in flight and for the answer to its close frame, unless told otherwise. */
@@ -277,15 +274,15 @@ export class WebSocketSession {
 
   /** Sends a ping (RFC 6455 section 5.5.2) with an optional payload of at most 125 bytes. */
   ping(payload: Uint8Array = Buffer.alloc(0)): void {
-    if (payload.length > MAX_CONTROL_PAYLOAD) {
-      throw new SessionError(`A ping payload can be at most ${MAX_CONTROL_PAYLOAD} bytes (RFC 6455 section 5.5); this one is ${payload.length} bytes.`);
+    if (payload.length > MAX_CONTROL_PAYLOAD_BYTES) {
+      throw new SessionError(`A ping payload can be at most ${MAX_CONTROL_PAYLOAD_BYTES} bytes (RFC 6455 section 5.5); this one is ${payload.length} bytes.`);
     }
     const attempt = this.requireOpen('send a ping');
     attempt.socket.ping(Buffer.from(payload));
   }
 
   /** Starts the closing handshake (RFC 6455 section 7.1.2); the code and reason are checked first. */
-  close(code = 1000, reason = ''): void {
+  close(code = CLOSE_NORMAL, reason = ''): void {
     const problem = checkCloseToSend(code, reason);
     if (problem) throw new SessionError(problem);
     this.userClosed = true;
@@ -816,7 +813,7 @@ export class WebSocketSession {
     this.drainSendsWithoutWire(attempt);
     const info = describeCloseCode(code);
     // 1006 is never sent on the wire (RFC 6455 section 7.4.1): the connection ended without a close frame.
-    const lastCause = code === 1006 ? (attempt.lastCause ?? 'the TCP connection ended without a close frame') : attempt.lastCause;
+    const lastCause = code === CLOSE_ABNORMAL ? (attempt.lastCause ?? 'the TCP connection ended without a close frame') : attempt.lastCause;
     // The cause may quote an error from ws or Node with a URL in it; the details pane shows it as it is.
     const cause = lastCause?.includes('@') ? hideUrlCredentials(this.mask.redact(lastCause)) : lastCause;
     const close: CloseDetails = {

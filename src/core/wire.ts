@@ -4,6 +4,7 @@
  * it keeps up with whatever the socket carries (only the at most 125 bytes of a control frame are kept). `ws` does the real decoding; this shows what was on
  * the wire (fragmentation, RSV bits, masks, lengths) and names the first rule a peer broke.
  */
+import { CLOSE_MESSAGE_TOO_BIG, CLOSE_PROTOCOL_ERROR, MAX_7BIT_PAYLOAD_LENGTH, MAX_CONTROL_PAYLOAD_BYTES } from '../shared/rfc6455';
 
 export type FrameDirection = 'client-to-server' | 'server-to-client';
 
@@ -78,8 +79,6 @@ const OPCODE_NAMES: readonly string[] = Array.from({ length: 16 }, (_, opcode) =
 );
 const CONTROL_KINDS: readonly WireMessageKind[] = ['close', 'ping', 'pong'];
 
-const PROTOCOL_ERROR = 1002;
-const MESSAGE_TOO_BIG = 1009;
 /** Longest frame header: 2 bytes, a 64-bit extended length, a 4-byte mask key (RFC 6455 section 5.2). */
 const MAX_HEADER_LENGTH = 14;
 /** Highest 32-bit half of a 64-bit length that keeps the length exact as a JS number (2^53 - 1). */
@@ -90,7 +89,7 @@ const MAX_SAFE_HIGH_WORD = 0x1fffff;
  * must (not every peer does): 2 bytes, a 16-bit length from 126 bytes, a 64-bit one from 65,536, and the mask key.
  */
 export function minimalHeaderLength(payloadLength: number, masked: boolean): number {
-  return (payloadLength < 126 ? 2 : payloadLength < 0x10000 ? 4 : 10) + (masked ? 4 : 0);
+  return (payloadLength <= MAX_7BIT_PAYLOAD_LENGTH ? 2 : payloadLength < 0x10000 ? 4 : 10) + (masked ? 4 : 0);
 }
 
 /** A frame as the decoder describes every frame: the same properties in the same order, so V8 keeps one shape for them. */
@@ -300,8 +299,8 @@ export class WireDecoder {
       if ((b0 & 0x80) === 0) {
         return this.failAt(b0, b1, `${this.who} sent a ${name} frame with FIN=0; control frames must not be fragmented (RFC 6455 section 5.5).`);
       }
-      if (length7 > 125) {
-        return this.failAt(b0, b1, `${this.who} sent a ${name} frame with a payload longer than 125 bytes (its length field announces a ${length7 === 126 ? '16' : '64'}-bit length); control frames carry at most 125 (RFC 6455 section 5.5).`);
+      if (length7 > MAX_CONTROL_PAYLOAD_BYTES) {
+        return this.failAt(b0, b1, `${this.who} sent a ${name} frame with a payload longer than ${MAX_CONTROL_PAYLOAD_BYTES} bytes (its length field announces a ${length7 === 126 ? '16' : '64'}-bit length); control frames carry at most ${MAX_CONTROL_PAYLOAD_BYTES} (RFC 6455 section 5.5).`);
       }
       if (opcode === 8 && length7 === 1) {
         return this.failAt(b0, b1, `${this.who} sent a close frame with a 1-byte payload; a close payload is either empty or starts with a 2-byte status code (RFC 6455 section 5.5.1).`);
@@ -336,7 +335,7 @@ export class WireDecoder {
     const length7 = b1 & 0x7f;
     let p = at + 2;
     let payloadLength: number;
-    if (length7 < 126) {
+    if (length7 <= MAX_7BIT_PAYLOAD_LENGTH) {
       payloadLength = length7;
     } else if (length7 === 126) {
       payloadLength = (bytes[p] << 8) | bytes[p + 1];
@@ -354,7 +353,7 @@ export class WireDecoder {
           b0,
           b1,
           `${this.who} sent a frame announcing ${(BigInt(high) * 0x100000000n + BigInt(low)).toString()} bytes of payload, more than 2^53 - 1; no endpoint can take a frame that large (close code 1009, message too big, RFC 6455 section 7.4.1).`,
-          MESSAGE_TOO_BIG,
+          CLOSE_MESSAGE_TOO_BIG,
         );
         return false;
       }
@@ -443,7 +442,7 @@ export class WireDecoder {
   }
 
   /** Reports the first broken rule and stops decoding this direction. Returns 0, the "no header" length. */
-  private failAt(b0: number, b1: number, message: string, closeCode = PROTOCOL_ERROR): 0 {
+  private failAt(b0: number, b1: number, message: string, closeCode = CLOSE_PROTOCOL_ERROR): 0 {
     this.hasFailed = true;
     this.payloadLeft = 0;
     this.headerFill = 0;

@@ -3,8 +3,8 @@
  * with a live byte count. The host encodes the real bytes (with the same rules as saved messages
  * in a profile, core/profile.ts encodeSavedMessage); this only counts and explains.
  */
-
-export type BinaryEncoding = 'hex' | 'base64';
+import { binaryTextByteLength, findBinaryTextProblem, type BinaryEncoding } from './binaryText';
+import { CLOSE_NORMAL, MAX_CLOSE_REASON_BYTES } from './rfc6455';
 
 export type ComposerCheck = { readonly ok: true; readonly bytes: number } | { readonly ok: false; readonly error: string };
 
@@ -23,27 +23,11 @@ export function utf8ByteLength(text: string): number {
   return bytes;
 }
 
-/** hex: whitespace ignored, one leading "0x" allowed, two digits per byte. */
-export function checkHexInput(text: string): ComposerCheck {
-  const compact = text.replace(/\s+/g, '').replace(/^0x/i, '');
-  const bad = compact.search(/[^0-9a-fA-F]/);
-  if (bad >= 0) return { ok: false, error: `"${compact[bad]}" is not a hex digit (use 0-9 and a-f; spaces are ignored)` };
-  if (compact.length % 2 !== 0) return { ok: false, error: `${compact.length} hex digits: every byte needs two digits` };
-  return { ok: true, bytes: compact.length / 2 };
-}
-
-/** base64: standard and URL-safe alphabets, whitespace ignored, "=" padding optional. */
-export function checkBase64Input(text: string): ComposerCheck {
-  const compact = text.replace(/\s+/g, '');
-  const body = compact.replace(/={1,2}$/, '');
-  const bad = body.search(/[^A-Za-z0-9+/_-]/);
-  if (bad >= 0) return { ok: false, error: `"${body[bad]}" is not a base64 character` };
-  if (body.length % 4 === 1) return { ok: false, error: 'the base64 text ends in the middle of a byte (one character too many or too few)' };
-  return { ok: true, bytes: Math.floor((body.length * 3) / 4) };
-}
-
+/** hex or base64, by the one rule the host sends by (binaryText.ts); the message says where and how to fix it. */
 export function checkBinaryInput(text: string, encoding: BinaryEncoding): ComposerCheck {
-  return encoding === 'hex' ? checkHexInput(text) : checkBase64Input(text);
+  const problem = findBinaryTextProblem(text, encoding);
+  if (problem) return { ok: false, error: problem.message.charAt(0).toUpperCase() + problem.message.slice(1) };
+  return { ok: true, bytes: binaryTextByteLength(text, encoding) };
 }
 
 /** JSON mode: the text must parse; the error names where. */
@@ -56,13 +40,10 @@ export function checkJsonInput(text: string): ComposerCheck {
   return { ok: true, bytes: utf8ByteLength(text) };
 }
 
-/** RFC 6455 section 5.5: a control frame's payload is at most 125 bytes; a close spends 2 on its code. */
-export const MAX_PING_PAYLOAD_BYTES = 125;
-export const MAX_CLOSE_REASON_BYTES = 123;
 
 /** The parts of a close a person types; the host checks the code's meaning (core/closeCodes checkCloseToSend). */
 export function checkCloseInput(codeText: string, reason: string): ComposerCheck & { readonly code?: number } {
-  if (!/^\s*\d{1,4}\s*$/.test(codeText)) return { ok: false, error: 'The close code must be a number such as 1000 (normal) or 4000-4999 (your application).' };
+  if (!/^\s*\d{1,4}\s*$/.test(codeText)) return { ok: false, error: `The close code must be a number such as ${CLOSE_NORMAL} (normal) or 4000-4999 (your application).` };
   const bytes = utf8ByteLength(reason);
   if (bytes > MAX_CLOSE_REASON_BYTES) {
     return { ok: false, error: `The reason is ${bytes} bytes of UTF-8; at most ${MAX_CLOSE_REASON_BYTES} fit in a close frame (RFC 6455 section 5.5).` };

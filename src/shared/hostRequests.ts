@@ -4,7 +4,7 @@
  * treats what it posts as input from an untrusted page: a request outside its view's methods, or
  * with parameters of the wrong type, range or size, is refused with a message saying which.
  */
-import type { BinaryEncoding } from './composerInput';
+import type { BinaryEncoding } from './binaryText';
 import { MAX_ROWS_PER_REQUEST, type ComposerMode, type HostMethods } from './protocol';
 import { answerRequest, type ReplyEnvelope, type RequestEnvelope } from './requestTracker';
 import { DIRECTIONS, KIND_GROUPS, type RowFilter } from './rowFilter';

@@ -7,7 +7,7 @@
  * Clear and the filter), 0-based. The host maps view indexes to the log's seq numbers, and the
  * webview asks for ranges of them as it scrolls; nobody ever sends the whole log.
  */
-import type { BinaryEncoding } from './composerInput';
+import type { BinaryEncoding } from './binaryText';
 import type { EventDetails } from './eventDetails';
 import type { ReplyEnvelope, RequestEnvelope } from './requestTracker';
 import type { RowFilter } from './rowFilter';

@@ -5,6 +5,7 @@
  * ended) can be shown and reconnected; Show Session with no live session shows the last of them.
  */
 import * as vscode from 'vscode';
+import { CLOSE_NORMAL } from '../shared/rfc6455';
 import { MESSAGE_LOG_VIEW_ID } from './messageLogView';
 import { showError, showInfo } from './notify';
 import type { RestoredPanel, SessionHandle, SessionRegistry } from './sessionRegistry';
@@ -14,8 +15,6 @@ export const RECONNECT_COMMAND = 'wsInspector.reconnect';
 export const FOCUS_SESSION_COMMAND = 'wsInspector.focusSession';
 export const SHOW_MESSAGE_LOG_COMMAND = 'wsInspector.showMessageLog';
 
-/** RFC 6455 section 7.4.1: 1000 is a normal closure, which is what a person asking to disconnect means. */
-const NORMAL_CLOSURE = 1000;
 
 export function registerSessionCommands(registry: SessionRegistry): vscode.Disposable {
   const target = (arg: unknown): SessionHandle | undefined => {
@@ -56,7 +55,8 @@ export function registerSessionCommands(registry: SessionRegistry): vscode.Dispo
           void showInfo('Disconnect: this session is already closed.');
           return;
         }
-        handle.session.close(NORMAL_CLOSURE, '');
+        // A normal closure is what a person asking to disconnect means.
+        handle.session.close(CLOSE_NORMAL, '');
       }, () => {
         void showInfo('Disconnect: this session ended when the window was reloaded.');
       }),

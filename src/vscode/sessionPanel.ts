@@ -27,6 +27,7 @@ import {
 } from '../shared/protocol';
 import { answerViewRequest } from '../shared/hostRequests';
 import { RequestError, RequestTracker } from '../shared/requestTracker';
+import { CLOSE_NORMAL } from '../shared/rfc6455';
 import type { EventRow, SessionSummary } from '../shared/sessionEvent';
 import { PageLoadWatchdog } from './pageLoadWatchdog';
 import { PANEL_VIEW_TYPE } from './panelViewType';
@@ -266,7 +267,7 @@ export class SessionChannel implements vscode.Disposable {
       return {};
     },
     disconnect: () => {
-      this.session.close(1000, '');
+      this.session.close(CLOSE_NORMAL, '');
       return {};
     },
     reconnect: () => {

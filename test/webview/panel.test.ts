@@ -134,13 +134,17 @@ describe('session panel webview', function () {
 
     await page.selectOption('.composer-mode', 'binary');
     await page.fill('.composer-input', 'de ad be eg');
-    assert.match(await page.textContent('.composer-bytes') ?? '', /"g" is not a hex digit/);
+    assert.match(await page.textContent('.composer-bytes') ?? '', /"g" at character 11 is not a hex digit/);
     assert.equal(await page.isDisabled('.composer-send'), true);
     await page.fill('.composer-input', '0xde ad b');
     assert.match(await page.textContent('.composer-bytes') ?? '', /every byte needs two digits/);
     await page.fill('.composer-input', '0xde ad be ef');
     assert.equal(await page.textContent('.composer-bytes'), '4 bytes');
     await page.selectOption('.composer-encoding', 'base64');
+    // The host would refuse this padding (RFC 4648 section 4), so Send stays off.
+    await page.fill('.composer-input', 'AA=');
+    assert.match(await page.textContent('.composer-bytes') ?? '', /^Its last group has 2 characters, so its padding is ==/);
+    assert.equal(await page.isDisabled('.composer-send'), true);
     await page.fill('.composer-input', 'aGVsbG8=');
     assert.equal(await page.textContent('.composer-bytes'), '5 bytes');
     await page.press('.composer-input', 'Control+Enter');

@@ -5,7 +5,9 @@
  * Mistakes show inline before anything is sent; when the session is not open every control is
  * disabled and says why.
  */
-import { checkBinaryInput, checkCloseInput, checkJsonInput, utf8ByteLength, MAX_PING_PAYLOAD_BYTES, type BinaryEncoding, type ComposerCheck } from '../../src/shared/composerInput';
+import { checkBinaryInput, checkCloseInput, checkJsonInput, utf8ByteLength, type ComposerCheck } from '../../src/shared/composerInput';
+import type { BinaryEncoding } from '../../src/shared/binaryText';
+import { CLOSE_NORMAL, MAX_CLOSE_REASON_BYTES, MAX_CONTROL_PAYLOAD_BYTES } from '../../src/shared/rfc6455';
 import type { ComposerMode } from '../../src/shared/protocol';
 import type { SessionState } from '../../src/shared/sessionEvent';
 import { el, errorText, remote } from './dom';
@@ -71,15 +73,15 @@ export class Composer {
     const controls = el('div', 'composer-controls');
     this.pingPayload = el('input', 'ping-payload');
     this.pingPayload.placeholder = 'ping payload (optional)';
-    this.pingPayload.setAttribute('aria-label', 'Ping payload, at most 125 bytes');
+    this.pingPayload.setAttribute('aria-label', `Ping payload, at most ${MAX_CONTROL_PAYLOAD_BYTES} bytes`);
     this.ping = button('Ping', 'ping-button', 'Send a ping');
     this.closeCode = el('input', 'close-code');
-    this.closeCode.value = '1000';
+    this.closeCode.value = String(CLOSE_NORMAL);
     this.closeCode.inputMode = 'numeric';
     this.closeCode.setAttribute('aria-label', 'Close code');
     this.closeReason = el('input', 'close-reason');
     this.closeReason.placeholder = 'close reason (optional)';
-    this.closeReason.setAttribute('aria-label', 'Close reason, at most 123 bytes of UTF-8');
+    this.closeReason.setAttribute('aria-label', `Close reason, at most ${MAX_CLOSE_REASON_BYTES} bytes of UTF-8`);
     this.close = button('Close', 'close-button', 'Start the closing handshake with this code and reason');
     this.controlError = el('span', 'control-error');
     this.controlError.setAttribute('role', 'alert');
@@ -213,12 +215,12 @@ export class Composer {
   private validateControls(): void {
     const problems: string[] = [];
     const pingBytes = utf8ByteLength(this.pingPayload.value);
-    if (pingBytes > MAX_PING_PAYLOAD_BYTES) problems.push(`The ping payload is ${pingBytes} bytes; at most ${MAX_PING_PAYLOAD_BYTES} fit in a control frame (RFC 6455 section 5.5).`);
+    if (pingBytes > MAX_CONTROL_PAYLOAD_BYTES) problems.push(`The ping payload is ${pingBytes} bytes; at most ${MAX_CONTROL_PAYLOAD_BYTES} fit in a control frame (RFC 6455 section 5.5).`);
     const close = checkCloseInput(this.closeCode.value, this.closeReason.value);
     if (!close.ok) problems.push(close.error);
     this.controlError.textContent = problems.join(' ');
     if (this.open) {
-      this.ping.disabled = pingBytes > MAX_PING_PAYLOAD_BYTES;
+      this.ping.disabled = pingBytes > MAX_CONTROL_PAYLOAD_BYTES;
       this.close.disabled = !close.ok;
     }
     this.closeReason.toggleAttribute('aria-invalid', !close.ok);

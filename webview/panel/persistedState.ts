@@ -3,7 +3,7 @@
  * stays off). The host's snapshot brings the live data; this brings back what the person chose, and
  * the last rows so a panel restored after a window reload shows the ended session's history.
  */
-import type { BinaryEncoding } from '../../src/shared/composerInput';
+import type { BinaryEncoding } from '../../src/shared/binaryText';
 import type { ComposerMode, PanelRestoreState } from '../../src/shared/protocol';
 import type { RowFilter } from '../../src/shared/rowFilter';
 import { vscodeApi } from './hostChannel';

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { once } from 'node:events';
 import * as net from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
-import { MAX_CLOSE_REASON_BYTES, checkCloseToSend, describeCloseCode, describeCloseFrame } from '../../../src/core/closeCodes';
+import { checkCloseToSend, describeCloseCode, describeCloseFrame } from '../../../src/core/closeCodes';
+import { MAX_CLOSE_REASON_BYTES } from '../../../src/shared/rfc6455';
 
 describe('closeCodes', () => {
   describe('describeCloseCode', () => {

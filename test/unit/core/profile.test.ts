@@ -137,7 +137,7 @@ const corpus: Record<string, string[]> = {
     'error 13:13 proxy | proxy: ${env:PROXY} cannot stand there; variables may stand only in the proxy\'s user name and password, as in http://alice:${secret:proxyPassword}@proxy.example:3128',
     'error 14:33 reconnect.maxAttempts | reconnect.maxAttempts must be a whole number from 1 to 2147483647, got 0',
     'error 14:47 reconnect.enabled | reconnect.enabled must be true or false, got "no"',
-    'error 16:66 messages.0.data | messages[0].data is not valid hex: "z" at character 1 is not a hex digit',
+    'error 16:66 messages.0.data | messages[0].data is not valid hex: "z" at character 1 is not a hex digit (use 0-9 and a-f; spaces are ignored)',
     'error 17:53 messages.1.data | messages[1].data is not valid JSON (the message type is "json"): expected a value',
     'warning 17:57 messages.1.encodng | Unknown property "encodng" in messages[1]. Did you mean "encoding"?',
     'error 18:5 messages.2 | messages[2] must be an object like { "name": "hello", "type": "text", "data": "hi" }, got "not a message"',
@@ -145,12 +145,12 @@ const corpus: Record<string, string[]> = {
     'error 20:24 onOpen.2 | onOpen[2] must be a string, got 3',
   ],
   "semantic-bad-base64": [
-    'error 4:76 messages.0.data | messages[0].data is not valid base64: "*" at character 5 is not a base64 character',
-    'error 5:73 messages.1.data | messages[1].data is not valid base64: its length (5 characters) is not a whole number of base64 groups',
+    'error 4:76 messages.0.data | messages[0].data is not valid base64: "*" at character 5 is not a base64 character (use A-Z, a-z, 0-9 and either + / or the URL-safe - _; spaces are ignored)',
+    'error 5:73 messages.1.data | messages[1].data is not valid base64: its length (5 characters) is not a whole number of base64 groups: one character is left over, and a byte needs two; look for a missing or an extra character',
   ],
   "semantic-bad-hex": [
     'error 5:74 messages.0.data | messages[0].data is not valid hex: "," at character 5 is not a hex digit (separate bytes with spaces, not commas)',
-    'error 6:68 messages.1.data | messages[1].data is not valid hex: it has an odd number of hex digits (3); every byte needs two',
+    'error 6:68 messages.1.data | messages[1].data is not valid hex: it has an odd number of hex digits (3); every byte needs two digits, so add the missing one or remove the extra one',
   ],
   "semantic-bad-json": [
     "error 5:75 messages.0.data | messages[0].data is not valid JSON (the message type is \"json\"): unexpected \"'op'\"",
@@ -516,7 +516,7 @@ describe('encodeSavedMessage', () => {
       assert.deepEqual(await bytes('hex', 'ff ${env:WSI_PROFILE_TEST_BYTES}'), [0xff, 1, 2]);
       process.env.WSI_PROFILE_TEST_BYTES = '012';
       await assert.rejects(bytes('hex', 'ff ${env:WSI_PROFILE_TEST_BYTES}'), {
-        message: 'message "m": data is not valid hex: it has an odd number of hex digits (5); every byte needs two',
+        message: 'message "m": data is not valid hex: it has an odd number of hex digits (5); every byte needs two digits, so add the missing one or remove the extra one',
       });
       // A character that came from a variable is not quoted: it may be part of a secret.
       process.env.WSI_PROFILE_TEST_BYTES = '01zz';
