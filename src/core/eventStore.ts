@@ -157,7 +157,15 @@ export class EventStore {
    * (see SingleFrameEvent): the store keeps nothing of `event` itself, so it can be reused.
    */
   appendSingleFrame(event: SingleFrameEvent): number {
-    countMessages(this.tally, event.kind, event.direction, 1, event.payload.length);
+    // Counted inline (a data message, sent or received): this is the receive path of a flood.
+    const tally = this.tally;
+    if (event.direction === 'sent') {
+      tally.messagesSent++;
+      tally.bytesSent += event.payload.length;
+    } else {
+      tally.messagesReceived++;
+      tally.bytesReceived += event.payload.length;
+    }
     const segment = this.segmentToAppendTo();
     const before = segment.heldBytes;
     segment.appendSingleFrame(event);
