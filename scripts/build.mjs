@@ -15,6 +15,8 @@ const watch = process.argv.includes('--watch');
 const common = {
   bundle: true,
   minify: production,
+  // The page answers the tests' probes (renderedRows and the like) only in the development build.
+  define: { __WSI_TEST_PROBES__: production ? 'false' : 'true' },
   sourcemap: true,
   sourcesContent: !production,
   legalComments: 'none',
@@ -116,6 +118,7 @@ const tests = {
   outdir: 'out',
   outbase: '.',
   bundle: false,
+  define: { __WSI_TEST_PROBES__: 'true' },
   platform: 'node',
   format: 'cjs',
   target: 'node20',

@@ -81,7 +81,10 @@ export interface DetachedMessage {
   readonly type: 'detached';
 }
 
-/** Requests the host can make of the webview, with their results. */
+/**
+ * Requests the host can make of the webview, with their results: test probes, which only the
+ * development build of the page answers (what ships does not carry them; scripts/build.mjs).
+ */
 export type WebviewMethods = {
   /** The text of every timeline row as rendered in the document, top to bottom. */
   renderedRows: { params: Record<string, never>; result: string[] };

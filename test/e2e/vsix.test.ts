@@ -4,7 +4,7 @@
  * the echo shows in the webview. Run by scripts/test.mjs with WS_INSPECTOR_VSIX set.
  */
 import * as assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -43,6 +43,13 @@ describe('the packaged extension in code-server', function () {
     await workbench?.close();
     await demo?.close();
     rmSync(probeDir, { recursive: true, force: true });
+  });
+
+  it('ships a page that answers no test probe: what users run is what ships', () => {
+    const [installed] = readdirSync(workbench.extensionsDir).filter((name) => name.startsWith('websocket-inspector.websocket-inspector-'));
+    const page = readFileSync(join(workbench.extensionsDir, installed, 'dist', 'webview', 'panel.js'), 'utf8');
+    for (const probe of ['renderedRows', 'renderedDetails', 'renderedHeader', 'persistedState']) assert.ok(!page.includes(probe), `the shipped page answers ${probe}`);
+    assert.ok(page.includes('rowsAppended'), 'the shipped page is the panel');
   });
 
   it('gives another installed extension nothing through its exports: no registry, no storage, no secret', async () => {

@@ -20,6 +20,8 @@ export interface Workbench {
   readonly server: RunningCodeServer;
   /** The workspace folder code-server opened. */
   readonly workspace: string;
+  /** Where the .vsix was installed (one folder per extension). */
+  readonly extensionsDir: string;
   close(): Promise<void>;
 }
 
@@ -64,7 +66,7 @@ export async function openWorkbench(options: WorkbenchOptions): Promise<Workbenc
     await page.goto(server.url);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     log(`workbench loaded from ${server.url}`);
-    return { page, server, workspace, close };
+    return { page, server, workspace, extensionsDir, close };
   } catch (err) {
     await close();
     throw err;

@@ -16,6 +16,9 @@ import { host, post } from './hostChannel';
 import { persist, persisted, persistSoon, PERSISTED_ROWS } from './persistedState';
 import { Timeline } from './timeline';
 
+/** True in the development build (the tests'), false in what ships: scripts/build.mjs defines it. */
+declare const __WSI_TEST_PROBES__: boolean;
+
 const compact = document.body.dataset.mode === 'log';
 document.body.classList.add(compact ? 'mode-log' : 'mode-panel');
 
@@ -144,12 +147,16 @@ window.addEventListener('message', (event: MessageEvent<ToWebviewMessage>) => {
       statusEl.textContent = 'No session is selected. Connect one, or focus a session panel.';
       return;
     case 'request':
-      void answerRequest<WebviewMethods>(message, {
-        renderedRows: () => timeline.renderedTexts(),
-        renderedDetails: () => details.rendered(),
-        persistedState: () => persisted(),
-        renderedHeader: () => ({ counters: textOf('.session-counters'), events: textOf('.session-count'), filterCount: textOf('.filter-count') }),
-      }).then(post);
+      // The host's requests of the page are test probes (what the page rendered, what it keeps): only
+      // the development build that the tests run answers them; in what ships this branch is removed.
+      if (__WSI_TEST_PROBES__) {
+        void answerRequest<WebviewMethods>(message, {
+          renderedRows: () => timeline.renderedTexts(),
+          renderedDetails: () => details.rendered(),
+          persistedState: () => persisted(),
+          renderedHeader: () => ({ counters: textOf('.session-counters'), events: textOf('.session-count'), filterCount: textOf('.filter-count') }),
+        }).then(post);
+      }
       return;
     case 'reply':
       host.settle(message);
