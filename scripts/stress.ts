@@ -1,5 +1,5 @@
 /**
- * `npm run stress`: the long fuzz runs of issue 6, not part of `npm test`. At least 1,000,000
+ * `npm run stress`: the long fuzz runs, not part of `npm test`. At least 1,000,000
  * inputs each for the frame decoder and the profile parser; reports inputs per second and the
  * heap before and after, so a leak shows as growth.
  *   node out/scripts/stress.js [--runs N]

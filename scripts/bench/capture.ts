@@ -1,5 +1,5 @@
 /**
- * Benchmark parts 1 and 2 (issue 5): the ceiling (a bare ws client counting messages) and the
+ * Benchmark parts 1 and 2: the ceiling (a bare ws client counting messages) and the
  * capture rate of the session engine (session -> wire decoder -> event store) on the same floods,
  * with every message checked to be stored, in order. Run by scripts/bench/run.ts.
  */

@@ -1,5 +1,5 @@
 /**
- * Benchmark part 3 (issue 5): the timeline filter over a big session. A real session on 127.0.0.1
+ * Benchmark part 3: the timeline filter over a big session. A real session on 127.0.0.1
  * captures 1,000,000 text messages of 64 bytes (the same path as any capture: session -> wire
  * decoder -> event store), then the host-side view (src/core/timelineView) is timed filtering them:
  * a text that matches a few percent, a text that matches nothing, a regular expression, and

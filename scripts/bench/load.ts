@@ -1,5 +1,5 @@
 /**
- * The load test of `npm run stress` (issue 6), in a real VS Code: 50 sessions at once, each
+ * The load test of `npm run stress`, in a real VS Code: 50 sessions at once, each
  * receiving 1,000 messages/s for 60 s from the flood server (its own process, paced). Checks that
  *  - the extension stays responsive: every 250 ms the agent in the extension host runs the
  *    extension's "Show Session Panel" command (switching to the next session's panel every 2 s, as

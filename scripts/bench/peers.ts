@@ -1,5 +1,5 @@
 /**
- * Benchmark part 4 (issue 5): peers in the same run. Chromium's DevTools capture (a page in headless
+ * Benchmark part 4: peers in the same run. Chromium's DevTools capture (a page in headless
  * Chromium opens the socket while a DevTools-protocol client with Network.enable counts
  * Network.webSocketFrameReceived) and wscat with its output sent to /dev/null, each measured in the
  * same rounds as the engine, in rotating order, so every ratio is measured in one run. The floods

@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the figures of issue 5 that do not belong in `npm test`. Each figure is the
+ * `npm run bench`: the speed figures that do not belong in `npm test`. Each figure is the
  * median of several runs, and each comparison a ratio measured in the same run, because these
  * machines are noisy. Writes bench/results/latest.json and prints a table of figures and targets.
  *   node out/scripts/bench/run.js [--runs 5] [--quick] [--only capture,alloc,filter,peers,vscode,package,activation] [--no-package]
@@ -41,7 +41,7 @@ const floods: Flood[] = [
 /** The allocation part's flood: the load test's message size (scripts/bench/load.ts). */
 const allocationFlood: Flood = { label: '128 B text', n: quick ? 50_000 : 200_000, size: 128, type: 'text' };
 
-/** Capture targets of issue 5, as a share of the bare ws ceiling. */
+/** Capture targets, as a share of the bare ws ceiling. */
 const captureTargets: Record<string, number> = { '64 B text': 0.7, '64 KiB binary': 0.9 };
 
 interface CaptureRow {

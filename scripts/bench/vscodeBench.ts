@@ -1,5 +1,5 @@
 /**
- * Benchmark parts 3, 5, 6 and 7 (issue 5), end to end in a real VS Code: code-server runs the
+ * Benchmark parts 3, 5, 6 and 7, end to end in a real VS Code: code-server runs the
  * extension (the production bundle in dist/) with hostAgent.ts as its `extensionTestsPath`, the
  * workbench runs in Debian's Chromium through Playwright, and this driver times what the panel's
  * webview shows while the agent opens sessions and reads figures inside the extension host.

@@ -1,5 +1,5 @@
 /**
- * Nothing lost (issue 6): a panel that is hidden while messages arrive, then shown again, and a
+ * Nothing lost: a panel that is hidden while messages arrive, then shown again, and a
  * webview that is reloaded mid-stream, show every event the store holds, in order, and the
  * header's counts equal the store's, as the page renders them.
  */
