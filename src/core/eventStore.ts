@@ -14,6 +14,7 @@
  */
 import { EventGap, type GapReason } from './eventGap';
 import { COLUMN_BYTES_PER_EVENT, DEFAULT_SEGMENT_EVENTS, Segment } from './eventSegment';
+import { indexOfEntryHolding } from './segmentLookup';
 import { SegmentSupply } from './segmentSupply';
 import { SpillFile, type SpillRecord } from './spillFile';
 import { spillFileOf, whyNotSpilled, type Spill } from './spillState';
@@ -313,32 +314,10 @@ export class EventStore {
   private readonly flushScheduled = (): void => this.flushNotifications();
 
   private segmentAt(seq: number): Segment | EventGap | undefined {
-    const entry = this.segments[this.segmentIndex(seq)];
+    const entry = this.segments[indexOfEntryHolding(this.segments, seq, this.segmentSize)];
     if (!entry) return undefined;
     if (entry instanceof Segment || entry instanceof EventGap) return entry;
     return this.readSpilled(entry);
-  }
-
-  /** The index of the segment that holds `seq`, for `0 <= seq < length`. */
-  private segmentIndex(seq: number): number {
-    // No segment holds more than segmentSize events, so the one holding seq is at this index or
-    // later: exactly there unless segments were closed early for their bytes, then a search finds it.
-    // A gap holds many segments' events, so past one the holder is at an earlier index: searched for too.
-    let low = Math.min(Math.floor(seq / this.segmentSize), this.segments.length - 1);
-    let high = this.segments.length - 1;
-    if (this.segments[low].firstSeq > seq) {
-      high = low - 1;
-      low = 0;
-    } else {
-      const next = this.segments[low + 1];
-      if (next === undefined || next.firstSeq > seq) return low;
-    }
-    while (low < high) {
-      const middle = (low + high + 1) >>> 1;
-      if (this.segments[middle].firstSeq <= seq) low = middle;
-      else high = middle - 1;
-    }
-    return low;
   }
 
   /** The spill file, while there is one to read from. */

@@ -30,13 +30,18 @@ export function hideQueryCredentials(url: string, shown: string): string {
 
 /** The non-empty values of `url`'s credential parameters, decoded. */
 export function queryCredentialValues(url: string): string[] {
+  return credentialParameters(url).filter(([, value]) => value !== '').map(([, value]) => value);
+}
+
+/** `url`'s query parameters that usually hold a credential, decoded; none when `url` is not a URL. */
+function credentialParameters(url: string): Array<[name: string, value: string]> {
   let parsed: URL;
   try {
     parsed = new URL(url);
   } catch {
     return [];
   }
-  return [...parsed.searchParams].filter(([name, value]) => value !== '' && isCredentialParameter(name)).map(([, value]) => value);
+  return [...parsed.searchParams].filter(([name]) => isCredentialParameter(name));
 }
 
 function replaceQueryCredentials(url: string, replacement: string): { url: string; removed: string[] } {
@@ -66,11 +71,5 @@ function replaceQueryCredentials(url: string, replacement: string): { url: strin
 
 /** The credential parameters of `url` whose values were removed (present with an empty value). */
 export function emptiedCredentialParameters(url: string): string[] {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return [];
-  }
-  return [...parsed.searchParams].filter(([name, value]) => value === '' && isCredentialParameter(name)).map(([name]) => name);
+  return credentialParameters(url).filter(([, value]) => value === '').map(([name]) => name);
 }

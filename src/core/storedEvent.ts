@@ -2,7 +2,7 @@
  * What the event store takes and gives: the events of a session's log, the facts few of them have
  * (close details, handshakes, multi-frame wire detail), and how a scan visits them.
  */
-import type { EventDirection, SessionEventKind } from '../shared/sessionEvent';
+import type { EventDirection, EventFacts, SessionEventKind } from '../shared/sessionEvent';
 import type { WireFrame, WireMessage } from './wire';
 
 /** How a close ended; attached to `close` events. */
@@ -88,14 +88,7 @@ export interface SingleFrameEvent {
 }
 
 /** One event as readers get it. */
-export interface SessionEvent extends EventExtras {
-  readonly seq: number;
-  readonly kind: SessionEventKind;
-  readonly direction: EventDirection;
-  readonly monoUs: number;
-  readonly wallMs: number;
-  /** Decoded payload size in bytes, known even when the payload itself was dropped. */
-  readonly size: number;
+export interface SessionEvent extends EventExtras, EventFacts {
   /** Undefined for events without payload and for dropped payloads (see `payloadDropped`). */
   readonly payload?: Buffer;
   readonly payloadDropped?: boolean;

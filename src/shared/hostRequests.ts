@@ -47,10 +47,11 @@ export function answerViewRequest<V extends ViewKind>(view: V, request: RequestE
   if (!allowed) {
     return Promise.resolve({ type: 'reply', inReplyTo: request.id, ok: false, error: refusal ?? `This view cannot "${String(request.method)}".` });
   }
-  const checked: Record<string, (params: unknown) => unknown> = {};
-  for (const [method, handler] of Object.entries(handlers) as Array<[keyof HostMethods, (params: unknown) => unknown]>) {
-    checked[method] = (params) => handler(checkHostParams(method, params));
-  }
+  // Only the method asked for is wrapped: its parameters are checked before its handler sees them,
+  // and a refusal becomes an error reply like any failure of the handler.
+  const method = request.method as ViewMethod<V>;
+  const handler = handlers[method] as (params: unknown) => unknown;
+  const checked = { [method]: (params: unknown) => handler(checkHostParams(method, params)) };
   return answerRequest<HostMethods>(request, checked as unknown as Parameters<typeof answerRequest<HostMethods>>[1]);
 }
 

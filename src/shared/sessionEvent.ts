@@ -29,8 +29,8 @@ export type EventDirection = 'sent' | 'received' | 'local';
 /** Lifecycle of one connection, as shown in the panel header. */
 export type SessionState = 'connecting' | 'open' | 'closing' | 'closed' | 'reconnecting';
 
-/** One row of the timeline, as sent to the webview. */
-export interface EventRow {
+/** What every event of a session's log has, on both sides of the webview boundary. */
+export interface EventFacts {
   /** Position in the session's event log, 0-based, gapless: row n is the n-th event that happened. */
   readonly seq: number;
   readonly kind: SessionEventKind;
@@ -39,8 +39,12 @@ export interface EventRow {
   readonly monoUs: number;
   /** Wall-clock time, milliseconds since the Unix epoch. */
   readonly wallMs: number;
-  /** Decoded payload size in bytes (0 for events without a payload). */
+  /** Decoded payload size in bytes (0 for events without a payload), known even when the payload itself was dropped. */
   readonly size: number;
+}
+
+/** One row of the timeline, as sent to the webview. */
+export interface EventRow extends EventFacts {
   /** A one-line, length-bounded text preview of the payload or of what happened. */
   readonly preview: string;
   /** True when `preview` was cut short of the full payload. */
