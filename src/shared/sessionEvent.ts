@@ -3,6 +3,7 @@
  * payloads; the webview receives rows: a bounded preview of each event, never the whole session.
  */
 
+import { hexString } from './printableText';
 import type { TrafficCounters } from './sessionCounters';
 
 /** What happened; mirrors the kinds of RFC 6455 frames plus the connection's own milestones. */
@@ -101,11 +102,5 @@ const isLowSurrogate = (code: number): boolean => code >= 0xdc00 && code <= 0xdf
 
 /** Hex preview of binary data: "0a 1b ff …", bounded like text previews. */
 export function makeHexPreview(bytes: Uint8Array, maxBytes: number = Math.floor(PREVIEW_MAX_CHARS / 3)): { preview: string; truncated: boolean } {
-  const truncated = bytes.length > maxBytes;
-  const parts: string[] = [];
-  const n = Math.min(bytes.length, maxBytes);
-  for (let i = 0; i < n; i++) {
-    parts.push(bytes[i].toString(16).padStart(2, '0'));
-  }
-  return { preview: parts.join(' '), truncated };
+  return { preview: hexString(bytes.subarray(0, maxBytes)), truncated: bytes.length > maxBytes };
 }
